@@ -1,0 +1,60 @@
+// waybill: executable, reproducible documents. This file holds the global flags and the
+// verb table; each verb lives in its own file and makes one library call.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iterator>
+
+#include "cli/verbs.hpp"
+#include "util/build_info.hpp"
+
+namespace waybill::cli {
+
+namespace {
+
+const Verb kVerbs[] = {
+    {"render", "Render documents to HTML, LaTeX or PDF", add_render},
+};
+
+}  // namespace
+
+int report_error(const Error& e, const GlobalOptions& global) {
+  std::string text = format_diagnostic(to_diagnostic(e), !global.no_color && stderr_has_color());
+  std::fprintf(stderr, "%s\n", text.c_str());
+  return exit_code_for(e.kind());
+}
+
+}  // namespace waybill::cli
+
+int main(int argc, char** argv) {
+  using namespace waybill::cli;
+  CLI::App app{"waybill: executable, reproducible documents with their environments inside.\n"
+               "Renders Markdown and R Markdown to HTML, LaTeX and PDF.",
+               "waybill"};
+  app.require_subcommand(0, 1);
+  app.set_help_all_flag("--help-all", "Show help for every verb");
+  GlobalOptions global;
+  bool version = false;
+  app.add_flag("--version", version, "Print the version and the versions of the libraries waybill links");
+  app.add_flag("-q,--quiet", global.quiet, "Print no progress, only warnings and errors")->configurable(false);
+  app.add_flag("--no-color", global.no_color, "Never colour messages");
+  app.footer("Run `waybill VERB --help` for a verb's options. Exit codes: 0 ok, 1 a document or cell failed, "
+             "2 usage, 3 environment (missing tool, privileges), 4 `check` found drift.");
+
+  std::vector<std::pair<CLI::App*, VerbRunner>> runners;
+  for (const Verb& v : kVerbs) {
+    CLI::App* sub = app.add_subcommand(v.name, v.summary);
+    runners.emplace_back(sub, v.add(*sub, global));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (version) return print_version();
+  for (auto& [sub, run] : runners)
+    if (sub->parsed()) return run();
+  std::fputs(app.help().c_str(), stdout);
+  return 2;
+}

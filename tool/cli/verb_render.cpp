@@ -1,0 +1,76 @@
+// waybill render FILE... : documents to HTML, LaTeX or PDF.
+#include <filesystem>
+
+#include "cli/verbs.hpp"
+#include "render/module_api.hpp"
+#include "util/module.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::cli {
+
+namespace {
+
+struct RenderFlags {
+  std::vector<std::string> files;
+  std::vector<std::string> to;
+  std::string output_dir;
+  std::string template_path;
+  bool self_contained = false;
+  bool quiet = false;
+};
+
+render::RenderRequest to_request(const RenderFlags& f) {
+  render::RenderRequest r;
+  for (const auto& file : f.files) {
+    if (!std::filesystem::exists(file))
+      throw Error(ErrorKind::Usage, "no such file: " + file, {}, "give the path of a .md, .Rmd or .qmd document");
+    r.files.push_back(file);
+  }
+  for (const auto& list : f.to) {
+    for (auto part : split(list, ',')) {
+      std::string fmt = to_lower(trim(part));
+      if (fmt == "tex") fmt = "latex";
+      if (fmt != "html" && fmt != "latex" && fmt != "pdf")
+        throw Error(ErrorKind::Usage, "unknown output format `" + fmt + "`", {}, "use --to html, --to latex or --to pdf");
+      if (std::find(r.formats.begin(), r.formats.end(), fmt) == r.formats.end()) r.formats.push_back(fmt);
+    }
+  }
+  r.output_dir = f.output_dir;
+  r.template_path = f.template_path;
+  r.self_contained = f.self_contained;
+  return r;
+}
+
+}  // namespace
+
+VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
+  auto flags = std::make_shared<RenderFlags>();
+  sub.description(
+      "Render documents to HTML, LaTeX or PDF. Without --to, the formats come from the front matter "
+      "(`format:` or `output:`), else HTML. Output goes beside each input as NAME.html (or .tex, .pdf), "
+      "with assets in NAME_files/.");
+  sub.add_option("files", flags->files, "Markdown, R Markdown or Quarto documents")->required();
+  sub.add_option("--to", flags->to, "Output format: html, latex or pdf (repeat or comma-separate for several)");
+  sub.add_option("-o,--output-dir", flags->output_dir, "Write outputs to this directory instead of beside the input");
+  sub.add_option("--template", flags->template_path, "A mustache template to use instead of the default");
+  sub.add_flag("--self-contained", flags->self_contained,
+               "Write one HTML file with styles, scripts, fonts and images embedded");
+  sub.add_flag("-q,--quiet", flags->quiet, "Print no progress, only warnings and errors");
+  return [flags, &global]() -> int {
+    ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
+    try {
+      render::RenderRequest request = to_request(*flags);
+      const auto& module = load_module_table<DocumentModule>(kDocumentModuleName, kDocumentModuleEntry);
+      if (module.abi != kDocumentModuleAbi)
+        throw Error(ErrorKind::Environment, "the document module does not match this waybill binary", {},
+                    "reinstall waybill");
+      std::vector<render::RenderedOutput> outputs;
+      if (auto err = module.render(request, console, outputs)) return report_error(*err, global);
+      return 0;
+    } catch (const Error& e) {
+      return report_error(e, global);
+    }
+  };
+}
+
+}  // namespace waybill::cli

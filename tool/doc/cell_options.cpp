@@ -1,0 +1,197 @@
+#include "doc/cell_options.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <set>
+
+#include "doc/cell_header.hpp"
+#include "doc/yaml_meta.hpp"
+#include "util/error.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::doc {
+
+const std::vector<std::string>& known_cell_options() {
+  static const std::vector<std::string> names = {
+      "label",   "eval",    "echo",    "output",    "include",    "error",     "warning",
+      "message", "fig-cap", "fig-alt", "fig-width", "fig-height", "cache",     "timeout",
+      "image"};
+  return names;
+}
+
+namespace {
+
+// Options of knitr and Quarto that are valid but have no effect in this version; they
+// are accepted quietly so that existing documents do not drown in warnings.
+const std::set<std::string>& accepted_without_effect() {
+  static const std::set<std::string> names = {
+      "fig-align", "fig-pos",      "fig-dpi",     "fig-format", "fig-env",   "out-width",
+      "out-height", "dpi",         "dev",         "comment",    "collapse",  "tidy",
+      "code-fold", "code-summary", "code-line-numbers", "classes", "column", "layout-ncol",
+      "layout-nrow", "purl",       "engine",      "check",      "lst-label", "lst-cap",
+      "strip-white", "prompt",     "highlight",   "size",       "background", "cache-lazy",
+      "dependson", "autodep",      "fig-show",    "fig-keep",   "fig-subcap", "child",
+      "ref-label", "opts-label",   "R-options",   "class-output", "class-source", "attr-output",
+      "attr-source", "filename",   "code-overflow", "fig-responsive"};
+  return names;
+}
+
+[[noreturn]] void type_error(const std::string& file, const OptionSetting& s, const std::string& name,
+                             const std::string& expected, const std::string& example) {
+  throw Error(ErrorKind::Document,
+              "cell option `" + name + "` must be " + expected + ", not " + describe_kind(s.value),
+              SourceLoc{file, s.value.pos.line ? s.value.pos.line : s.pos.line,
+                        s.value.pos.line ? s.value.pos.col : s.pos.col},
+              "write it as " + example);
+}
+
+bool want_bool(const std::string& file, const OptionSetting& s, const std::string& name, Reporter& rep) {
+  if (auto b = s.value.as_bool()) return *b;
+  // knitr allows line numbers for echo/eval (`echo=2:3`, `echo=c(1, 3)`).
+  if ((name == "echo" || name == "eval") && (s.value.is_list() || s.value.as_number())) {
+    rep.warn("selecting lines with `" + name + "` is not supported; all lines are used",
+             SourceLoc{file, s.pos.line, s.pos.col});
+    return true;
+  }
+  type_error(file, s, name, "true or false", "`#| " + name + ": false` or knitr's `" + name + "=FALSE`");
+}
+
+std::string want_string(const std::string& file, const OptionSetting& s, const std::string& name) {
+  if (!s.value.is_scalar())
+    type_error(file, s, name, "a string", "`#| " + name + ": \"text\"`");
+  return s.value.scalar;
+}
+
+double want_number(const std::string& file, const OptionSetting& s, const std::string& name) {
+  auto n = s.value.as_number();
+  if (!n || *n <= 0) type_error(file, s, name, "a positive number", "`#| " + name + ": 5`");
+  return *n;
+}
+
+// "30", "30s", "2m", "1h", "500ms" to seconds.
+double want_duration(const std::string& file, const OptionSetting& s, const std::string& name) {
+  if (s.value.is_scalar()) {
+    std::string t(trim(s.value.scalar));
+    const char* begin = t.c_str();
+    char* end = nullptr;
+    double v = std::strtod(begin, &end);
+    std::string unit = end ? std::string(trim(end)) : std::string();
+    if (end != begin && v > 0) {
+      if (unit.empty() || unit == "s") return v;
+      if (unit == "ms") return v / 1000.0;
+      if (unit == "m" || unit == "min") return v * 60;
+      if (unit == "h") return v * 3600;
+    }
+  }
+  type_error(file, s, name, "a duration", "`#| " + name + ": 30` (seconds) or `#| " + name + ": 2m`");
+}
+
+void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, const std::string& file,
+               Reporter& rep) {
+  if (name == "label") {
+    std::string label = want_string(file, s, name);
+    if (label.empty() || label.find_first_of(" \t{}[]()") != std::string::npos) {
+      throw Error(ErrorKind::Document, "cell label `" + label + "` is not a valid name",
+                  SourceLoc{file, s.value.pos.line, s.value.pos.col},
+                  "use letters, digits, `-` and `_`, e.g. `fig-results`");
+    }
+    o.label = label;
+  } else if (name == "eval") {
+    o.eval = want_bool(file, s, name, rep);
+  } else if (name == "echo") {
+    o.echo = want_bool(file, s, name, rep);
+  } else if (name == "output") {
+    if (s.value.is_scalar() && to_lower(s.value.scalar) == "asis") {
+      o.output = OutputMode::Asis;
+    } else if (s.value.is_scalar() && (s.value.scalar == "markup" || s.value.scalar == "hold")) {
+      o.output = OutputMode::Show;  // knitr's results='markup' / 'hold'
+    } else if (s.value.is_scalar() && s.value.scalar == "hide") {
+      o.output = OutputMode::Hide;
+    } else if (auto b = s.value.as_bool()) {
+      o.output = *b ? OutputMode::Show : OutputMode::Hide;
+    } else {
+      type_error(file, s, name, "true, false or asis", "`#| output: asis`");
+    }
+  } else if (name == "include") {
+    o.include = want_bool(file, s, name, rep);
+  } else if (name == "error") {
+    o.error = want_bool(file, s, name, rep);
+  } else if (name == "warning") {
+    o.warning = want_bool(file, s, name, rep);
+  } else if (name == "message") {
+    o.message = want_bool(file, s, name, rep);
+  } else if (name == "fig-cap") {
+    o.fig_cap = want_string(file, s, name);
+  } else if (name == "fig-alt") {
+    o.fig_alt = want_string(file, s, name);
+  } else if (name == "fig-width") {
+    o.fig_width = want_number(file, s, name);
+  } else if (name == "fig-height") {
+    o.fig_height = want_number(file, s, name);
+  } else if (name == "cache") {
+    o.cache = want_bool(file, s, name, rep);
+  } else if (name == "timeout") {
+    o.timeout = want_duration(file, s, name);
+  } else if (name == "image") {
+    o.image = want_string(file, s, name);
+  }
+}
+
+}  // namespace
+
+std::string canonical_option_name(std::string_view name) {
+  std::string n = replace_all(name, ".", "-");
+  n = replace_all(n, "_", "-");
+  if (n == "results") return "output";
+  return n;
+}
+
+void apply_cell_options(CellOptions& options, const std::vector<OptionSetting>& settings,
+                        const std::string& file, Reporter& reporter) {
+  const auto& known = known_cell_options();
+  for (const auto& s : settings) {
+    std::string name = canonical_option_name(s.name);
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      if (accepted_without_effect().count(name)) continue;
+      std::string guess = closest_match(name, known);
+      reporter.warn("unknown cell option `" + s.name + "`", SourceLoc{file, s.pos.line, s.pos.col},
+                    guess.empty() ? "known options: " + join(known, ", ") : "did you mean `" + guess + "`?");
+      continue;
+    }
+    apply_one(options, name, s, file, reporter);
+    options.where[name] = s.pos;
+  }
+}
+
+LeadingOptions parse_leading_options(std::string_view code, int first_line, const std::string& file) {
+  LeadingOptions out;
+  std::string yaml;
+  auto lines = split_lines(code);
+  for (auto line : lines) {
+    std::string_view rest;
+    if (line.starts_with("#|")) rest = line.substr(2);
+    else if (line.starts_with("//|") || line.starts_with("--|") || line.starts_with("%%|")) rest = line.substr(3);
+    else break;
+    if (rest.starts_with(' ')) rest.remove_prefix(1);
+    yaml.append(rest);
+    yaml += '\n';
+    ++out.lines;
+  }
+  if (out.lines == 0) return out;
+  MetaValue v = parse_yaml(yaml, YamlOrigin{file, "cell options", first_line, 3});
+  if (v.is_null()) return out;
+  if (!v.is_map()) {
+    throw Error(ErrorKind::Document, "invalid cell options: expected `#| key: value` lines",
+                SourceLoc{file, first_line, 1}, "write one option per line, e.g. `#| echo: false`");
+  }
+  for (auto& [k, val] : v.map) {
+    Pos kp = val.pos;
+    // A key's own position: the value's line, column just after "#| ".
+    out.options.push_back(OptionSetting{k, val, Pos{kp.line, 4}});
+  }
+  return out;
+}
+
+}  // namespace waybill::doc

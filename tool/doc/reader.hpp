@@ -1,0 +1,24 @@
+#pragma once
+// The doc stage's entry point: text in, Document out.
+#include <filesystem>
+#include <string>
+
+#include "doc/model.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::doc {
+
+// Parses a document. `path` is used in messages and as Document::path. Errors throw
+// Error(Document) with their location; warnings go to `reporter`.
+Document parse_document(std::string path, std::string source, Reporter& reporter);
+
+// Reads and parses a file; `display` (default: the path as given) names it in messages.
+Document read_document(const std::filesystem::path& file, Reporter& reporter, std::string display = {});
+
+// The text of inlines without markup, for anchors, alt text and the TOC.
+std::string plain_text(const std::vector<Inline>& inlines);
+
+}  // namespace waybill::doc

@@ -1,0 +1,189 @@
+#include "doc/structure.hpp"
+
+#include <cstdlib>
+
+#include "doc/attr.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::doc {
+
+namespace {
+
+const char* const kCalloutKinds[] = {"note", "tip", "warning", "caution", "important"};
+
+bool is_space_inline(const Inline& in) {
+  return in.kind == InlineKind::SoftBreak || in.kind == InlineKind::LineBreak ||
+         (in.kind == InlineKind::Text && is_blank(in.text));
+}
+
+// Drops leading and trailing whitespace-only inlines.
+std::vector<Inline> strip_space(std::vector<Inline> v) {
+  while (!v.empty() && is_space_inline(v.back())) v.pop_back();
+  size_t first = 0;
+  while (first < v.size() && is_space_inline(v[first])) ++first;
+  v.erase(v.begin(), v.begin() + static_cast<long>(first));
+  return v;
+}
+
+// If the last inline is text ending in `{...}` attributes, takes them.
+std::optional<Attr> take_inline_attr(std::vector<Inline>& v) {
+  if (v.empty() || v.back().kind != InlineKind::Text) return std::nullopt;
+  auto attr = take_trailing_attr(v.back().text);
+  if (attr && is_blank(v.back().text)) v.pop_back();
+  if (attr) v = strip_space(std::move(v));
+  return attr;
+}
+
+// `![alt](src){#fig-x width=50%}`: attributes right after an image belong to it.
+void attach_image_attrs(std::vector<Inline>& v) {
+  for (size_t i = 0; i + 1 < v.size(); ++i) {
+    if (v[i].kind != InlineKind::Image || v[i + 1].kind != InlineKind::Text) continue;
+    std::string& t = v[i + 1].text;
+    if (!t.starts_with('{')) continue;
+    size_t close = t.find('}');
+    if (close == std::string::npos) continue;
+    if (auto a = parse_attr(std::string_view(t).substr(1, close - 1))) {
+      v[i].attr = *a;
+      t.erase(0, close + 1);
+    }
+  }
+  std::erase_if(v, [](const Inline& in) { return in.kind == InlineKind::Text && in.text.empty(); });
+}
+
+void group_divs(std::vector<Block>& blocks, StructureContext& ctx) {
+  bool any = false;
+  for (const auto& b : blocks)
+    if (b.kind == BlockKind::HtmlBlock && (b.text.starts_with(kDivOpenPrefix) || b.text.starts_with(kDivClose)))
+      any = true;
+  if (!any) return;
+  std::vector<Block> out;
+  std::vector<Block> open;  // divs being filled, innermost last
+  auto target = [&]() -> std::vector<Block>& { return open.empty() ? out : open.back().children; };
+  for (auto& b : blocks) {
+    if (b.kind == BlockKind::HtmlBlock && b.text.starts_with(kDivOpenPrefix)) {
+      size_t n = static_cast<size_t>(std::atol(b.text.c_str() + kDivOpenPrefix.size()));
+      Block div;
+      div.kind = BlockKind::Div;
+      div.pos = b.pos;
+      if (n < ctx.divs.size()) div.attr = ctx.divs[n].attr;
+      open.push_back(std::move(div));
+    } else if (b.kind == BlockKind::HtmlBlock && b.text.starts_with(kDivClose)) {
+      if (open.empty()) continue;  // closes a div opened in an enclosing container
+      Block div = std::move(open.back());
+      open.pop_back();
+      target().push_back(std::move(div));
+    } else {
+      target().push_back(std::move(b));
+    }
+  }
+  while (!open.empty()) {
+    Block div = std::move(open.back());
+    open.pop_back();
+    target().push_back(std::move(div));
+  }
+  blocks = std::move(out);
+}
+
+void make_callout(Block& b) {
+  for (const char* kind : kCalloutKinds) {
+    if (!b.attr.has_class(std::string("callout-") + kind)) continue;
+    b.kind = BlockKind::Callout;
+    b.info = kind;
+    if (const std::string* title = b.attr.value("title")) {
+      Inline t;
+      t.kind = InlineKind::Text;
+      t.text = *title;
+      b.caption = {t};
+    } else if (!b.children.empty() && b.children.front().kind == BlockKind::Heading) {
+      b.caption = std::move(b.children.front().inlines);
+      b.children.erase(b.children.begin());
+    }
+    return;
+  }
+}
+
+// GitHub's alerts: a block quote that starts with `[!NOTE]` on a line of its own.
+void make_alert(Block& b) {
+  if (b.children.empty() || b.children.front().kind != BlockKind::Paragraph) return;
+  auto& para = b.children.front().inlines;
+  if (para.empty() || para.front().kind != InlineKind::Text) return;
+  const std::string& t = para.front().text;
+  if (!t.starts_with("[!")) return;
+  size_t close = t.find(']');
+  if (close == std::string::npos || !is_blank(std::string_view(t).substr(close + 1))) return;
+  std::string kind = to_lower(std::string_view(t).substr(2, close - 2));
+  bool known = false;
+  for (const char* k : kCalloutKinds) known = known || kind == k;
+  if (!known) return;
+  b.kind = BlockKind::Callout;
+  b.info = kind;
+  para.erase(para.begin());
+  para = strip_space(std::move(para));
+  if (para.empty()) b.children.erase(b.children.begin());
+}
+
+void refine_paragraph(Block& b) {
+  attach_image_attrs(b.inlines);
+  std::vector<Inline> content = strip_space(b.inlines);
+  std::vector<Inline> probe = content;
+  auto attr = take_inline_attr(probe);
+  if (probe.size() == 1 && probe[0].kind == InlineKind::DisplayMath) {
+    b.kind = BlockKind::MathBlock;
+    b.text = probe[0].text;
+    if (attr) b.attr = *attr;
+    b.inlines.clear();
+    return;
+  }
+  if (content.size() == 1 && content[0].kind == InlineKind::Image &&
+      (!content[0].children.empty() || !content[0].attr.id.empty())) {
+    b.kind = BlockKind::Figure;
+    b.attr = content[0].attr;
+    b.caption = content[0].children;
+    b.inlines = std::move(content);
+  }
+}
+
+bool take_caption_prefix(std::vector<Inline>& v) {
+  if (v.empty() || v.front().kind != InlineKind::Text) return false;
+  std::string& t = v.front().text;
+  for (std::string_view p : {": ", "Table: ", "Table:"}) {
+    if (t.starts_with(p)) {
+      t.erase(0, p.size());
+      return true;
+    }
+  }
+  return false;
+}
+
+void attach_table_captions(std::vector<Block>& blocks) {
+  for (size_t i = 0; i + 1 < blocks.size(); ++i) {
+    if (blocks[i].kind != BlockKind::Table || blocks[i + 1].kind != BlockKind::Paragraph) continue;
+    std::vector<Inline> cap = blocks[i + 1].inlines;
+    if (!take_caption_prefix(cap)) continue;
+    if (auto attr = take_inline_attr(cap)) blocks[i].attr = *attr;
+    blocks[i].caption = strip_space(std::move(cap));
+    blocks.erase(blocks.begin() + static_cast<long>(i) + 1);
+  }
+}
+
+}  // namespace
+
+void refine_structure(std::vector<Block>& blocks, StructureContext& ctx) {
+  group_divs(blocks, ctx);
+  for (auto& b : blocks) {
+    refine_structure(b.children, ctx);
+    switch (b.kind) {
+      case BlockKind::Div: make_callout(b); break;
+      case BlockKind::BlockQuote: make_alert(b); break;
+      case BlockKind::Heading:
+        if (auto attr = take_inline_attr(b.inlines)) b.attr = *attr;
+        break;
+      case BlockKind::Paragraph: refine_paragraph(b); break;
+      default: break;
+    }
+  }
+  attach_table_captions(blocks);
+}
+
+}  // namespace waybill::doc

@@ -1,0 +1,408 @@
+#include "render/html_writer.hpp"
+
+#include "doc/markdown.hpp"
+#include "doc/reader.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::render {
+
+using doc::Block;
+using doc::BlockKind;
+using doc::Inline;
+
+std::string HtmlWriter::escape(std::string_view s, bool attribute) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += attribute ? "&quot;" : "\""; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void HtmlWriter::attrs(const doc::Attr& a, const std::string& extra_class) {
+  if (!a.id.empty()) raw(" id=\"" + escape(a.id, true) + "\"");
+  std::string classes = extra_class;
+  for (const auto& c : a.classes) classes += (classes.empty() ? "" : " ") + c;
+  if (!classes.empty()) raw(" class=\"" + escape(classes, true) + "\"");
+  for (const auto& [k, v] : a.kv) {
+    if (k == "width" || k == "height") continue;  // images and figures use these as style
+    raw(" data-" + escape(k, true) + "=\"" + escape(v, true) + "\"");
+  }
+}
+
+void HtmlWriter::highlighted(const std::string& code, const std::string& language, const std::string& extra_class) {
+  std::vector<Token> tokens = ctx_.highlighter.highlight(code, language);
+  while (!tokens.empty() && tokens.back().text == "\n") tokens.pop_back();
+  std::string cls = "sourceCode";
+  if (!language.empty()) cls += " " + language;
+  if (!extra_class.empty()) cls += " " + extra_class;
+  raw("<pre class=\"" + escape(cls, true) + "\"><code");
+  if (!language.empty()) raw(" class=\"language-" + escape(language, true) + "\"");
+  raw(">");
+  for (const auto& t : tokens) {
+    if (t.cls.empty()) raw(escape(t.text));
+    else raw("<span class=\"" + t.cls + "\">" + escape(t.text) + "</span>");
+  }
+  raw("</code></pre>\n");
+}
+
+void HtmlWriter::paragraph(const Block& b) {
+  raw("<p>");
+  inlines(b.inlines);
+  raw("</p>\n");
+}
+
+void HtmlWriter::heading(const Block& b, const std::string& number) {
+  std::string tag = "h" + std::to_string(std::clamp(b.level, 1, 6));
+  raw("<" + tag);
+  attrs(b.attr);
+  raw(">");
+  if (ctx_.options.number_sections && !number.empty())
+    raw("<span class=\"header-section-number\">" + number + "</span> ");
+  inlines(b.inlines);
+  raw(" <a class=\"anchor\" href=\"#" + escape(b.attr.id, true) + "\" aria-label=\"Link to this section\">#</a>");
+  raw("</" + tag + ">\n");
+}
+
+void HtmlWriter::block_quote(const Block& b) {
+  raw("<blockquote>\n");
+  blocks(b.children);
+  raw("</blockquote>\n");
+}
+
+void HtmlWriter::list(const Block& b) {
+  bool ordered = b.kind == BlockKind::OrderedList;
+  raw(ordered ? "<ol" : "<ul");
+  if (ordered && b.start != 1) raw(" start=\"" + std::to_string(b.start) + "\"");
+  bool tasks = false;
+  for (const auto& item : b.children) tasks = tasks || item.task != doc::TaskState::None;
+  if (tasks) raw(" class=\"task-list\"");
+  raw(">\n");
+  for (const auto& item : b.children) {
+    raw(item.task != doc::TaskState::None ? "<li class=\"task-list-item\">" : "<li>");
+    if (item.task != doc::TaskState::None)
+      raw(item.task == doc::TaskState::Done ? "<input type=\"checkbox\" disabled checked> "
+                                            : "<input type=\"checkbox\" disabled> ");
+    for (size_t i = 0; i < item.children.size(); ++i) {
+      const Block& child = item.children[i];
+      if (b.tight && child.kind == BlockKind::Paragraph) {
+        inlines(child.inlines);
+        if (i + 1 < item.children.size()) raw("\n");
+      } else {
+        if (i == 0) raw("\n");
+        block(child);
+      }
+    }
+    raw("</li>\n");
+  }
+  raw(ordered ? "</ol>\n" : "</ul>\n");
+}
+
+void HtmlWriter::code_block(const Block& b) {
+  if (!b.attr.id.empty()) raw("<div id=\"" + escape(b.attr.id, true) + "\" class=\"listing\">");
+  highlighted(b.text, b.info);
+  if (!b.attr.id.empty()) raw("</div>\n");
+}
+
+void HtmlWriter::html_block(const Block& b) { raw(b.text); }
+
+void HtmlWriter::thematic_break() { raw("<hr>\n"); }
+
+void HtmlWriter::table(const Block& b, const std::string& number) {
+  raw("<div class=\"table-wrap\">\n<table");
+  attrs(b.attr);
+  raw(">\n");
+  if (!b.caption.empty() || !number.empty()) {
+    raw("<caption>");
+    if (!number.empty()) raw("<span class=\"caption-label\">Table\u00a0" + number + ":</span> ");
+    inlines(b.caption);
+    raw("</caption>\n");
+  }
+  auto align = [&](size_t col) -> std::string {
+    if (col >= b.aligns.size()) return {};
+    switch (b.aligns[col]) {
+      case doc::Align::Left: return " style=\"text-align: left;\"";
+      case doc::Align::Center: return " style=\"text-align: center;\"";
+      case doc::Align::Right: return " style=\"text-align: right;\"";
+      case doc::Align::Default: return {};
+    }
+    return {};
+  };
+  for (size_t r = 0; r < b.rows.size(); ++r) {
+    bool head = static_cast<int>(r) < b.header_rows;
+    if (r == 0 && head) raw("<thead>\n");
+    if (static_cast<int>(r) == b.header_rows) raw("<tbody>\n");
+    raw("<tr>");
+    for (size_t c = 0; c < b.rows[r].size(); ++c) {
+      raw(head ? "<th" : "<td");
+      raw(align(c));
+      raw(">");
+      inlines(b.rows[r][c].content);
+      raw(head ? "</th>" : "</td>");
+    }
+    raw("</tr>\n");
+    if (head && static_cast<int>(r) + 1 == b.header_rows) raw("</thead>\n");
+  }
+  if (static_cast<int>(b.rows.size()) > b.header_rows) raw("</tbody>\n");
+  raw("</table>\n</div>\n");
+}
+
+void HtmlWriter::math_block(const Block& b, const std::string& number) {
+  uses_math_ = true;
+  raw("<div");
+  attrs(b.attr, "math-block");
+  raw("><span class=\"math display\">\\[");
+  text(b.text);
+  if (!number.empty()) raw("\\tag{" + number + "}");
+  raw("\\]</span></div>\n");
+}
+
+void HtmlWriter::div(const Block& b) {
+  raw("<div");
+  attrs(b.attr);
+  raw(">\n");
+  blocks(b.children);
+  raw("</div>\n");
+}
+
+void HtmlWriter::callout(const Block& b) {
+  std::string kind = b.info;
+  raw("<div");
+  doc::Attr a = b.attr;
+  std::erase_if(a.classes, [](const std::string& c) { return c.starts_with("callout-"); });
+  std::erase_if(a.kv, [](const auto& kv) { return kv.first == "title"; });
+  attrs(a, "callout callout-" + kind);
+  raw(" role=\"note\">\n<div class=\"callout-title\">");
+  if (b.caption.empty()) {
+    std::string t = kind;
+    if (!t.empty()) t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
+    text(t);
+  } else {
+    inlines(b.caption);
+  }
+  raw("</div>\n<div class=\"callout-body\">\n");
+  blocks(b.children);
+  raw("</div>\n</div>\n");
+}
+
+void HtmlWriter::figure(const Block& b, const std::string& number) {
+  const Inline& img = b.inlines.front();
+  raw("<figure");
+  attrs(b.attr, "figure");
+  raw(">\n");
+  image(img);
+  raw("\n");
+  if (!b.caption.empty() || !number.empty()) {
+    raw("<figcaption>");
+    if (!number.empty()) raw("<span class=\"caption-label\">Figure\u00a0" + number + ":</span> ");
+    inlines(b.caption);
+    raw("</figcaption>\n");
+  }
+  raw("</figure>\n");
+}
+
+void HtmlWriter::cell(const doc::Cell& c, const std::string& figure_number) {
+  std::string id = c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
+  bool figure_label = c.options.label.starts_with("fig-");
+  raw("<div class=\"cell\" id=\"" + escape(figure_label ? "cell-" + id : id, true) + "\" data-language=\"" +
+      escape(c.language, true) + "\">\n");
+  if (c.options.echo) highlighted(c.code, c.language, "cell-code");
+  if (c.options.eval && c.options.echo)
+    raw("<div class=\"cell-status\">Not executed: this render shows the code only.</div>\n");
+  if (figure_label || !c.options.fig_cap.empty()) {
+    raw("<figure" + std::string(figure_label ? " id=\"" + escape(c.options.label, true) + "\"" : "") +
+        " class=\"figure figure-pending\">\n<div class=\"figure-placeholder\">Figure not generated yet: the cell has "
+        "not run.</div>\n");
+    raw("<figcaption>");
+    if (!figure_number.empty()) raw("<span class=\"caption-label\">Figure\u00a0" + figure_number + ":</span> ");
+    inlines(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter));
+    raw("</figcaption>\n</figure>\n");
+  }
+  raw("</div>\n");
+}
+
+void HtmlWriter::environment(const Block& b) {
+  if (b.kind == BlockKind::ImageSpec) {
+    const doc::ImageBlock& img = ctx_.doc.images[b.ref];
+    std::string name = img.name.empty() ? "default" : img.name;
+    raw("<details class=\"environment\" id=\"env-" + escape(name, true) + "\">\n<summary><span class=\"env-label\">"
+        "Environment</span> <code>" + escape(name) + "</code> <span class=\"env-kind\">Dockerfile</span></summary>\n");
+    highlighted(img.dockerfile, "dockerfile");
+  } else {
+    raw("<details class=\"environment\" id=\"env-manifest\">\n<summary><span class=\"env-label\">Environment</span> "
+        "<span class=\"env-kind\">manifest</span></summary>\n");
+    highlighted(ctx_.doc.manifest->text, "yaml");
+  }
+  raw("</details>\n");
+}
+
+void HtmlWriter::references(const std::vector<Bibliography::Reference>& refs, bool add_heading) {
+  raw("<section id=\"refs\" class=\"references\" role=\"doc-bibliography\">\n");
+  if (add_heading) {
+    int level = std::clamp(ctx_.refs.top_level(), 1, 6);
+    raw("<h" + std::to_string(level) + " class=\"unnumbered\" id=\"references\">References</h" +
+        std::to_string(level) + ">\n");
+  }
+  for (const auto& r : refs) {
+    raw("<div id=\"ref-" + escape(r.key, true) + "\" class=\"csl-entry\">");
+    inlines(r.text);
+    raw("</div>\n");
+  }
+  raw("</section>\n");
+}
+
+void HtmlWriter::end_of_body() {
+  const auto& notes = ctx_.doc.footnotes;
+  if (notes.empty()) return;
+  raw("<section id=\"footnotes\" class=\"footnotes\" role=\"doc-endnotes\">\n<hr>\n<ol>\n");
+  for (size_t i = 0; i < notes.size(); ++i) {
+    std::string n = std::to_string(i + 1);
+    std::string content = blocks_to_string(notes[i]);
+    std::string back = " <a href=\"#fnref" + n + "\" class=\"footnote-back\" role=\"doc-backlink\">↩︎</a>";
+    if (content.ends_with("</p>\n")) content.insert(content.size() - 5, back);
+    else content += "<p>" + back + "</p>\n";
+    raw("<li id=\"fn" + n + "\">" + content + "</li>\n");
+  }
+  raw("</ol>\n</section>\n");
+}
+
+void HtmlWriter::code(const Inline& in) { raw("<code>" + escape(in.text) + "</code>"); }
+
+void HtmlWriter::emph(const Inline& in) {
+  raw("<em>");
+  inlines(in.children);
+  raw("</em>");
+}
+
+void HtmlWriter::strong(const Inline& in) {
+  raw("<strong>");
+  inlines(in.children);
+  raw("</strong>");
+}
+
+void HtmlWriter::strike(const Inline& in) {
+  raw("<del>");
+  inlines(in.children);
+  raw("</del>");
+}
+
+void HtmlWriter::link(const Inline& in) {
+  if (plain_links_) return inlines(in.children);
+  raw("<a href=\"" + escape(in.target, true) + "\"");
+  if (!in.title.empty()) raw(" title=\"" + escape(in.title, true) + "\"");
+  raw(">");
+  inlines(in.children);
+  raw("</a>");
+}
+
+void HtmlWriter::image(const Inline& in) {
+  raw("<img src=\"" + escape(image_src_(in.target, in.pos), true) + "\" alt=\"" +
+      escape(doc::plain_text(in.children), true) + "\"");
+  if (!in.title.empty()) raw(" title=\"" + escape(in.title, true) + "\"");
+  std::string style;
+  if (const std::string* w = in.attr.value("width")) style += "width: " + *w + ";";
+  if (const std::string* h = in.attr.value("height")) style += "height: " + *h + ";";
+  if (!style.empty()) raw(" style=\"" + escape(style, true) + "\"");
+  raw(">");
+}
+
+void HtmlWriter::raw_html(const Inline& in) { raw(in.text); }
+
+void HtmlWriter::math(const Inline& in, bool display) {
+  uses_math_ = true;
+  raw(display ? "<span class=\"math display\">\\[" : "<span class=\"math inline\">\\(");
+  text(in.text);
+  raw(display ? "\\]</span>" : "\\)</span>");
+}
+
+void HtmlWriter::footnote_ref(const Inline& in) {
+  if (plain_links_) return;
+  std::string n = std::to_string(in.number);
+  int use = ++footnote_uses_[in.number];
+  std::string id = "fnref" + n + (use > 1 ? "-" + std::to_string(use) : "");
+  raw("<sup class=\"footnote-ref\"><a href=\"#fn" + n + "\" id=\"" + id + "\" role=\"doc-noteref\">" + n + "</a></sup>");
+}
+
+void HtmlWriter::citation(const Inline& in, const std::vector<Inline>& rendered) {
+  std::string keys;
+  for (const auto& c : in.cites) keys += (keys.empty() ? "" : " ") + c.key;
+  raw("<span class=\"citation\" data-cites=\"" + escape(keys, true) + "\">");
+  inlines(rendered);
+  raw("</span>");
+}
+
+void HtmlWriter::cross_ref(const std::string& id, const std::string& label, bool known) {
+  if (!known) {
+    raw("<strong class=\"cross-ref-missing\">" + escape(label) + "</strong>");
+  } else if (plain_links_) {
+    text(label);
+  } else {
+    raw("<a href=\"#" + escape(id, true) + "\" class=\"cross-ref\">" + escape(label) + "</a>");
+  }
+}
+
+void HtmlWriter::inline_cell(const Inline& in) {
+  raw("<code class=\"inline-cell\" data-language=\"" + escape(in.target, true) + "\" title=\"inline " +
+      escape(in.target, true) + " expression, not executed\">" + escape(in.text) + "</code>");
+}
+
+void HtmlWriter::toc_entries(const std::vector<Block>& blocks, std::vector<const Block*>& out) {
+  for (const auto& b : blocks) {
+    if (b.kind == BlockKind::Heading && !b.attr.has_class("unlisted")) out.push_back(&b);
+    if (b.kind == BlockKind::Div || b.kind == BlockKind::Callout) toc_entries(b.children, out);
+  }
+}
+
+std::string HtmlWriter::toc() {
+  std::vector<const Block*> heads;
+  toc_entries(ctx_.doc.blocks, heads);
+  int top = ctx_.refs.top_level();
+  int max_level = top + ctx_.options.toc_depth - 1;
+  std::erase_if(heads, [&](const Block* b) { return b->level > max_level; });
+  if (heads.empty()) return {};
+  std::string saved = std::move(out_);
+  out_.clear();
+  plain_links_ = true;
+  raw("<nav id=\"TOC\" role=\"doc-toc\">\n<h2 id=\"toc-title\">Contents</h2>\n");
+  int depth = 0;  // open <ul> levels, relative to `top`
+  for (const Block* b : heads) {
+    int level = b->level - top + 1;
+    if (level > depth) {
+      while (depth < level) {
+        raw(depth == 0 ? "<ul>\n" : "\n<ul>\n");
+        if (depth + 1 < level) raw("<li>");
+        ++depth;
+      }
+    } else {
+      raw("</li>\n");
+      while (depth > level) {
+        raw("</ul>\n</li>\n");
+        --depth;
+      }
+    }
+    raw("<li><a href=\"#" + escape(b->attr.id, true) + "\">");
+    std::string number = ctx_.refs.section_number(b->attr.id);
+    if (ctx_.options.number_sections && !number.empty())
+      raw("<span class=\"toc-section-number\">" + number + "</span> ");
+    inlines(b->inlines);
+    raw("</a>");
+  }
+  raw("</li>\n");
+  while (depth > 1) {
+    raw("</ul>\n</li>\n");
+    --depth;
+  }
+  raw("</ul>\n</nav>\n");
+  plain_links_ = false;
+  std::string result = std::move(out_);
+  out_ = std::move(saved);
+  return result;
+}
+
+}  // namespace waybill::render

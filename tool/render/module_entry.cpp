@@ -1,0 +1,50 @@
+// The document module's one exported symbol. Everything else in the module is hidden.
+#include <cmark-gfm.h>
+#include <openssl/crypto.h>
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+
+#include "render/module_api.hpp"
+#include "render/render.hpp"
+#include "util/build_info.hpp"
+#include "util/report.hpp"
+
+namespace waybill {
+
+namespace {
+
+std::optional<Error> render_entry(const render::RenderRequest& request, Reporter& reporter,
+                                  std::vector<render::RenderedOutput>& outputs) {
+  try {
+    outputs = render::render_documents(request, reporter);
+    return std::nullopt;
+  } catch (const Error& e) {
+    return e;
+  } catch (const std::exception& e) {
+    return Error(ErrorKind::Internal, std::string("unexpected failure: ") + e.what(), {},
+                 "please report this as a bug, with the document that caused it");
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> versions() {
+  return {
+      {"cmark-gfm", cmark_version_string()},
+      {"yaml-cpp", build_info::yaml_cpp_version},
+      {"nlohmann-json", std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) +
+                            "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH)},
+      {"kainjow-mustache", build_info::mustache_version},
+      {"source-highlight", build_info::source_highlight_version},
+      {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
+  };
+}
+
+const DocumentModule kModule{kDocumentModuleAbi, render_entry, versions};
+
+}  // namespace
+
+}  // namespace waybill
+
+extern "C" __attribute__((visibility("default"))) const waybill::DocumentModule* waybill_document_module() {
+  return &waybill::kModule;
+}

@@ -1,0 +1,260 @@
+#include "render/render.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+
+#include "doc/reader.hpp"
+#include "render/bibliography.hpp"
+#include "render/crossref.hpp"
+#include "render/highlight.hpp"
+#include "render/html_writer.hpp"
+#include "render/latex_writer.hpp"
+#include "render/outputs.hpp"
+#include "render/pdf.hpp"
+#include "render/template.hpp"
+#include "util/build_info.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/install_paths.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::render {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+bool same_directory(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  bool eq = fs::equivalent(a.empty() ? "." : a, b.empty() ? "." : b, ec);
+  return !ec && eq;
+}
+
+std::string html_escape_attr(std::string_view s) { return HtmlWriter::escape(s, true); }
+
+using Escape = std::function<std::string(std::string_view)>;
+
+// One document, parsed once and written to each requested format.
+class DocumentRender {
+ public:
+  DocumentRender(const RenderRequest& req, const std::string& file, Reporter& rep)
+      : req_(req), rep_(rep), input_(file), highlighter_(templates_dir() / "highlight") {
+    doc_ = doc::read_document(input_, rep_);
+    doc_dir_ = input_.parent_path();
+    bib_.load(doc_, doc_dir_.empty() ? fs::path(".") : doc_dir_, rep_);
+    bib_.collect_citations(doc_, rep_);
+    refs_ = CrossRefs::build(doc_);
+  }
+
+  std::vector<std::string> formats() const {
+    if (!req_.formats.empty()) return req_.formats;
+    if (!doc_.meta.formats.empty()) return doc_.meta.formats;
+    return {"html"};
+  }
+
+  RenderedOutput write(const std::string& format) {
+    auto t0 = Clock::now();
+    fs::path path = format == "html" ? write_html() : format == "latex" ? write_latex() : write_pdf();
+    return RenderedOutput{doc_.path, format, path.string(), ms_since(t0)};
+  }
+
+ private:
+  WriterOptions writer_options(const std::string& format) const {
+    doc::FormatOptions fo = doc_.meta.options_for(format);
+    WriterOptions w;
+    w.toc = fo.toc.value_or(false);
+    w.toc_depth = fo.toc_depth.value_or(3);
+    w.number_sections = fo.number_sections.value_or(false);
+    w.self_contained = req_.self_contained || fo.self_contained.value_or(false);
+    return w;
+  }
+
+  // The template: --template, else the front matter's (relative to the document), else ours.
+  std::pair<std::string, std::string> load_template(const std::string& format) const {
+    fs::path path;
+    if (!req_.template_path.empty()) {
+      path = req_.template_path;
+    } else if (auto t = doc_.meta.options_for(format).template_path) {
+      path = doc_dir_ / *t;
+    } else {
+      path = templates_dir() / (format == "html" ? "html/default.html" : "latex/default.tex");
+    }
+    try {
+      return {read_file(path), display_path(path)};
+    } catch (Error& e) {
+      e.with_hint("--template and the `template:` key name a mustache template file");
+      throw;
+    }
+  }
+
+  ImageAssets::Mode copy_mode(const fs::path& out_dir) const {
+    return same_directory(out_dir, doc_dir_) ? ImageAssets::Mode::Reference : ImageAssets::Mode::Copy;
+  }
+
+  fs::path out_dir() const { return req_.output_dir.empty() ? fs::path() : fs::path(req_.output_dir); }
+
+  // Values every template gets: the front matter (escaped), then the computed ones.
+  TemplateValue base_values(Writer& w, const Escape& escape) {
+    TemplateValue v = doc_.meta.raw.is_map() ? from_meta(doc_.meta.raw, escape) : TemplateValue();
+    const doc::Metadata& m = doc_.meta;
+    v.set("title", w.inlines_to_string(m.title));
+    v.set("subtitle", w.inlines_to_string(m.subtitle));
+    v.set("date", w.inlines_to_string(m.date));
+    v.set("abstract", w.blocks_to_string(m.abstract));
+    v.set("pagetitle", escape(m.title.empty() ? fs::path(doc_.path).stem().string() : doc::plain_text(m.title)));
+    v.set("lang", escape(m.lang.empty() ? "en" : m.lang));
+    std::vector<std::string> kw;
+    for (const auto& k : m.keywords) kw.push_back(escape(k));
+    v.set("keywords", join(kw, ", "));
+    v.set("generator", std::string("waybill ") + build_info::version);
+    v.set("has-title-block", !m.title.empty() || !m.authors.empty() || !m.date.empty() || !m.abstract.empty());
+    // Authors with numbered affiliations, in order of first appearance.
+    std::vector<std::string> affs;
+    TemplateValue authors = TemplateValue::list(), affiliations = TemplateValue::list();
+    for (const auto& a : m.authors) {
+      TemplateValue av;
+      av.set("name", escape(a.name));
+      av.set("email", escape(a.email));
+      av.set("orcid", escape(a.orcid));
+      std::vector<std::string> marks;
+      for (const auto& aff : a.affiliations) {
+        auto it = std::find(affs.begin(), affs.end(), aff);
+        if (it == affs.end()) {
+          affs.push_back(aff);
+          it = affs.end() - 1;
+        }
+        marks.push_back(std::to_string(it - affs.begin() + 1));
+      }
+      av.set("affiliation-marks", join(marks, ","));
+      std::vector<std::string> names;
+      for (const auto& aff : a.affiliations) names.push_back(escape(aff));
+      av.set("affiliation", join(names, "; "));
+      authors.push(std::move(av));
+    }
+    for (size_t i = 0; i < affs.size(); ++i) {
+      TemplateValue av;
+      av.set("index", std::to_string(i + 1));
+      av.set("name", escape(affs[i]));
+      affiliations.push(std::move(av));
+    }
+    v.set("has-authors", !m.authors.empty());
+    v.set("has-affiliations", !affs.empty());
+    v.set("authors", std::move(authors));
+    v.set("affiliations", std::move(affiliations));
+    return v;
+  }
+
+  fs::path write_html() {
+    OutputPaths out = output_paths(input_, "html", out_dir());
+    WriterOptions wo = writer_options("html");
+    make_dirs(out.dir);
+    ImageAssets images(doc_dir_, doc_.path, wo.self_contained ? ImageAssets::Mode::Embed : copy_mode(out.dir), out.dir,
+                       false, rep_);
+    RenderContext ctx{doc_, refs_, bib_, highlighter_, rep_, wo,
+                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); }};
+    HtmlWriter w(ctx, [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos).value_or(src); });
+    TemplateValue v = base_values(w, html_escape_attr);
+    v.set("body", w.body());
+    v.set("toc", wo.toc ? w.toc() : std::string());
+    v.set("math", w.uses_math());
+    HtmlHead head = install_html_assets(out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
+    v.set("head", head.head);
+    v.set("scripts", head.scripts);
+    auto [tmpl, name] = load_template("html");
+    write_file_atomic(out.file, expand_template(tmpl, name, v));
+    return out.file;
+  }
+
+  struct Latex {
+    std::string tex;
+    std::vector<std::pair<int, int>> line_map;
+  };
+
+  Latex latex_source(const std::string& format, ImageAssets& images) {
+    WriterOptions wo = writer_options(format);
+    RenderContext ctx{doc_, refs_, bib_, highlighter_, rep_, wo,
+                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); }};
+    LatexWriter w(ctx);
+    auto esc = [&w](std::string_view s) { return w.escape(s); };
+    TemplateValue v = base_values(w, esc);
+    std::string body = w.body();
+    v.set("body", body);
+    v.set("toc", wo.toc);
+    v.set("toc-depth", std::to_string(wo.toc_depth));
+    v.set("secnumdepth", wo.number_sections ? "5" : "-2");
+    std::string author_block;
+    for (const auto& a : doc_.meta.authors) {
+      if (!author_block.empty()) author_block += " \\and ";
+      author_block += w.escape(a.name);
+      std::string note;
+      for (const auto& aff : a.affiliations) note += (note.empty() ? "" : "; ") + w.escape(aff);
+      if (!a.email.empty()) note += (note.empty() ? "" : "; ") + std::string("\\texttt{") + w.escape(a.email) + "}";
+      if (!note.empty()) author_block += "\\thanks{" + note + "}";
+    }
+    v.set("author-block", author_block);
+    v.set("unicode-fallbacks", w.unicode_fallbacks());
+    auto [tmpl, name] = load_template(format);
+    Latex out;
+    out.tex = expand_template(tmpl, name, v);
+    size_t at = body.empty() ? std::string::npos : out.tex.find(body);
+    int offset = at == std::string::npos ? 0 : static_cast<int>(std::count(out.tex.begin(), out.tex.begin() + static_cast<long>(at), '\n'));
+    for (const auto& [tex_line, doc_line] : w.line_map()) out.line_map.emplace_back(offset + tex_line, doc_line);
+    return out;
+  }
+
+  fs::path write_latex() {
+    OutputPaths out = output_paths(input_, "tex", out_dir());
+    make_dirs(out.dir);
+    ImageAssets images(doc_dir_, doc_.path, copy_mode(out.dir), out.dir, true, rep_);
+    write_file_atomic(out.file, latex_source("latex", images).tex);
+    return out.file;
+  }
+
+  fs::path write_pdf() {
+    OutputPaths out = output_paths(input_, "pdf", out_dir());
+    make_dirs(out.dir);
+    TempDir work("waybill-latex-");
+    ImageAssets images(doc_dir_, doc_.path, ImageAssets::Mode::Stage, work.path(), true, rep_);
+    Latex tex = latex_source("pdf", images);
+    build_pdf(PdfJob{tex.tex, tex.line_map, work.path(), out.file, doc_.path});
+    return out.file;
+  }
+
+  const RenderRequest& req_;
+  Reporter& rep_;
+  fs::path input_;
+  fs::path doc_dir_;
+  doc::Document doc_;
+  Bibliography bib_;
+  CrossRefs refs_;
+  Highlighter highlighter_;
+};
+
+}  // namespace
+
+std::vector<RenderedOutput> render_documents(const RenderRequest& request, Reporter& reporter) {
+  std::vector<RenderedOutput> outputs;
+  for (const std::string& file : request.files) {
+    DeduplicatingReporter rep(reporter);
+    try {
+      DocumentRender job(request, file, rep);
+      for (const std::string& format : job.formats()) {
+        RenderedOutput o = job.write(format);
+        rep.status("rendered " + o.document + " → " + display_path(o.path) + " (" + format_duration_ms(o.milliseconds) + ")");
+        outputs.push_back(std::move(o));
+      }
+    } catch (Error& e) {
+      if (!e.loc().known() && e.loc().file.empty()) e.add_context("rendering " + file);
+      throw;
+    }
+  }
+  return outputs;
+}
+
+}  // namespace waybill::render

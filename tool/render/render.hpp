@@ -1,0 +1,31 @@
+#pragma once
+// The render stage's entry point: documents in, output files out.
+#include <string>
+#include <vector>
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::render {
+
+struct RenderRequest {
+  std::vector<std::string> files;
+  std::vector<std::string> formats;   // html, latex, pdf; empty: the front matter's, else html
+  std::string output_dir;             // empty: beside each input
+  std::string template_path;          // overrides the front matter's `template:`
+  bool self_contained = false;
+};
+
+struct RenderedOutput {
+  std::string document;
+  std::string format;
+  std::string path;
+  double milliseconds = 0;
+};
+
+// Renders every file to every format. Throws Error at the first document that fails;
+// what was written before stays written, and nothing is ever half-written.
+std::vector<RenderedOutput> render_documents(const RenderRequest& request, Reporter& reporter);
+
+}  // namespace waybill::render

@@ -1,0 +1,133 @@
+#include "render/writer.hpp"
+
+#include "doc/reader.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::render {
+
+using doc::Block;
+using doc::BlockKind;
+using doc::Inline;
+using doc::InlineKind;
+
+std::string Writer::body() {
+  out_.clear();
+  blocks(ctx_.doc.blocks);
+  if (ctx_.bib.any_cited()) references(ctx_.bib.references(), !ends_with_references_heading());
+  end_of_body();
+  return std::move(out_);
+}
+
+std::string Writer::inlines_to_string(const std::vector<Inline>& v) {
+  std::string saved = std::move(out_);
+  out_.clear();
+  inlines(v);
+  std::string result = std::move(out_);
+  out_ = std::move(saved);
+  return result;
+}
+
+std::string Writer::blocks_to_string(const std::vector<Block>& v) {
+  std::string saved = std::move(out_);
+  out_.clear();
+  blocks(v);
+  std::string result = std::move(out_);
+  out_ = std::move(saved);
+  return result;
+}
+
+int Writer::output_line() {
+  if (counted_ > out_.size()) counted_ = 0, lines_ = 1;
+  for (; counted_ < out_.size(); ++counted_)
+    if (out_[counted_] == '\n') ++lines_;
+  return lines_;
+}
+
+void Writer::blocks(const std::vector<Block>& v) {
+  for (const auto& b : v) block(b);
+}
+
+void Writer::block(const Block& b) {
+  if (b.pos.line > 0) line_map_.emplace_back(output_line(), b.pos.line);
+  switch (b.kind) {
+    case BlockKind::Paragraph: paragraph(b); break;
+    case BlockKind::Heading: heading(b, ctx_.refs.section_number(b.attr.id)); break;
+    case BlockKind::BlockQuote: block_quote(b); break;
+    case BlockKind::BulletList:
+    case BlockKind::OrderedList: list(b); break;
+    case BlockKind::ListItem: blocks(b.children); break;
+    case BlockKind::CodeBlock: code_block(b); break;
+    case BlockKind::HtmlBlock: html_block(b); break;
+    case BlockKind::ThematicBreak: thematic_break(); break;
+    case BlockKind::Table: table(b, number_of(b.attr.id)); break;
+    case BlockKind::MathBlock: math_block(b, number_of(b.attr.id)); break;
+    case BlockKind::Div: div(b); break;
+    case BlockKind::Callout: callout(b); break;
+    case BlockKind::Figure: figure(b, number_of(b.attr.id)); break;
+    case BlockKind::Cell: {
+      const doc::Cell& c = ctx_.doc.cells[b.ref];
+      if (c.options.include) cell(c, number_of(c.options.label));
+      break;
+    }
+    case BlockKind::ImageSpec:
+      if (ctx_.doc.images[b.ref].echo) environment(b);
+      break;
+    case BlockKind::Manifest:
+      if (ctx_.doc.manifest && ctx_.doc.manifest->echo) environment(b);
+      break;
+  }
+}
+
+void Writer::inlines(const std::vector<Inline>& v) {
+  for (const auto& in : v) inline_node(in);
+}
+
+void Writer::inline_node(const Inline& in) {
+  switch (in.kind) {
+    case InlineKind::Text: text(in.text); break;
+    case InlineKind::SoftBreak: soft_break(); break;
+    case InlineKind::LineBreak: line_break(); break;
+    case InlineKind::Code: code(in); break;
+    case InlineKind::Emph: emph(in); break;
+    case InlineKind::Strong: strong(in); break;
+    case InlineKind::Strike: strike(in); break;
+    case InlineKind::Link: link(in); break;
+    case InlineKind::Image: image(in); break;
+    case InlineKind::RawHtml: raw_html(in); break;
+    case InlineKind::Math: math(in, false); break;
+    case InlineKind::DisplayMath: math(in, true); break;
+    case InlineKind::FootnoteRef: footnote_ref(in); break;
+    case InlineKind::Citation: citation(in, ctx_.bib.cite(in)); break;
+    case InlineKind::CrossRef: {
+      const RefTarget* t = ctx_.refs.find(in.target);
+      if (!t) {
+        ctx_.reporter.warn("unknown cross-reference `@" + in.target + "`", ctx_.doc.loc(in.pos),
+                           "give the target that label: `{#" + in.target + "}` on a heading, figure, table or "
+                           "equation, or `#| label: " + in.target + "` on a cell");
+        cross_ref(in.target, "?@" + in.target, false);
+        break;
+      }
+      std::string label = in.narrative ? std::string(ref_kind_name(t->kind)) + "\u00a0" + t->number : t->number;
+      if (t->kind == RefKind::Section && t->number.empty()) label = t->title;  // an unnumbered section
+      cross_ref(in.target, label.empty() ? in.target : label, true);
+      break;
+    }
+    case InlineKind::InlineCell: inline_cell(in); break;
+  }
+}
+
+std::string Writer::number_of(const std::string& id) const {
+  if (id.empty()) return {};
+  const RefTarget* t = ctx_.refs.find(id);
+  return t ? t->number : std::string();
+}
+
+bool Writer::ends_with_references_heading() const {
+  const auto& bs = ctx_.doc.blocks;
+  if (bs.empty() || bs.back().kind != BlockKind::Heading) return false;
+  std::string t = to_lower(trim(doc::plain_text(bs.back().inlines)));
+  return t == "references" || t == "bibliography" || t == "works cited" || t == "literature";
+}
+
+}  // namespace waybill::render

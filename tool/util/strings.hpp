@@ -1,0 +1,33 @@
+#pragma once
+// Small string helpers used across stages. Nothing here allocates more than it returns.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace waybill {
+
+std::string_view trim(std::string_view s);
+std::string_view trim_left(std::string_view s);
+std::string_view trim_right(std::string_view s);
+std::string to_lower(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char sep);
+// Lines without their terminators; a final newline does not make an empty last line.
+std::vector<std::string_view> split_lines(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::string replace_all(std::string_view s, std::string_view from, std::string_view to);
+bool is_blank(std::string_view s);
+
+// Edit distance, for "did you mean" hints.
+size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word`, or "" when none is close enough to suggest.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+// Decodes the UTF-8 code point at s[i] and advances i; invalid bytes give U+FFFD.
+char32_t next_code_point(std::string_view s, size_t& i);
+void append_utf8(std::string& out, char32_t cp);
+
+// Human-friendly durations: "840 ms", "2.3 s".
+std::string format_duration_ms(double ms);
+
+}  // namespace waybill
