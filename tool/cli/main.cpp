@@ -56,5 +56,5 @@ int main(int argc, char** argv) {
   for (auto& [sub, run] : runners)
     if (sub->parsed()) return run();
   std::fputs(app.help().c_str(), stdout);
-  return 2;
+  return 0;
 }

@@ -49,8 +49,11 @@ const std::set<std::string>& accepted_without_effect() {
 
 bool want_bool(const std::string& file, const OptionSetting& s, const std::string& name, Reporter& rep) {
   if (auto b = s.value.as_bool()) return *b;
-  // knitr allows line numbers for echo/eval (`echo=2:3`, `echo=c(1, 3)`).
-  if ((name == "echo" || name == "eval") && (s.value.is_list() || s.value.as_number())) {
+  // knitr allows line numbers for echo/eval (`echo=2:3`, `echo=c(1, 3)`, `echo=-1`).
+  bool line_numbers = s.value.is_list() ||
+                      (s.value.is_scalar() && !s.value.quoted && !s.value.scalar.empty() &&
+                       s.value.scalar.find_first_not_of("0123456789:-, ") == std::string::npos);
+  if ((name == "echo" || name == "eval") && line_numbers) {
     rep.warn("selecting lines with `" + name + "` is not supported; all lines are used",
              SourceLoc{file, s.pos.line, s.pos.col});
     return true;

@@ -106,7 +106,8 @@ class MetadataReader {
       return out;
     }
     std::vector<std::string> out;
-    for (auto w : split(text(key, v), sep))
+    const std::string all = text(key, v);
+    for (auto w : split(all, sep))
       if (!is_blank(w)) out.emplace_back(trim(w));
     return out;
   }

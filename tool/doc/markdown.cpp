@@ -3,12 +3,15 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <cmark-gfm/node.h>  // direct access to node text; the header ships with the library
 
 #include <cstring>
+#include <iterator>
 #include <mutex>
 
 #include "doc/attr.hpp"
 #include "doc/citations.hpp"
+#include "doc/cmark_arena.hpp"
 #include "doc/fences.hpp"
 #include "doc/math_extension.hpp"
 #include "doc/preprocess.hpp"
@@ -21,13 +24,20 @@ namespace waybill::doc {
 
 namespace {
 
-// Owns a cmark parser and the tree it produced.
+// A cmark parser and the tree it produced, both allocated in `arena`.
 class CmarkTree {
  public:
-  explicit CmarkTree(const std::string& text) {
+  CmarkTree(std::string_view text, CmarkArena& arena) {
     static std::once_flag once;
     std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
-    parser_ = cmark_parser_new(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_UNSAFE);
+    int options = CMARK_OPT_SMART | CMARK_OPT_UNSAFE;
+    // cmark's own check runs byte by byte on every line; a quick pass decides whether
+    // the input needs its repairs (invalid bytes become U+FFFD) at all.
+    if (!is_valid_utf8(text)) options |= CMARK_OPT_VALIDATE_UTF8;
+    // Footnote support costs cmark two extra walks over the tree; skip them when no
+    // footnote can be there.
+    if (text.find("[^") != std::string::npos) options |= CMARK_OPT_FOOTNOTES;
+    parser_ = cmark_parser_new_with_mem(options, arena.mem());
     for (const char* name : {"table", "strikethrough", "autolink", "tasklist"})
       cmark_parser_attach_syntax_extension(parser_, cmark_find_syntax_extension(name));
     cmark_parser_attach_syntax_extension(parser_, math_extension());
@@ -36,10 +46,8 @@ class CmarkTree {
   }
   CmarkTree(const CmarkTree&) = delete;
   CmarkTree& operator=(const CmarkTree&) = delete;
-  ~CmarkTree() {
-    if (root_) cmark_node_free(root_);
-    if (parser_) cmark_parser_free(parser_);
-  }
+  // The parser and the tree live in the arena and go with it.
+  ~CmarkTree() = default;
   cmark_node* root() const { return root_; }
 
  private:
@@ -52,9 +60,16 @@ std::string_view type_name(cmark_node* n) {
   return s ? std::string_view(s) : std::string_view();
 }
 
+// Node text, read straight from the node (cmark_node_get_literal would first copy it
+// into a NUL-terminated buffer).
+std::string_view chunk_view(const cmark_chunk& c) {
+  return c.data ? std::string_view(reinterpret_cast<const char*>(c.data), static_cast<size_t>(c.len))
+                : std::string_view();
+}
+
 std::string literal(cmark_node* n) {
-  const char* s = cmark_node_get_literal(n);
-  return s ? std::string(s) : std::string();
+  return std::string(cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK ? chunk_view(n->as.code.literal)
+                                                                     : chunk_view(n->as.literal));
 }
 
 // U+0001 marks a math backslash (preprocess.hpp). In verbatim text it stands for the
@@ -70,15 +85,20 @@ std::string drop_marks(std::string s) {
   return s;
 }
 
-Pos start_pos(cmark_node* n) { return Pos{cmark_node_get_start_line(n), cmark_node_get_start_column(n)}; }
-
 class Converter {
  public:
-  Converter(Document& doc, const Preprocessed& pre, Reporter& rep, bool executable)
-      : doc_(doc), rep_(rep), executable_(executable), lines_(split_lines(pre.text)) {}
+  // `lines` are the document's (preprocessed) lines; cmark's line numbers are relative
+  // to the piece being parsed, which starts at document line `line_offset + 1`.
+  Converter(Document& doc, const std::vector<std::string_view>& lines, Reporter& rep, bool executable)
+      : doc_(doc), rep_(rep), executable_(executable), lines_(lines) {}
+
+  void set_line_offset(int offset) { line_offset_ = offset; }
 
   std::vector<Block> blocks(cmark_node* parent) {
     std::vector<Block> out;
+    size_t n_children = 0;
+    for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) ++n_children;
+    out.reserve(n_children);
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) block(n, out);
     return out;
   }
@@ -142,8 +162,7 @@ class Converter {
     FencedCode code;
     code.fence = start_pos(n);
     code.literal = restore_verbatim(literal(n));
-    const char* info = cmark_node_get_fence_info(n);
-    code.info = info ? restore_verbatim(info) : std::string();
+    code.info = restore_verbatim(std::string(chunk_view(n->as.code.info)));
     int length = 0, offset = 0;
     char ch = 0;
     bool fenced = cmark_node_get_fenced(n, &length, &offset, &ch) != 0;
@@ -162,9 +181,10 @@ class Converter {
   // cmark lets a fence run to the end of its container when it is never closed; that is
   // almost always a typo that swallows the rest of the document.
   void check_fence_closed(cmark_node* n, char ch, int length) {
-    int end = cmark_node_get_end_line(n);
-    if (end < 1 || static_cast<size_t>(end) > lines_.size() || end == cmark_node_get_start_line(n)) {
-      if (end == cmark_node_get_start_line(n)) warn_unclosed(n, ch, length);
+    int end = cmark_node_get_end_line(n) + line_offset_;
+    int start = cmark_node_get_start_line(n) + line_offset_;
+    if (end < 1 || static_cast<size_t>(end) > lines_.size() || end == start) {
+      if (end == start) warn_unclosed(n, ch, length);
       return;
     }
     std::string_view last = trim(lines_[static_cast<size_t>(end) - 1]);
@@ -204,6 +224,9 @@ class Converter {
 
   std::vector<Inline> inlines(cmark_node* parent) {
     std::vector<Inline> out;
+    size_t n_children = 0;
+    for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) ++n_children;
+    out.reserve(n_children);
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) inline_node(n, out);
     merge_text(out);
     resolve_citations(out);
@@ -214,10 +237,9 @@ class Converter {
     cmark_node_type t = cmark_node_get_type(n);
     Inline in;
     in.pos = start_pos(n);
-    if (t == math_inline_type() || t == math_display_type()) {
-      in.kind = t == math_display_type() ? InlineKind::DisplayMath : InlineKind::Math;
-      const char* tex = cmark_node_get_string_content(n);
-      in.text = tex ? tex : "";
+    if (std::optional<bool> display = math_node_display(n)) {
+      in.kind = *display ? InlineKind::DisplayMath : InlineKind::Math;
+      in.text = literal(n);
       out.push_back(std::move(in));
       return;
     }
@@ -250,8 +272,8 @@ class Converter {
       case CMARK_NODE_LINK:
       case CMARK_NODE_IMAGE:
         in.kind = t == CMARK_NODE_LINK ? InlineKind::Link : InlineKind::Image;
-        in.target = drop_marks(cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
-        in.title = drop_marks(cmark_node_get_title(n) ? cmark_node_get_title(n) : "");
+        in.target = drop_marks(std::string(chunk_view(n->as.link.url)));
+        in.title = drop_marks(std::string(chunk_view(n->as.link.title)));
         in.children = inlines(n);
         break;
       case CMARK_NODE_FOOTNOTE_REFERENCE:
@@ -307,20 +329,41 @@ class Converter {
     v.resize(w);
   }
 
+  Pos start_pos(cmark_node* n) const {
+    return Pos{cmark_node_get_start_line(n) + line_offset_, cmark_node_get_start_column(n)};
+  }
+
   Document& doc_;
   Reporter& rep_;
   bool executable_;
-  std::vector<std::string_view> lines_;
+  const std::vector<std::string_view>& lines_;
+  int line_offset_ = 0;
 };
+
+// Pieces of this size keep cmark's tree (some twenty times the text) within one arena
+// chunk, which is reused from one piece to the next.
+constexpr size_t kParseUnitBytes = 64 * 1024;
 
 std::vector<Block> convert(Document& doc, std::string_view source, int front_matter_lines, bool executable,
                            Reporter& rep) {
   Preprocessed pre = preprocess_markdown(source, front_matter_lines);
   for (const Pos& p : pre.unclosed)
     rep.warn("fenced div is never closed", doc.loc(p), "add a closing `:::` line");
-  CmarkTree tree(pre.text);
-  Converter conv(doc, pre, rep, executable);
-  std::vector<Block> blocks = conv.blocks(tree.root());
+  std::vector<std::string_view> lines = split_lines(pre.text);
+  Converter conv(doc, lines, rep, executable);
+  // One piece at a time, in one arena. (Parsing the next piece on a second thread
+  // while converting this one was measured slower: the trees cross between caches.)
+  CmarkArena arena;
+  CmarkArena::Use use(arena);
+  std::vector<Block> blocks;
+  for (const ParseUnit& unit : split_parse_units(pre.text, kParseUnitBytes)) {
+    arena.reset();
+    CmarkTree tree(unit.text, arena);
+    conv.set_line_offset(unit.first_line - 1);
+    std::vector<Block> part = conv.blocks(tree.root());
+    if (blocks.empty()) blocks = std::move(part);
+    else std::move(part.begin(), part.end(), std::back_inserter(blocks));
+  }
   StructureContext ctx{doc, pre.divs, rep};
   refine_structure(blocks, ctx);
   for (auto& fn : doc.footnotes) refine_structure(fn, ctx);

@@ -2,9 +2,11 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm/chunk.h>  // cmark_chunk, returned by cmark_inline_parser_get_chunk
+#include <cmark-gfm/node.h>   // cmark_node_mem
 
 #include <cctype>
 #include <mutex>
+#include <cstdint>
 #include <string>
 
 #include "doc/preprocess.hpp"
@@ -13,9 +15,10 @@ namespace waybill::doc {
 
 namespace {
 
-cmark_node_type g_inline = CMARK_NODE_NONE;
-cmark_node_type g_display = CMARK_NODE_NONE;
 cmark_syntax_extension* g_ext = nullptr;
+
+// Tags a display-math node (user data is otherwise unused and never freed by cmark).
+void* const kDisplay = reinterpret_cast<void*>(static_cast<uintptr_t>(1));
 
 bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -59,33 +62,39 @@ int find_pair(const Subject& d, int from, unsigned char a, unsigned char b) {
   return -1;
 }
 
-cmark_node* make_math(cmark_syntax_extension* ext, cmark_node_type type, const Subject& d, int begin, int end) {
+// Math travels as a code-span node tagged with this extension: cmark-gfm's table cells
+// accept only a fixed list of node types, and a code span is one of them.
+cmark_node* make_math(cmark_syntax_extension* ext, cmark_mem* mem, bool display, const Subject& d, int begin,
+                      int end) {
   std::string tex;
   tex.reserve(static_cast<size_t>(end - begin));
   for (int i = begin; i < end; ++i) {
     char c = static_cast<char>(d[i]);
     tex += c == kMathMark ? '\\' : c;
   }
-  cmark_node* node = cmark_node_new_with_mem_and_ext(type, cmark_get_default_mem_allocator(), ext);
-  cmark_node_set_string_content(node, tex.c_str());
+  cmark_node* node = cmark_node_new_with_mem(CMARK_NODE_CODE, mem);
+  cmark_node_set_literal(node, tex.c_str());
+  cmark_node_set_syntax_extension(node, ext);
+  if (display) cmark_node_set_user_data(node, kDisplay);
   return node;
 }
 
-cmark_node* match(cmark_syntax_extension* ext, cmark_parser*, cmark_node*, unsigned char c,
+cmark_node* match(cmark_syntax_extension* ext, cmark_parser*, cmark_node* parent, unsigned char c,
                   cmark_inline_parser* ip) {
   Subject d{cmark_inline_parser_get_chunk(ip)};
+  cmark_mem* mem = cmark_node_mem(parent);  // the parser's allocator, which may be an arena
   int at = cmark_inline_parser_get_offset(ip);
   if (c == '$') {
     if (d[at + 1] == '$') {
       int close = find_pair(d, at + 2, '$', '$');
       if (close < 0 || close == at + 2) return nullptr;
-      cmark_node* n = make_math(ext, g_display, d, at + 2, close);
+      cmark_node* n = make_math(ext, mem, true, d, at + 2, close);
       cmark_inline_parser_set_offset(ip, close + 2);
       return n;
     }
     int close = find_inline_dollar_close(d, at + 1);
     if (close < 0) return nullptr;
-    cmark_node* n = make_math(ext, g_inline, d, at + 1, close);
+    cmark_node* n = make_math(ext, mem, false, d, at + 1, close);
     cmark_inline_parser_set_offset(ip, close + 1);
     return n;
   }
@@ -93,15 +102,11 @@ cmark_node* match(cmark_syntax_extension* ext, cmark_parser*, cmark_node*, unsig
     bool display = d[at + 1] == '[';
     int close = find_pair(d, at + 2, static_cast<unsigned char>(kMathMark), display ? ']' : ')');
     if (close < 0) return nullptr;
-    cmark_node* n = make_math(ext, display ? g_display : g_inline, d, at + 2, close);
+    cmark_node* n = make_math(ext, mem, display, d, at + 2, close);
     cmark_inline_parser_set_offset(ip, close + 2);
     return n;
   }
   return nullptr;
-}
-
-const char* type_string(cmark_syntax_extension*, cmark_node* node) {
-  return cmark_node_get_type(node) == g_display ? "math_display" : "math_inline";
 }
 
 }  // namespace
@@ -109,11 +114,8 @@ const char* type_string(cmark_syntax_extension*, cmark_node* node) {
 cmark_syntax_extension* math_extension() {
   static std::once_flag once;
   std::call_once(once, [] {
-    g_inline = cmark_syntax_extension_add_node(1);
-    g_display = cmark_syntax_extension_add_node(1);
     g_ext = cmark_syntax_extension_new("waybill-math");
     cmark_syntax_extension_set_match_inline_func(g_ext, match);
-    cmark_syntax_extension_set_get_type_string_func(g_ext, type_string);
     cmark_mem* mem = cmark_get_default_mem_allocator();
     cmark_llist* chars = nullptr;
     chars = cmark_llist_append(mem, chars, reinterpret_cast<void*>(static_cast<uintptr_t>('$')));
@@ -123,7 +125,10 @@ cmark_syntax_extension* math_extension() {
   return g_ext;
 }
 
-cmark_node_type math_inline_type() { return g_inline; }
-cmark_node_type math_display_type() { return g_display; }
+std::optional<bool> math_node_display(cmark_node* node) {
+  if (cmark_node_get_type(node) != CMARK_NODE_CODE || cmark_node_get_syntax_extension(node) != g_ext || !g_ext)
+    return std::nullopt;
+  return cmark_node_get_user_data(node) == kDisplay;
+}
 
 }  // namespace waybill::doc

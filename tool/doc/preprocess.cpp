@@ -137,7 +137,83 @@ void mark_math_pairs(std::string& s, size_t begin, size_t end, const std::vector
   }
 }
 
+// A line that may begin a piece: it starts a paragraph or a heading, never a list item,
+// a quote, a table row, a caption, an HTML block or indented content.
+bool can_start_unit(std::string_view line) {
+  if (line.empty()) return false;
+  unsigned char c = static_cast<unsigned char>(line[0]);
+  if (c == '#') return true;
+  if (!std::isalpha(c) && !std::isdigit(c)) return false;
+  if (std::isdigit(c)) {  // "1." or "1)" starts an ordered list item
+    size_t i = 0;
+    while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i;
+    if (i < line.size() && (line[i] == '.' || line[i] == ')')) return false;
+  }
+  return true;
+}
+
+// HTML blocks of CommonMark's kinds 1 to 5 run across blank lines until their end marker.
+std::string_view html_block_end(std::string_view line) {
+  std::string_view t = trim_left(line);
+  if (t.starts_with("<!--")) return "-->";
+  if (t.starts_with("<?")) return "?>";
+  if (t.starts_with("<![CDATA[")) return "]]>";
+  if (t.starts_with("<!")) return ">";
+  std::string lower = to_lower(t.substr(0, 10));
+  for (std::string_view tag : {"<script", "<pre", "<style", "<textarea"})
+    if (lower.starts_with(tag)) return lower.starts_with("<pre") ? "</pre>" : tag == "<script" ? "</script>" : tag == "<style" ? "</style>" : "</textarea>";
+  return {};
+}
+
+bool is_reference_definition(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && i < 3 && line[i] == ' ') ++i;
+  if (i >= line.size() || line[i] != '[') return false;
+  size_t close = line.find("]:", i);
+  return close != std::string_view::npos && close > i + 1;
+}
+
 }  // namespace
+
+std::vector<ParseUnit> split_parse_units(std::string_view text, size_t target) {
+  std::vector<ParseUnit> units;
+  if (text.size() <= target || text.find("[^") != std::string_view::npos) return {ParseUnit{text, 1}};
+  std::vector<Line> lines = line_ranges(text);
+  size_t unit_begin = 0;
+  int unit_line = 1;
+  char fence_ch = 0;
+  size_t fence_len = 0;
+  std::string_view html_end;
+  bool previous_blank = false;
+  for (size_t n = 0; n < lines.size(); ++n) {
+    std::string_view line = text.substr(lines[n].begin, lines[n].end - lines[n].begin);
+    if (is_reference_definition(line)) return {ParseUnit{text, 1}};
+    char ch;
+    size_t len;
+    std::string_view rest;
+    bool blank = is_blank(line);
+    if (fence_ch) {
+      if (fence_run(line, ch, len, rest) && ch == fence_ch && len >= fence_len && is_blank(rest)) fence_ch = 0;
+    } else if (!html_end.empty()) {
+      if (line.find(html_end) != std::string_view::npos) html_end = {};
+    } else {
+      if (previous_blank && lines[n].begin - unit_begin >= target && can_start_unit(line)) {
+        units.push_back(ParseUnit{text.substr(unit_begin, lines[n].begin - unit_begin), unit_line});
+        unit_begin = lines[n].begin;
+        unit_line = static_cast<int>(n) + 1;
+      }
+      if (fence_run(line, ch, len, rest)) {
+        fence_ch = ch;
+        fence_len = len;
+      } else if (!(html_end = html_block_end(line)).empty() && line.find(html_end, 2) != std::string_view::npos) {
+        html_end = {};  // opened and closed on one line
+      }
+    }
+    previous_blank = blank;
+  }
+  units.push_back(ParseUnit{text.substr(unit_begin), unit_line});
+  return units;
+}
 
 Preprocessed preprocess_markdown(std::string_view source, int blank_lines) {
   Preprocessed out;
@@ -191,15 +267,21 @@ Preprocessed preprocess_markdown(std::string_view source, int blank_lines) {
   }
   for (size_t d : open_divs) out.unclosed.push_back(out.divs[d].pos);
 
-  // Pass 2: assemble, then mark math delimiters region by region.
+  // Pass 2: assemble, then mark math delimiters region by region. The marker byte
+  // must mean nothing else, so a stray U+0001 in the input becomes U+FFFD.
   std::vector<size_t> starts(lines.size());
   for (size_t n = 0; n < lines.size(); ++n) {
     starts[n] = s.size();
-    if (is_replaced[n]) s += replaced[n];
-    else s.append(source.substr(lines[n].begin, lines[n].end - lines[n].begin));
+    if (is_replaced[n]) {
+      s += replaced[n];
+    } else {
+      std::string_view line = source.substr(lines[n].begin, lines[n].end - lines[n].begin);
+      if (line.find(kMathMark) == std::string_view::npos) s.append(line);
+      else s += replace_all(line, std::string_view(&kMathMark, 1), "\xEF\xBF\xBD");
+    }
     if (lines[n].end < source.size()) s += '\n';
   }
-  if (s.find('\\') == std::string::npos) return out;
+  if (s.find("\\(") == std::string::npos && s.find("\\[") == std::string::npos) return out;
   std::vector<char> mask(s.size(), 0);
   size_t n = 0;
   while (n < lines.size()) {

@@ -32,4 +32,18 @@ struct Preprocessed {
 // `blank_lines` is the number of leading lines (the front matter) to blank.
 Preprocessed preprocess_markdown(std::string_view source, int blank_lines);
 
+// A piece of a document that parses the same alone as within the whole.
+struct ParseUnit {
+  std::string_view text;
+  int first_line = 1;  // its first line's number in the document
+};
+
+// Splits a long document into pieces of about `target` bytes, each starting at a
+// top-level block: after a blank line, at an unindented line that cannot continue a
+// list, a quote, a table or an HTML block, and outside code fences. cmark then never
+// holds more than one piece's tree (a tree takes some twenty times its text), which
+// keeps memory flat on long documents. Link reference definitions and footnotes tie
+// distant parts together, so a document with either is one piece.
+std::vector<ParseUnit> split_parse_units(std::string_view text, size_t target);
+
 }  // namespace waybill::doc

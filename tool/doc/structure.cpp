@@ -123,24 +123,45 @@ void make_alert(Block& b) {
   if (para.empty()) b.children.erase(b.children.begin());
 }
 
+// The index range [first, last) of `v` without leading and trailing whitespace inlines.
+std::pair<size_t, size_t> content_range(const std::vector<Inline>& v) {
+  size_t first = 0, last = v.size();
+  while (first < last && is_space_inline(v[first])) ++first;
+  while (last > first && is_space_inline(v[last - 1])) --last;
+  return {first, last};
+}
+
+// Paragraphs are checked in place: copying every paragraph's inlines to look at them
+// was the single largest cost of reading a long document.
 void refine_paragraph(Block& b) {
   attach_image_attrs(b.inlines);
-  std::vector<Inline> content = strip_space(b.inlines);
-  std::vector<Inline> probe = content;
-  auto attr = take_inline_attr(probe);
-  if (probe.size() == 1 && probe[0].kind == InlineKind::DisplayMath) {
+  auto [first, last] = content_range(b.inlines);
+  if (first == last) return;
+  const Inline& lead = b.inlines[first];
+  if (lead.kind == InlineKind::DisplayMath) {
+    // `$$...$$` alone, or followed by `{#eq-label}`.
+    std::optional<Attr> attr;
+    if (last - first > 1) {
+      const Inline& tail = b.inlines[last - 1];
+      std::string text = tail.kind == InlineKind::Text ? tail.text : std::string("x");
+      attr = take_trailing_attr(text);
+      if (!attr || !is_blank(text)) return;
+      for (size_t i = first + 1; i + 1 < last; ++i)
+        if (!is_space_inline(b.inlines[i])) return;
+    }
     b.kind = BlockKind::MathBlock;
-    b.text = probe[0].text;
+    b.text = lead.text;
     if (attr) b.attr = *attr;
     b.inlines.clear();
     return;
   }
-  if (content.size() == 1 && content[0].kind == InlineKind::Image &&
-      (!content[0].children.empty() || !content[0].attr.id.empty())) {
+  if (last - first == 1 && lead.kind == InlineKind::Image && (!lead.children.empty() || !lead.attr.id.empty())) {
     b.kind = BlockKind::Figure;
-    b.attr = content[0].attr;
-    b.caption = content[0].children;
-    b.inlines = std::move(content);
+    b.attr = lead.attr;
+    b.caption = lead.children;
+    Inline img = std::move(b.inlines[first]);
+    b.inlines.clear();
+    b.inlines.push_back(std::move(img));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 
 #include "util/error.hpp"
@@ -71,7 +72,16 @@ MetaValue parse_yaml(std::string_view text, const YamlOrigin& origin) {
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    Pos p = pos_of(e.mark, origin);
+    // An error found at the end of the text ("end of map flow not found") is reported
+    // on the YAML's last line rather than on whatever follows it.
+    YAML::Mark mark = e.mark;
+    int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    if (!text.empty() && text.back() != '\n') ++lines;
+    if (lines > 0 && mark.line >= lines) {
+      mark.line = lines - 1;
+      mark.column = 0;
+    }
+    Pos p = pos_of(mark, origin);
     throw Error(ErrorKind::Document, "invalid " + origin.what + " YAML: " + e.msg,
                 SourceLoc{origin.file, p.line, p.col}, yaml_hint(e.msg));
   }

@@ -61,6 +61,8 @@ class BibParser {
       e.type = type;
       e.line = entry_line;
       e.key = key();
+      entry_key_ = e.key;
+      entry_line_ = entry_line;
       skip_ws();
       while (peek() == ',') {
         advance();
@@ -73,6 +75,7 @@ class BibParser {
         skip_ws();
       }
       expect(close);
+      entry_key_.clear();
       out.push_back(std::move(e));
     }
     return out;
@@ -91,7 +94,9 @@ class BibParser {
     while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) advance();
   }
   [[noreturn]] void fail(const std::string& msg) const {
-    throw Error(ErrorKind::Document, "invalid bibliography: " + msg,
+    std::string where = entry_key_.empty() ? std::string()
+                                           : " (in entry `" + entry_key_ + "` from line " + std::to_string(entry_line_) + ")";
+    throw Error(ErrorKind::Document, "invalid bibliography: " + msg + where,
                 SourceLoc{file_, line_, static_cast<int>(i_ - line_start_) + 1},
                 "check the entry for an unbalanced brace or a missing comma");
   }
@@ -187,6 +192,8 @@ class BibParser {
   int line_ = 1;
   size_t line_start_ = 0;
   std::map<std::string, std::string> macros_;
+  std::string entry_key_;  // the entry being read, for messages
+  int entry_line_ = 0;
 };
 
 // Splits at " and " outside braces.

@@ -1,5 +1,8 @@
 #include "render/html_writer.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include "doc/markdown.hpp"
 #include "doc/reader.hpp"
 #include "util/strings.hpp"
@@ -13,16 +16,45 @@ using doc::Inline;
 std::string HtmlWriter::escape(std::string_view s, bool attribute) {
   std::string out;
   out.reserve(s.size() + 8);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += attribute ? "&quot;" : "\""; break;
-      default: out += c;
-    }
-  }
+  escape_into(out, s, attribute);
   return out;
+}
+
+namespace {
+
+// SWAR: whether any byte of `v` equals the byte repeated in `pattern`.
+inline uint64_t has_byte(uint64_t v, uint64_t pattern) {
+  uint64_t x = v ^ pattern;
+  return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+}
+
+}  // namespace
+
+void HtmlWriter::escape_into(std::string& out, std::string_view s, bool attribute) {
+  // Most text has nothing to escape: look at eight bytes at a time for the four special
+  // ones, and copy the runs between them whole.
+  constexpr uint64_t amp = 0x2626262626262626ULL, lt = 0x3C3C3C3C3C3C3C3CULL, gt = 0x3E3E3E3E3E3E3E3EULL,
+                     quot = 0x2222222222222222ULL;
+  size_t run = 0, i = 0;
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      uint64_t v;
+      std::memcpy(&v, s.data() + i, 8);
+      if (!(has_byte(v, amp) | has_byte(v, lt) | has_byte(v, gt) | (attribute ? has_byte(v, quot) : 0))) {
+        i += 8;
+        continue;
+      }
+    }
+    char c = s[i];
+    const char* rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' && attribute ? "&quot;" : nullptr;
+    if (rep) {
+      out.append(s.substr(run, i - run));
+      out.append(rep);
+      run = i + 1;
+    }
+    ++i;
+  }
+  out.append(s.substr(run));
 }
 
 void HtmlWriter::attrs(const doc::Attr& a, const std::string& extra_class) {

@@ -21,9 +21,10 @@ class HtmlWriter : public Writer {
   bool uses_math() const { return uses_math_; }
 
   static std::string escape(std::string_view s, bool attribute = false);
+  static void escape_into(std::string& out, std::string_view s, bool attribute = false);
 
  protected:
-  void text(std::string_view s) override { raw(escape(s)); }
+  void text(std::string_view s) override { escape_into(out_, s); }
 
   void paragraph(const doc::Block& b) override;
   void heading(const doc::Block& b, const std::string& number) override;

@@ -12,7 +12,7 @@ namespace waybill::render {
 
 class LatexWriter : public Writer {
  public:
-  explicit LatexWriter(RenderContext& ctx) : Writer(ctx) {}
+  explicit LatexWriter(RenderContext& ctx) : Writer(ctx) { track_lines_ = true; }
 
   std::string escape(std::string_view s);
   // Preamble lines: \WBfallback{char}{hex}{replacement} for each non-ASCII character used.

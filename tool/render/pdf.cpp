@@ -1,5 +1,6 @@
 #include "render/pdf.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 
@@ -25,7 +26,16 @@ struct LatexFailure {
   std::string message;
   int tex_line = 0;
   std::string context;
+  std::string runaway;  // the text of a runaway argument, which TeX gives no line for
 };
+
+// The .tex line where `text` first appears, or 0.
+int line_of(const std::string& tex, std::string_view text) {
+  if (text.empty()) return 0;
+  size_t at = tex.find(text);
+  if (at == std::string::npos) return 0;
+  return 1 + static_cast<int>(std::count(tex.begin(), tex.begin() + static_cast<long>(at), '\n'));
+}
 
 // pdflatex with -file-line-error writes "./paper.tex:123: Undefined control sequence."
 // followed by the offending input; other errors start with "! ".
@@ -33,6 +43,14 @@ LatexFailure parse_log(const std::string& log) {
   LatexFailure f;
   std::regex file_line(R"(^\./[^:\n]*\.tex:(\d+): (.*)$)");
   auto lines = split_lines(log);
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i] == "Runaway argument?") {
+      // TeX shows the argument as tokens: paragraph ends read "\par", not blank lines.
+      std::string_view text = lines[i + 1];
+      text = trim(text.substr(0, text.find("\\par")));
+      f.runaway = std::string(text.substr(0, std::min<size_t>(text.size(), 24)));
+    }
+  }
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string line(lines[i]);
     std::smatch m;
@@ -90,6 +108,7 @@ void build_pdf(const PdfJob& job) {
                 "the log is in " + display_path(kept));
   }
   LatexFailure f = parse_log(log);
+  if (f.tex_line == 0) f.tex_line = line_of(job.tex, f.runaway);
   int line = document_line(job.line_map, f.tex_line);
   std::string msg = "LaTeX failed: " + (f.message.empty() ? std::string("see the log") : f.message);
   if (!f.context.empty()) msg += " (at `" + f.context + "`)";

@@ -40,6 +40,16 @@ std::string html_escape_attr(std::string_view s) { return HtmlWriter::escape(s, 
 
 using Escape = std::function<std::string(std::string_view)>;
 
+// The body is the bulk of a page. Templates get this marker in its place, and the page
+// is written as the pieces around it plus the body, so the body is never copied.
+constexpr std::string_view kBodyMark = "\x02waybill-body\x02";
+
+std::vector<std::string_view> splice_body(std::string_view page, std::string_view body) {
+  size_t at = page.find(kBodyMark);
+  if (at == std::string_view::npos) return {page};  // a template without {{body}}
+  return {page.substr(0, at), body, page.substr(at + kBodyMark.size())};
+}
+
 // One document, parsed once and written to each requested format.
 class DocumentRender {
  public:
@@ -160,14 +170,16 @@ class DocumentRender {
                       [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); }};
     HtmlWriter w(ctx, [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos).value_or(src); });
     TemplateValue v = base_values(w, html_escape_attr);
-    v.set("body", w.body());
+    std::string body = w.body();
+    v.set("body", std::string(kBodyMark));
     v.set("toc", wo.toc ? w.toc() : std::string());
     v.set("math", w.uses_math());
     HtmlHead head = install_html_assets(out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
     v.set("head", head.head);
     v.set("scripts", head.scripts);
     auto [tmpl, name] = load_template("html");
-    write_file_atomic(out.file, expand_template(tmpl, name, v));
+    std::string page = expand_template(tmpl, name, v);
+    write_file_atomic(out.file, splice_body(page, body));
     return out.file;
   }
 
@@ -184,7 +196,7 @@ class DocumentRender {
     auto esc = [&w](std::string_view s) { return w.escape(s); };
     TemplateValue v = base_values(w, esc);
     std::string body = w.body();
-    v.set("body", body);
+    v.set("body", std::string(kBodyMark));
     v.set("toc", wo.toc);
     v.set("toc-depth", std::to_string(wo.toc_depth));
     v.set("secnumdepth", wo.number_sections ? "5" : "-2");
@@ -201,9 +213,10 @@ class DocumentRender {
     v.set("unicode-fallbacks", w.unicode_fallbacks());
     auto [tmpl, name] = load_template(format);
     Latex out;
-    out.tex = expand_template(tmpl, name, v);
-    size_t at = body.empty() ? std::string::npos : out.tex.find(body);
-    int offset = at == std::string::npos ? 0 : static_cast<int>(std::count(out.tex.begin(), out.tex.begin() + static_cast<long>(at), '\n'));
+    std::string page = expand_template(tmpl, name, v);
+    size_t at = page.find(kBodyMark);
+    int offset = at == std::string::npos ? 0 : static_cast<int>(std::count(page.begin(), page.begin() + static_cast<long>(at), '\n'));
+    for (std::string_view piece : splice_body(page, body)) out.tex += piece;
     for (const auto& [tex_line, doc_line] : w.line_map()) out.line_map.emplace_back(offset + tex_line, doc_line);
     return out;
   }

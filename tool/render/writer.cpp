@@ -1,5 +1,7 @@
 #include "render/writer.hpp"
 
+#include <algorithm>
+
 #include "doc/reader.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
@@ -39,8 +41,8 @@ std::string Writer::blocks_to_string(const std::vector<Block>& v) {
 
 int Writer::output_line() {
   if (counted_ > out_.size()) counted_ = 0, lines_ = 1;
-  for (; counted_ < out_.size(); ++counted_)
-    if (out_[counted_] == '\n') ++lines_;
+  lines_ += static_cast<int>(std::count(out_.begin() + static_cast<long>(counted_), out_.end(), '\n'));
+  counted_ = out_.size();
   return lines_;
 }
 
@@ -49,7 +51,7 @@ void Writer::blocks(const std::vector<Block>& v) {
 }
 
 void Writer::block(const Block& b) {
-  if (b.pos.line > 0) line_map_.emplace_back(output_line(), b.pos.line);
+  if (track_lines_ && b.pos.line > 0) line_map_.emplace_back(output_line(), b.pos.line);
   switch (b.kind) {
     case BlockKind::Paragraph: paragraph(b); break;
     case BlockKind::Heading: heading(b, ctx_.refs.section_number(b.attr.id)); break;

@@ -110,6 +110,7 @@ class Writer {
 
   RenderContext& ctx_;
   std::string out_;
+  bool track_lines_ = false;  // keep line_map(); only LaTeX needs it, and it costs a scan
 
  private:
   int output_line();

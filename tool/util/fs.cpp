@@ -72,6 +72,11 @@ std::optional<std::string> read_file_if_exists(const fs::path& path) {
 }
 
 void write_file_atomic(const fs::path& path, std::string_view data, mode_t mode, bool durable) {
+  write_file_atomic(path, std::vector<std::string_view>{data}, mode, durable);
+}
+
+void write_file_atomic(const fs::path& path, const std::vector<std::string_view>& pieces, mode_t mode,
+                       bool durable) {
   fs::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
@@ -79,7 +84,7 @@ void write_file_atomic(const fs::path& path, std::string_view data, mode_t mode,
   if (raw < 0) throw Error::from_errno("create temporary file in", dir.string(), errno);
   UniqueFd fd(raw);
   try {
-    write_all(fd.get(), data, path);
+    for (std::string_view piece : pieces) write_all(fd.get(), piece, path);
     if (::fchmod(fd.get(), mode) != 0) throw Error::from_errno("chmod", tmpl, errno);
     if (durable && ::fsync(fd.get()) != 0) throw Error::from_errno("fsync", tmpl, errno);
     fd.reset();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace waybill {
 
@@ -46,6 +47,11 @@ std::optional<std::string> read_file_if_exists(const fs::path& path);
 // Writes `data` to a temporary file beside `path`, then renames it over `path`.
 // With `durable`, the data is fsync'ed before the rename.
 void write_file_atomic(const fs::path& path, std::string_view data, mode_t mode = 0644,
+                       bool durable = false);
+
+// As above, for data given in pieces (a page template around a large body, without
+// first joining them into one string).
+void write_file_atomic(const fs::path& path, const std::vector<std::string_view>& pieces, mode_t mode = 0644,
                        bool durable = false);
 
 // Copies a regular file atomically (same temporary-then-rename rule).

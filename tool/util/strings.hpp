@@ -26,6 +26,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // Decodes the UTF-8 code point at s[i] and advances i; invalid bytes give U+FFFD.
 char32_t next_code_point(std::string_view s, size_t& i);
 void append_utf8(std::string& out, char32_t cp);
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF). ASCII runs are checked eight bytes at a time.
+bool is_valid_utf8(std::string_view s);
 
 // Human-friendly durations: "840 ms", "2.3 s".
 std::string format_duration_ms(double ms);

@@ -54,7 +54,7 @@ bool program_exists(const std::string& program) {
   while (start <= p.size()) {
     size_t end = p.find(':', start);
     if (end == std::string::npos) end = p.size();
-    std::string dir = end > start ? p.substr(start, end - start) : std::string(1, '.');
+    std::string dir = end > start ? p.substr(start, end - start) : std::string(".");
     if (::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
     start = end + 1;
   }
@@ -93,6 +93,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   posix_spawn_file_actions_adddup2(&fa, wr.get(), 1);
   posix_spawn_file_actions_adddup2(&fa, wr.get(), 2);
   if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, options.cwd.c_str());
+  // Ours are close-on-exec; this also closes what our own parent leaked to us.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 
   std::vector<std::string> env = merged_environment(options.extra_env);
   std::vector<char*> envp, args;

@@ -1,6 +1,6 @@
 #pragma once
 // Running a host tool (latexmk, mmdebstrap, ...) and capturing what it prints. The child
-// gets /dev/null as stdin, and every fd of ours is close-on-exec, so it inherits nothing.
+// gets /dev/null as stdin and no file descriptor beyond stdio.
 #include <sys/types.h>
 
 #include <chrono>

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Runs commands side by side, interleaved (so that a noisy machine slows all of them
+alike), and reports the median wall time and the peak memory of each.
+
+usage: measure.py --runs N --label NAME -- CMD... [--label NAME -- CMD...]
+Prints one JSON object: {label: {"median_s", "min_s", "max_s", "peak_rss_mb", "runs"}}.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def run_once(argv):
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        try:
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"command failed ({os.waitstatus_to_exitcode(status)}): {' '.join(argv)}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def main():
+    args = sys.argv[1:]
+    runs = 5
+    commands = []
+    while args:
+        a = args.pop(0)
+        if a == "--runs":
+            runs = int(args.pop(0))
+        elif a == "--label":
+            label = args.pop(0)
+            assert args.pop(0) == "--"
+            argv = []
+            while args and args[0] != "--label":
+                argv.append(args.pop(0))
+            commands.append((label, argv))
+    for _, argv in commands:  # warm the page cache and the dynamic loader
+        run_once(argv)
+    samples = {label: [] for label, _ in commands}
+    for _ in range(runs):
+        for label, argv in commands:
+            samples[label].append(run_once(argv))
+    out = {}
+    for label, s in samples.items():
+        times = [t for t, _ in s]
+        out[label] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+                      "peak_rss_mb": max(m for _, m in s), "runs": len(s)}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

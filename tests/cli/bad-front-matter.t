@@ -1,0 +1,18 @@
+# A YAML error in the front matter stops the render at its line, and writes nothing.
+=== file paper.md
+---
+title: A paper
+author: [Jane Doe, John Roe
+date: 2026
+---
+
+# Introduction
+=== run
+waybill render paper.md
+=== exit 1
+=== stderr
+paper.md:4:5: error: invalid front matter YAML: end of sequence flow not found
+  hint: check for an unclosed quote or bracket
+=== absent
+paper.html
+paper_files

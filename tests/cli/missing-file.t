@@ -1,0 +1,6 @@
+=== run
+waybill render nope.md
+=== exit 2
+=== stderr
+error: no such file: nope.md
+  hint: give the path of a .md, .Rmd or .qmd document

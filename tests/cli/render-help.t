@@ -1,0 +1,8 @@
+=== run
+waybill render --help
+=== exit 0
+=== stdout-contains
+--to
+--output-dir
+--template
+--self-contained

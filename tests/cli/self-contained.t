@@ -1,0 +1,13 @@
+=== file doc.md
+# One file
+
+Math $e^{i\pi}$ and an image ![dot](dot.png).
+=== file dot.png
+not really a png, but bytes to embed
+=== run
+waybill render doc.md --self-contained -q
+=== exit 0
+=== exists
+doc.html
+=== absent
+doc_files

@@ -1,0 +1,5 @@
+=== run
+waybill frobnicate
+=== exit 2
+=== stderr-contains
+frobnicate

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every document in ../shared/seeds renders to HTML and to PDF without errors, and the
+# HTML parses without errors in an HTML5 parser (html5lib, strict).
+set -euo pipefail
+waybill=$1
+seeds=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$seeds" ]; then
+  echo "SKIP: $seeds does not exist (the shared seeds sit beside the repository in CI)"
+  exit 77
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+n=0
+for doc in "$seeds"/*; do
+  [ -f "$doc" ] || continue
+  name=$(basename "${doc%.*}")
+  echo "== $name"
+  "$waybill" render "$doc" --to html,pdf -o "$out" -q
+  test -s "$out/$name.html"
+  test -s "$out/$name.pdf"
+  pages=$(pdfinfo "$out/$name.pdf" | awk '/^Pages:/ {print $2}')
+  [ "$pages" -ge 1 ] || { echo "$name.pdf has no pages"; exit 1; }
+  words=$(pdftotext "$out/$name.pdf" - | wc -w)
+  [ "$words" -ge 200 ] || { echo "$name.pdf has only $words words of text"; exit 1; }
+  n=$((n + 1))
+done
+[ "$n" -gt 0 ] || { echo "no seeds in $seeds"; exit 1; }
+/usr/bin/python3 "$here/tools/check_html5.py" "$out"/*.html
+echo "$n seeds rendered to valid HTML5 and to PDF"

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Parses HTML files with html5lib in strict mode; any parse error fails.
+
+usage: check_html5.py FILE.html...
+"""
+import sys
+
+import html5lib
+
+
+def main():
+    bad = 0
+    for path in sys.argv[1:]:
+        parser = html5lib.HTMLParser(strict=True)
+        try:
+            with open(path, "rb") as f:
+                parser.parse(f.read())
+        except Exception as e:  # html5lib raises ParseError at the first error
+            bad += 1
+            print(f"{path}: not valid HTML5: {e}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

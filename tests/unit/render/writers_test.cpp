@@ -1,0 +1,150 @@
+// The HTML and LaTeX writers on small documents: escaping, cells, environments,
+// cross-references and the LaTeX Unicode fallbacks.
+#include <catch2/catch.hpp>
+
+#include "doc/reader.hpp"
+#include "render/html_writer.hpp"
+#include "render/latex_writer.hpp"
+#include "util/report.hpp"
+
+using namespace waybill;
+using namespace waybill::render;
+
+namespace {
+
+struct Rendered {
+  CollectingReporter rep;
+  doc::Document doc;
+  Bibliography bib;
+  CrossRefs refs;
+  Highlighter highlighter{std::string(WAYBILL_SOURCE_DIR) + "/templates/highlight"};
+  std::string html, latex, fallbacks;
+
+  explicit Rendered(const std::string& md, WriterOptions opts = {}) {
+    doc = doc::parse_document("t.md", md, rep);
+    refs = CrossRefs::build(doc);
+    auto resolve = [](const std::string& src, doc::Pos) -> std::optional<std::string> {
+      if (src.starts_with("http")) return std::nullopt;
+      return src;
+    };
+    RenderContext ctx{doc, refs, bib, highlighter, rep, opts, resolve};
+    HtmlWriter h(ctx, [](const std::string& src, doc::Pos) { return src; });
+    html = h.body();
+    LatexWriter l(ctx);
+    latex = l.body();
+    fallbacks = l.unicode_fallbacks();
+  }
+};
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("HTML escapes text and attributes") {
+  CHECK(HtmlWriter::escape("a < b & \"c\"") == "a &lt; b &amp; \"c\"");
+  CHECK(HtmlWriter::escape("\"x\"", true) == "&quot;x&quot;");
+  Rendered r("Tom & Jerry <not a tag.\n\n[link](https://x.org/?a=1&b=\"2\")\n");
+  CHECK(contains(r.html, "<p>Tom &amp; Jerry &lt;not a tag.</p>"));
+  CHECK(contains(r.html, "href=\"https://x.org/?a=1&amp;b=&quot;2&quot;\""));
+}
+
+TEST_CASE("LaTeX escapes every special character") {
+  Rendered r("Specials: \\\\ { } $ & # % _ ^ ~ < > | and -- dashes [x].\n");
+  CHECK(contains(r.latex, "\\textbackslash{} \\{ \\} \\$ \\& \\# \\% \\_ \\textasciicircum{} "
+                          "\\textasciitilde{} \\textless{} \\textgreater{} \\textbar{}"));
+  CHECK(contains(r.latex, "–"));  // smart punctuation made "--" an en dash
+  CHECK(contains(r.latex, "{[}x{]}"));
+}
+
+TEST_CASE("LaTeX declares fallbacks for the non-ASCII characters it writes") {
+  Rendered r("Steps ❶ and ❷, café, and 한.\n");
+  CHECK(contains(r.fallbacks, "\\WBfallback{❶}{2776}{\\ding{182}}"));
+  CHECK(contains(r.fallbacks, "\\WBfallback{é}{00E9}{\\WBmissingchar{00E9}}"));
+  CHECK(contains(r.fallbacks, "{D55C}"));
+}
+
+TEST_CASE("sections: numbers when asked, anchors always") {
+  WriterOptions o;
+  o.number_sections = true;
+  Rendered r("# One {#sec-one}\n\n## Sub\n\nSee @sec-one.\n", o);
+  CHECK(contains(r.html, "<h1 id=\"sec-one\"><span class=\"header-section-number\">1</span> One"));
+  CHECK(contains(r.html, "<h2 id=\"sub\"><span class=\"header-section-number\">1.1</span>"));
+  CHECK(contains(r.html, "<a href=\"#sec-one\" class=\"cross-ref\">Section\u00a01</a>"));
+  CHECK(contains(r.latex, "\\section{One}\\label{sec-one}"));
+  CHECK(contains(r.latex, "\\subsection{Sub}\\label{sub}"));
+  CHECK(contains(r.latex, "\\hyperref[sec-one]{Section~1}"));
+}
+
+TEST_CASE("an unknown cross-reference is visible and warned about") {
+  Rendered r("See @fig-missing.\n");
+  CHECK(contains(r.html, "?@fig-missing"));
+  CHECK(contains(r.latex, "\\textbf{?@fig-missing}"));
+  REQUIRE(r.rep.diagnostics.size() >= 1);
+  CHECK(r.rep.diagnostics[0].loc.str() == "t.md:1:5");
+}
+
+TEST_CASE("cells follow echo, eval and include, and are marked as not executed") {
+  Rendered r(
+      "```{python}\nshown = 1\n```\n\n"
+      "```{python}\n#| echo: false\nhidden = 2\n```\n\n"
+      "```{python}\n#| include: false\nexcluded = 3\n```\n\n"
+      "```{python}\n#| eval: false\nnot_run = 4\n```\n");
+  CHECK(contains(r.html, "shown"));
+  CHECK_FALSE(contains(r.html, "hidden"));
+  CHECK_FALSE(contains(r.html, "excluded"));
+  CHECK(contains(r.html, "not_run"));
+  // Two cells show their code; only the one that would run says it was not run.
+  size_t marks = 0;
+  for (size_t at = 0; (at = r.html.find("cell-status", at)) != std::string::npos; ++at) ++marks;
+  CHECK(marks == 1);
+  CHECK(contains(r.latex, "\\WBnotexecuted"));
+  CHECK_FALSE(contains(r.latex, "excluded"));
+}
+
+TEST_CASE("a figure cell has a numbered placeholder figure") {
+  Rendered r("```{python}\n#| label: fig-plot\n#| fig-cap: \"The *plot*\"\nplot()\n```\n\nSee @fig-plot.\n");
+  CHECK(contains(r.html, "<figure id=\"fig-plot\""));
+  CHECK(contains(r.html, "Figure\u00a01:</span> The <em>plot</em>"));
+  CHECK(contains(r.latex, "\\caption{The \\emph{plot}}\\label{fig-plot}"));
+  CHECK(contains(r.latex, "\\hyperref[fig-plot]{Figure~1}"));
+}
+
+TEST_CASE("Dockerfile blocks and the manifest are a collapsible environment section") {
+  Rendered r("```dockerfile {#env}\nFROM debian:bookworm\n```\n\n```yaml {.manifest}\nnetwork: none\n```\n");
+  CHECK(contains(r.html, "<details class=\"environment\" id=\"env-env\">"));
+  CHECK(contains(r.html, "<details class=\"environment\" id=\"env-manifest\">"));
+  CHECK(contains(r.latex, "\\begin{WBenvironment}{Environment: \\texttt{env} (Dockerfile)}"));
+  Rendered hidden("```dockerfile {#env echo=false}\nFROM scratch\n```\n");
+  CHECK_FALSE(contains(hidden.html, "environment"));
+}
+
+TEST_CASE("numbered equations and tables") {
+  Rendered r("$$x = 1$$ {#eq-one}\n\n| a |\n|---|\n| 1 |\n\n: Nums {#tbl-n}\n");
+  CHECK(contains(r.html, "\\tag{1}"));
+  CHECK(contains(r.html, "<span class=\"caption-label\">Table\u00a01:</span> Nums"));
+  CHECK(contains(r.latex, "\\begin{equation}\\label{eq-one}"));
+  CHECK(contains(r.latex, "\\caption{Nums}\\label{tbl-n}"));
+}
+
+TEST_CASE("lists, task lists and footnotes") {
+  Rendered r("- a\n- b\n\n1. x\n\n   y\n\n- [x] done\n\nNote[^1].\n\n[^1]: Footnote text.\n");
+  CHECK(contains(r.html, "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"));
+  CHECK(contains(r.html, "<input type=\"checkbox\" disabled checked>"));
+  CHECK(contains(r.html, "<li id=\"fn1\"><p>Footnote text. <a href=\"#fnref1\""));
+  CHECK(contains(r.latex, "\\item[$\\boxtimes$]"));
+  CHECK(contains(r.latex, "Note\\footnote{Footnote text.}"));
+}
+
+TEST_CASE("remote images are not included in LaTeX") {
+  Rendered r("![Remote](https://example.org/a.png)\n\n![Local](a.png)\n");
+  CHECK(contains(r.latex, "\\WBmissingimage{https://example.org/a.png}"));
+  CHECK(contains(r.latex, "\\includegraphics{a.png}"));
+}
+
+TEST_CASE("callouts and divs") {
+  Rendered r("::: {.callout-tip}\nTry it.\n:::\n\n::: {#d .wide}\nIn div.\n:::\n");
+  CHECK(contains(r.html, "<div class=\"callout callout-tip\" role=\"note\">"));
+  CHECK(contains(r.html, "<div id=\"d\" class=\"wide\">"));
+  CHECK(contains(r.latex, "\\begin{WBcallout}{tip}{Tip}"));
+  CHECK(contains(r.latex, "\\hypertarget{d}{}"));
+}
