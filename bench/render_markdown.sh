@@ -4,10 +4,10 @@
 # medians, their ratio and waybill's peak memory in bench/RESULTS.md.
 # Target (issue 2): waybill at least 50x faster than pandoc, peak memory under 100 MB.
 #
-# usage: bench/render_markdown.sh [RUNS]     (default 9; the build must exist)
+# usage: bench/render_markdown.sh [RUNS]     (default 7; the build must exist)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=${1:-9}
+runs=${1:-7}
 waybill=${WAYBILL:-$root/build/bin/waybill}
 seeds=${SEEDS:-$root/../shared/seeds}
 command -v pandoc > /dev/null || { echo "pandoc is not installed (apt-get install pandoc)"; exit 3; }
@@ -34,7 +34,7 @@ section = f"""<!-- render_markdown:begin -->
 ## Markdown rendering (issue 2)
 
 `bench/render_markdown.sh`: a {size / 1e6:.1f} MB document (the seeds concatenated 40 times)
-rendered to HTML, {runs} interleaved runs each, on {platform.node()} ({datetime.date.today()}).
+rendered to HTML, {runs} interleaved rounds (each run after an untimed warm-up run), on {platform.node()} ({datetime.date.today()}).
 
 | | median | min | max | peak memory |
 |:--|--:|--:|--:|--:|

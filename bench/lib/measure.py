@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Runs commands side by side, interleaved (so that a noisy machine slows all of them
-alike), and reports the median wall time and the peak memory of each.
+"""Runs commands side by side, in interleaved rounds (so that a machine whose speed
+drifts slows all of them alike), and reports the median wall time and the peak memory of
+each. In every round each command first runs once untimed, so that it is measured with
+its own files and libraries warm, as hyperfine's --warmup does, rather than right after
+another program has flushed the caches.
 
 usage: measure.py --runs N --label NAME -- CMD... [--label NAME -- CMD...]
 Prints one JSON object: {label: {"median_s", "min_s", "max_s", "peak_rss_mb", "runs"}}.
@@ -45,11 +48,10 @@ def main():
             while args and args[0] != "--label":
                 argv.append(args.pop(0))
             commands.append((label, argv))
-    for _, argv in commands:  # warm the page cache and the dynamic loader
-        run_once(argv)
     samples = {label: [] for label, _ in commands}
     for _ in range(runs):
         for label, argv in commands:
+            run_once(argv)
             samples[label].append(run_once(argv))
     out = {}
     for label, s in samples.items():

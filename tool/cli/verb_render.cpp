@@ -38,6 +38,7 @@ render::RenderRequest to_request(const RenderFlags& f) {
   r.output_dir = f.output_dir;
   r.template_path = f.template_path;
   r.self_contained = f.self_contained;
+  r.exiting_after = true;  // the CLI returns from main right after
   return r;
 }
 

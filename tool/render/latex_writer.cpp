@@ -50,6 +50,30 @@ const char* section_command(int rel) {
   return names[std::clamp(rel, 0, 4)];
 }
 
+// How wide a cell's content prints, roughly in characters: TeX math prints far
+// narrower than its source.
+size_t print_width(const std::vector<Inline>& v) {
+  size_t n = 0;
+  for (const auto& in : v) {
+    if (in.kind == doc::InlineKind::Math || in.kind == doc::InlineKind::DisplayMath) n += std::max<size_t>(1, in.text.size() / 3);
+    else if (in.kind == doc::InlineKind::SoftBreak || in.kind == doc::InlineKind::LineBreak) n += 1;
+    else if (!in.children.empty()) n += print_width(in.children);
+    else n += in.text.size();
+  }
+  return n;
+}
+
+// The longest word of a cell's plain text, which a column must fit.
+size_t longest_word(const std::vector<Inline>& v) {
+  size_t best = 0;
+  for (const auto& in : v) {
+    if (in.kind == doc::InlineKind::Math || in.kind == doc::InlineKind::DisplayMath) continue;
+    if (!in.children.empty()) best = std::max(best, longest_word(in.children));
+    for (auto w : split(in.text, ' ')) best = std::max(best, w.size());
+  }
+  return best;
+}
+
 bool has_markup(const std::vector<Inline>& v) {
   for (const auto& in : v)
     if (in.kind != doc::InlineKind::Text && in.kind != doc::InlineKind::SoftBreak) return true;
@@ -221,22 +245,33 @@ void LatexWriter::caption(const std::vector<Inline>& text, const std::string& nu
 void LatexWriter::table(const Block& b, const std::string& number) {
   size_t ncols = b.aligns.size();
   if (ncols == 0) return;
-  // Wide tables get paragraph columns sized by their content; narrow ones natural widths.
-  std::vector<size_t> width(ncols, 1);
+  // Wide tables get paragraph columns sized by their content (but never narrower than
+  // their longest word); narrow ones natural widths.
+  std::vector<size_t> width(ncols, 1), word(ncols, 1);
   for (const auto& row : b.rows)
-    for (size_t c = 0; c < row.size() && c < ncols; ++c)
-      width[c] = std::max(width[c], doc::plain_text(row[c].content).size());
+    for (size_t c = 0; c < row.size() && c < ncols; ++c) {
+      width[c] = std::max(width[c], print_width(row[c].content));
+      word[c] = std::max(word[c], longest_word(row[c].content));
+    }
   size_t total = 0;
   for (size_t w : width) total += w;
   bool wrap = total > 70;
+  std::vector<double> fracs(ncols);
+  double sum = 0;
+  for (size_t c = 0; c < ncols; ++c) {
+    // About 85 characters fill a line of this template's body text.
+    fracs[c] = std::max({0.06, static_cast<double>(word[c] + 2) / 85.0,
+                         static_cast<double>(width[c]) / static_cast<double>(total)});
+    sum += fracs[c];
+  }
   std::string spec = "@{}";
   for (size_t c = 0; c < ncols; ++c) {
     doc::Align a = b.aligns[c];
     if (wrap) {
-      double frac = std::max(0.06, 0.96 * static_cast<double>(width[c]) / static_cast<double>(total));
-      char buf[96];
+      double frac = 0.96 * fracs[c] / sum;
+      char buf[128];
       const char* just = a == doc::Align::Right ? "\\raggedleft" : a == doc::Align::Center ? "\\centering" : "\\raggedright";
-      std::snprintf(buf, sizeof buf, ">{%s\\arraybackslash}p{%.3f\\linewidth-2\\tabcolsep}", just, frac);
+      std::snprintf(buf, sizeof buf, ">{%s\\arraybackslash}p{\\dimexpr %.3f\\linewidth-2\\tabcolsep\\relax}", just, frac);
       spec += buf;
     } else {
       spec += a == doc::Align::Right ? "r" : a == doc::Align::Center ? "c" : "l";

@@ -52,7 +52,7 @@ void write_asset(const fs::path& path, std::string_view data) {
 // all read woff2, so only those are shipped (or embedded).
 std::string katex_css(bool embed, Reporter& reporter) {
   std::string css = read_file(fs::path(kKatexDir) / "katex.min.css");
-  std::regex font_src(R"(src:url\(fonts/([A-Za-z0-9_-]+)\.woff2\) format\("woff2"\)[^;}]*)");
+  std::regex font_src(R"(src:url\(fonts/([A-Za-z0-9_-]+)\.woff2\) format\(["']woff2["']\)[^;}]*)");
   std::string out;
   auto begin = std::sregex_iterator(css.begin(), css.end(), font_src);
   size_t last = 0;

@@ -92,16 +92,20 @@ void build_pdf(const PdfJob& job) {
                                  "-file-line-error", "-pdflatex=pdflatex -no-shell-escape %O %S", name + ".tex"},
                                 opts);
   fs::path pdf = job.work_dir / (name + ".pdf");
+  fs::path kept = job.output;
+  kept.replace_extension(".log");
+  fs::path kept_tex = job.output;
+  kept_tex.replace_extension(".failed.tex");
   if (r.ok() && fs::exists(pdf)) {
     copy_file_atomic(pdf, job.output);
+    // What an earlier failure left behind would now mislead.
+    std::error_code ec;
+    fs::remove(kept, ec);
+    fs::remove(kept_tex, ec);
     return;
   }
   std::string log = read_file_if_exists(job.work_dir / (name + ".log")).value_or(r.output);
-  fs::path kept = job.output;
-  kept.replace_extension(".log");
   write_file_atomic(kept, log);
-  fs::path kept_tex = job.output;
-  kept_tex.replace_extension(".failed.tex");
   write_file_atomic(kept_tex, job.tex);
   if (r.timed_out) {
     throw Error(ErrorKind::Document, "LaTeX did not finish within 5 minutes", SourceLoc{job.doc_path, 0, 0},

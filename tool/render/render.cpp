@@ -249,6 +249,10 @@ class DocumentRender {
   Highlighter highlighter_;
 };
 
+// Documents left for the process's end (RenderRequest::exiting_after). Reachable from a
+// global, so leak checkers do not report them.
+std::vector<std::unique_ptr<DocumentRender>>* g_left_for_exit = nullptr;
+
 }  // namespace
 
 std::vector<RenderedOutput> render_documents(const RenderRequest& request, Reporter& reporter) {
@@ -256,11 +260,15 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
   for (const std::string& file : request.files) {
     DeduplicatingReporter rep(reporter);
     try {
-      DocumentRender job(request, file, rep);
-      for (const std::string& format : job.formats()) {
-        RenderedOutput o = job.write(format);
+      auto job = std::make_unique<DocumentRender>(request, file, rep);
+      for (const std::string& format : job->formats()) {
+        RenderedOutput o = job->write(format);
         rep.status("rendered " + o.document + " → " + display_path(o.path) + " (" + format_duration_ms(o.milliseconds) + ")");
         outputs.push_back(std::move(o));
+      }
+      if (request.exiting_after && &file == &request.files.back()) {
+        if (!g_left_for_exit) g_left_for_exit = new std::vector<std::unique_ptr<DocumentRender>>;
+        g_left_for_exit->push_back(std::move(job));
       }
     } catch (Error& e) {
       if (!e.loc().known() && e.loc().file.empty()) e.add_context("rendering " + file);

@@ -15,6 +15,9 @@ struct RenderRequest {
   std::string output_dir;             // empty: beside each input
   std::string template_path;          // overrides the front matter's `template:`
   bool self_contained = false;
+  // The caller exits right after rendering: leave the parsed documents to the process's
+  // end instead of freeing them piece by piece (as compilers do with -disable-free).
+  bool exiting_after = false;
 };
 
 struct RenderedOutput {

@@ -15,6 +15,7 @@ using doc::InlineKind;
 
 std::string Writer::body() {
   out_.clear();
+  out_.reserve(ctx_.doc.source.size() + ctx_.doc.source.size() / 4);  // markup adds about a fifth
   blocks(ctx_.doc.blocks);
   if (ctx_.bib.any_cited()) references(ctx_.bib.references(), !ends_with_references_heading());
   end_of_body();
