@@ -4,7 +4,8 @@ the command, and the expected exit code and output.
 
     === file paper.md          a file to create in the scratch directory
     ...content...
-    === run                    the command; `waybill` is the binary under test
+    === run                    the command; `waybill` is the binary under test (a file may
+                               hold several runs, each checked by the sections after it)
     waybill render paper.md
     === exit 1                 expected exit code
     === stderr                 expected stderr, exactly; the scratch directory reads

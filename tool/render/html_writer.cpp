@@ -334,7 +334,9 @@ void HtmlWriter::link(const Inline& in) {
 }
 
 void HtmlWriter::image(const Inline& in) {
-  raw("<img src=\"" + escape(image_src_(in.target, in.pos), true) + "\" alt=\"" +
+  // An image that cannot be used keeps its reference: the browser may still find it.
+  std::string src = ctx_.resolve_image(in.target, in.pos).value_or(in.target);
+  raw("<img src=\"" + escape(src, true) + "\" alt=\"" +
       escape(doc::plain_text(in.children), true) + "\"");
   if (!in.title.empty()) raw(" title=\"" + escape(in.title, true) + "\"");
   std::string style;

@@ -1,6 +1,5 @@
 #pragma once
 // HTML5 output of the document body, the table of contents and the title-block pieces.
-#include <functional>
 #include <map>
 #include <string>
 
@@ -8,13 +7,9 @@
 
 namespace waybill::render {
 
-// The `src` to write for an image reference (a relative path, a copied asset, or a data
-// URI when the page is self-contained).
-using HtmlImageSource = std::function<std::string(const std::string& src, doc::Pos pos)>;
-
 class HtmlWriter : public Writer {
  public:
-  HtmlWriter(RenderContext& ctx, HtmlImageSource image_src) : Writer(ctx), image_src_(std::move(image_src)) {}
+  explicit HtmlWriter(RenderContext& ctx) : Writer(ctx) {}
 
   // <nav id="TOC"> with headings up to the TOC depth; "" when there are none.
   std::string toc();
@@ -63,7 +58,6 @@ class HtmlWriter : public Writer {
   void highlighted(const std::string& code, const std::string& language, const std::string& extra_class = {});
   void toc_entries(const std::vector<doc::Block>& blocks, std::vector<const doc::Block*>& out);
 
-  HtmlImageSource image_src_;
   bool uses_math_ = false;
   bool plain_links_ = false;  // inside the TOC: no nested links, no footnote marks
   std::map<int, int> footnote_uses_;

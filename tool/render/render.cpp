@@ -168,7 +168,7 @@ class DocumentRender {
                        false, rep_);
     RenderContext ctx{doc_, refs_, bib_, highlighter_, rep_, wo,
                       [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); }};
-    HtmlWriter w(ctx, [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos).value_or(src); });
+    HtmlWriter w(ctx);
     TemplateValue v = base_values(w, html_escape_attr);
     std::string body = w.body();
     v.set("body", std::string(kBodyMark));

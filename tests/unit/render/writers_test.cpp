@@ -28,7 +28,7 @@ struct Rendered {
       return src;
     };
     RenderContext ctx{doc, refs, bib, highlighter, rep, opts, resolve};
-    HtmlWriter h(ctx, [](const std::string& src, doc::Pos) { return src; });
+    HtmlWriter h(ctx);
     html = h.body();
     LatexWriter l(ctx);
     latex = l.body();

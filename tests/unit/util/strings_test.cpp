@@ -46,3 +46,13 @@ TEST_CASE("error kinds map to the documented exit codes") {
   CHECK(exit_code_for(ErrorKind::Environment) == 3);
   CHECK(exit_code_for(ErrorKind::Drift) == 4);
 }
+
+TEST_CASE("is_valid_utf8") {
+  CHECK(is_valid_utf8("plain ASCII that is long enough for the fast path"));
+  CHECK(is_valid_utf8("café ❶ 😀 한국어"));
+  CHECK_FALSE(is_valid_utf8("bad \xff byte"));
+  CHECK_FALSE(is_valid_utf8("truncated \xe2\x9d"));
+  CHECK_FALSE(is_valid_utf8("overlong \xc0\xaf"));
+  CHECK_FALSE(is_valid_utf8("surrogate \xed\xa0\x80"));
+  CHECK_FALSE(is_valid_utf8("beyond \xf4\x90\x80\x80"));
+}
