@@ -7,15 +7,23 @@ namespace waybill::cli {
 
 class ConsoleReporter : public Reporter {
  public:
-  ConsoleReporter(bool quiet, bool color) : quiet_(quiet), color_(color) {}
+  ConsoleReporter(bool quiet, bool color);
   void diagnostic(const Diagnostic& d) override;
   void status(std::string_view text) override;
+  // On a terminal, one line redrawn at most ten times a second; elsewhere nothing
+  // (status lines say what is happening).
+  void progress(std::string_view label, uint64_t done, uint64_t total) override;
 
   int warnings() const { return warnings_; }
 
  private:
+  void clear_progress();
+
   bool quiet_;
   bool color_;
+  bool tty_;
+  bool progress_shown_ = false;
+  int64_t last_draw_ms_ = 0;
   int warnings_ = 0;
 };
 

@@ -14,6 +14,7 @@ namespace {
 
 const Verb kVerbs[] = {
     {"render", "Render documents to HTML, LaTeX or PDF", add_render},
+    {"image", "Manage the image store: import, bootstrap, load, save, ls, inspect, tag, rm, fsck, prune", add_image},
 };
 
 }  // namespace
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   std::vector<std::pair<CLI::App*, VerbRunner>> runners;
   for (const Verb& v : kVerbs) {
     CLI::App* sub = app.add_subcommand(v.name, v.summary);
+    sub->fallthrough();  // global flags (-q, --no-color) may follow the verb
     runners.emplace_back(sub, v.add(*sub, global));
   }
   try {

@@ -1,6 +1,7 @@
 #pragma once
 // How library code talks to the user without printing: warnings and progress go to a
 // Reporter that the CLI implements (stderr, --quiet) and tests implement (a vector).
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -16,6 +17,12 @@ class Reporter {
   virtual void diagnostic(const Diagnostic& d) = 0;
   // A one-line progress message ("render paper.md → paper.html").
   virtual void status(std::string_view text) = 0;
+  // Progress of a long operation, `done` of `total` units (bytes unless said otherwise;
+  // total 0 when unknown). Called often; a terminal redraws one line, other outputs
+  // ignore it, and `done == total` marks the end.
+  virtual void progress(std::string_view label, uint64_t done, uint64_t total) {
+    (void)label, (void)done, (void)total;
+  }
 
   void warn(std::string message, SourceLoc loc = {}, std::string hint = {}) {
     diagnostic(Diagnostic{Severity::Warning, std::move(message), std::move(loc), std::move(hint)});
@@ -42,6 +49,7 @@ class DeduplicatingReporter : public Reporter {
     if (seen_.insert(std::move(key)).second) next_.diagnostic(d);
   }
   void status(std::string_view text) override { next_.status(text); }
+  void progress(std::string_view label, uint64_t done, uint64_t total) override { next_.progress(label, done, total); }
 
  private:
   Reporter& next_;

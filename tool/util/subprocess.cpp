@@ -89,7 +89,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  std::string input = options.stdin_path.empty() ? std::string("/dev/null") : options.stdin_path.string();
+  posix_spawn_file_actions_addopen(&fa, 0, input.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, wr.get(), 1);
   posix_spawn_file_actions_adddup2(&fa, wr.get(), 2);
   if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, options.cwd.c_str());

@@ -32,6 +32,7 @@ class ChildProcess {
 
 struct ProcessOptions {
   std::filesystem::path cwd;                  // empty: inherit
+  std::filesystem::path stdin_path;           // empty: /dev/null
   std::vector<std::string> extra_env;         // "K=V", added to (and overriding) ours
   std::optional<std::chrono::milliseconds> timeout;
 };

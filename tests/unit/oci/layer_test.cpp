@@ -1,0 +1,209 @@
+// Layers: packing a tree and unpacking it again, overlay whiteouts, determinism.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <map>
+
+#include "oci/layer_pack.hpp"
+#include "oci/layer_unpack.hpp"
+#include "oci_test_util.hpp"
+#include "util/error.hpp"
+
+using namespace waybill;
+using namespace waybill::oci;
+using namespace waybill::oci::test;
+
+namespace {
+
+void write(const fs::path& p, const std::string& data, mode_t mode = 0644) {
+  make_dirs(p.parent_path());
+  write_file_atomic(p, data, mode);
+}
+
+void set_mtime(const fs::path& p, time_t t) {
+  struct timespec times[2] = {{t, 0}, {t, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW) == 0);
+}
+
+// A tree with one of everything a layer can hold.
+void make_tree(const fs::path& root, time_t mtime) {
+  make_dirs(root);
+  write(root / "etc" / "hostname", "box\n");
+  write(root / "usr" / "bin" / "tool", "#!/bin/sh\necho tool\n", 0755);
+  write(root / "usr" / "bin" / "setuid", "x", 04755);
+  write(root / "empty", "");
+  write(root / "dir with spaces" / "ünïcødé ❶.txt", "unicode\n");
+  std::string deep = "a";
+  for (int i = 0; i < 12; ++i) deep += "/longer-directory-name";
+  write(root / deep / "file", "deep\n");  // a path longer than ustar's 100 bytes
+  make_dirs(root / "private");
+  ::chmod((root / "private").c_str(), 0700);
+  fs::create_symlink("../etc/hostname", root / "usr" / "hostname-link");
+  fs::create_symlink("/etc/passwd", root / "absolute-link");
+  fs::create_hard_link(root / "usr" / "bin" / "tool", root / "usr" / "bin" / "tool-hardlink");
+  REQUIRE(::mkfifo((root / "fifo").c_str(), 0600) == 0);
+  REQUIRE(::setxattr((root / "etc" / "hostname").c_str(), "user.waybill.test", "value", 5, 0) == 0);
+  if (::geteuid() == 0) {
+    REQUIRE(::mknod((root / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0);
+    REQUIRE(::chown((root / "etc" / "hostname").c_str(), 1234, 5678) == 0);
+  }
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it)
+    set_mtime(it->path(), mtime);
+}
+
+struct Node {
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+  off_t size;
+  time_t mtime;
+  std::string content;  // file data or symlink target
+  ino_t ino;
+  dev_t rdev;
+  std::string xattr;
+};
+
+std::map<std::string, Node> describe(const fs::path& root) {
+  std::map<std::string, Node> out;
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+    struct stat st {};
+    REQUIRE(::lstat(it->path().c_str(), &st) == 0);
+    Node n{st.st_mode, st.st_uid, st.st_gid, S_ISDIR(st.st_mode) ? 0 : st.st_size, st.st_mtim.tv_sec, {}, st.st_ino,
+           st.st_rdev, {}};
+    if (S_ISREG(st.st_mode)) n.content = read_file(it->path());
+    if (S_ISLNK(st.st_mode)) n.content = fs::read_symlink(it->path()).string();
+    char v[64] = {0};
+    if (::lgetxattr(it->path().c_str(), "user.waybill.test", v, sizeof v) > 0) n.xattr = v;
+    out[it->path().lexically_relative(root).string()] = n;
+  }
+  return out;
+}
+
+void check_same_tree(const fs::path& a, const fs::path& b) {
+  auto x = describe(a), y = describe(b);
+  REQUIRE(x.size() == y.size());
+  for (const auto& [path, n] : x) {
+    INFO(path);
+    REQUIRE(y.count(path));
+    const Node& m = y.at(path);
+    CHECK(n.mode == m.mode);
+    CHECK(n.size == m.size);
+    CHECK(n.content == m.content);
+    CHECK(n.mtime == m.mtime);
+    CHECK(n.xattr == m.xattr);
+    CHECK(n.rdev == m.rdev);
+    if (::geteuid() == 0) {
+      CHECK(n.uid == m.uid);
+      CHECK(n.gid == m.gid);
+    }
+  }
+  // The hard link survived as one inode.
+  CHECK(y.at("usr/bin/tool").ino == y.at("usr/bin/tool-hardlink").ino);
+}
+
+}  // namespace
+
+TEST_CASE("a tree packs and unpacks to the same tree, with every compression") {
+  for (Compression c : {Compression::Gzip, Compression::Zstd, Compression::None}) {
+    INFO(compression_name(c));
+    TempStore ts;
+    fs::path src = ts.dir.path() / "src";
+    make_tree(src, 1700000000);
+    PackOptions o;
+    o.compression = c;
+    PackedLayer layer = pack_layer(ts.store, src, o);
+    CHECK(layer.descriptor.media_type == layer_media_type(c));
+    CHECK(ts.store.has_blob(layer.descriptor.digest));
+    CHECK(layer.entries > 15);
+    UnpackedLayer u = unpack_layer(ts.store, layer.descriptor, layer.diff_id);
+    CHECK_FALSE(u.reused);
+    check_same_tree(src, u.dir);
+    // A second unpack finds the layer in place.
+    CHECK(unpack_layer(ts.store, layer.descriptor, layer.diff_id).reused);
+    int leftovers = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(ts.store.tmp_dir())) ++leftovers;
+    CHECK(leftovers == 0);
+  }
+}
+
+TEST_CASE("packing is deterministic: mtimes clamped, order fixed, cores irrelevant") {
+  TempStore ts;
+  fs::path a = ts.dir.path() / "a", b = ts.dir.path() / "b";
+  make_tree(a, 1700000000);
+  make_tree(b, 1750000000);  // the same tree, touched later
+  for (Compression c : {Compression::Gzip, Compression::Zstd}) {
+    INFO(compression_name(c));
+    PackOptions o;
+    o.compression = c;
+    o.source_date_epoch = 1600000000;  // before both: every mtime is clamped to it
+    o.threads = 1;
+    PackedLayer pa = pack_layer(ts.store, a, o);
+    o.threads = 4;
+    PackedLayer pb = pack_layer(ts.store, b, o);
+    CHECK(pa.descriptor.digest == pb.descriptor.digest);
+    CHECK(pa.diff_id == pb.diff_id);
+    // Without the clamp the mtimes show.
+    o.source_date_epoch.reset();
+    CHECK_FALSE(pack_layer(ts.store, a, o).diff_id == pack_layer(ts.store, b, o).diff_id);
+  }
+}
+
+TEST_CASE("changing one byte changes the digest") {
+  TempStore ts;
+  fs::path a = ts.dir.path() / "a";
+  make_tree(a, 1700000000);
+  PackOptions o;
+  o.source_date_epoch = 1600000000;
+  PackedLayer before = pack_layer(ts.store, a, o);
+  write(a / "etc" / "hostname", "bot\n");
+  set_mtime(a / "etc" / "hostname", 1700000000);
+  CHECK_FALSE(pack_layer(ts.store, a, o).descriptor.digest == before.descriptor.digest);
+}
+
+TEST_CASE("overlay upper directories: whiteouts and opaque directories become OCI markers and back") {
+  TempStore ts;
+  fs::path upper = ts.dir.path() / "upper";
+  write(upper / "kept", "k");
+  REQUIRE(::mknod((upper / "gone").c_str(), S_IFCHR, makedev(0, 0)) == 0);
+  make_dirs(upper / "opaque");
+  write(upper / "opaque" / "inside", "i");
+  const char* attr = ::geteuid() == 0 ? "trusted.overlay.opaque" : "user.overlay.opaque";
+  REQUIRE(::setxattr((upper / "opaque").c_str(), attr, "y", 1, 0) == 0);
+  PackOptions o;
+  o.overlay_upper = true;
+  o.compression = Compression::None;
+  PackedLayer layer = pack_layer(ts.store, upper, o);
+  std::string tar = read_file(ts.store.blob_path(layer.descriptor.digest));
+  CHECK(tar.find(".wh.gone") != std::string::npos);
+  CHECK(tar.find("opaque/.wh..wh..opq") != std::string::npos);
+  CHECK(tar.find("trusted.overlay") == std::string::npos);
+
+  UnpackedLayer u = unpack_layer(ts.store, layer.descriptor, layer.diff_id);
+  struct stat st {};
+  REQUIRE(::lstat((u.dir / "gone").c_str(), &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+  CHECK(st.st_rdev == makedev(0, 0));
+  char v[2] = {0};
+  CHECK(::lgetxattr((u.dir / "opaque").c_str(), attr, v, sizeof v) == 1);
+  CHECK(v[0] == 'y');
+  CHECK_FALSE(fs::exists(u.dir / "opaque" / ".wh..wh..opq"));
+  CHECK(read_file(u.dir / "opaque" / "inside") == "i");
+}
+
+TEST_CASE("unpacking checks the blob's digest and the diff_id") {
+  TempStore ts;
+  std::string tar = make_tar({{"a", 'f', "hello"}});
+  Descriptor d = add_layer(ts.store, tar);
+  Digest diff = Digest::sha256_of(tar);
+  CHECK_THROWS_WITH(unpack_layer(ts.store, d, Digest::sha256_of("other")), Catch::Contains("the image says"));
+  CHECK_FALSE(ts.store.has_layer(Digest::sha256_of("other")));
+  // One flipped byte in the stored blob.
+  std::string blob = read_file(ts.store.blob_path(d.digest));
+  blob[blob.size() / 2] ^= 1;
+  write_file_atomic(ts.store.blob_path(d.digest), blob);
+  CHECK_THROWS_AS(unpack_layer(ts.store, d, diff), Error);
+  CHECK_FALSE(ts.store.has_layer(diff));
+}

@@ -1,0 +1,48 @@
+#pragma once
+// The engine module's entry table (see util/module.hpp): image store operations, with
+// libarchive, zlib, zstd and libdeflate behind them. The CLI fills the request; the
+// module does the work and returns the text the verb prints on stdout.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace waybill {
+
+class Reporter;
+
+struct ImageRequest {
+  enum class Verb { Import, Load, Save, List, Inspect, Tag, Remove, Bootstrap, Fsck, Prune, Unpack };
+  Verb verb = Verb::List;
+  std::vector<std::string> args;     // load, save, inspect, rm: files or names
+  std::string source;                // import: the rootfs tarball; tag: the image
+  std::string output;                // save: -o FILE
+  std::string name;                  // import, bootstrap: the new image's name; tag: the target
+  std::string compression = "gzip";  // import, bootstrap
+  std::string suite = "bookworm";    // bootstrap
+  std::string mirror;
+  std::string variant = "apt";
+  std::vector<std::string> include;
+  bool json = false;                 // ls --json
+  bool quiet = false;                // ls -q: IDs only
+};
+
+struct ImageResponse {
+  std::string out;   // what the verb prints on stdout
+  int exit_code = 0;
+};
+
+struct EngineModule {
+  int abi;
+  std::optional<Error> (*image)(const ImageRequest& request, Reporter& reporter, ImageResponse& response);
+  std::vector<std::pair<std::string, std::string>> (*library_versions)();
+};
+
+inline constexpr int kEngineModuleAbi = 1;
+inline constexpr const char* kEngineModuleName = "engine";
+inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
+
+}  // namespace waybill

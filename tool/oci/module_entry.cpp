@@ -1,0 +1,191 @@
+// The engine module's one exported symbol, and the presentation of image operations'
+// results (tables, JSON) for the CLI to print.
+#include <archive.h>
+#include <libdeflate.h>
+#include <openssl/crypto.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdio>
+
+#include "oci/image_ops.hpp"
+#include "oci/layer_pack.hpp"
+#include "oci/module_api.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill {
+
+namespace {
+
+using namespace oci;
+
+std::string human_size(int64_t bytes) {
+  char buf[32];
+  double b = static_cast<double>(bytes);
+  if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
+  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else if (b >= 1e3) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
+  else std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
+  return buf;
+}
+
+Compression compression_named(const std::string& name) {
+  if (name == "gzip") return Compression::Gzip;
+  if (name == "zstd") return Compression::Zstd;
+  if (name == "none") return Compression::None;
+  throw Error(ErrorKind::Usage, "unknown compression `" + name + "`", {}, "use gzip, zstd or none");
+}
+
+std::string format_list(const std::vector<ImageSummary>& images, const ImageRequest& r) {
+  if (r.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : images) {
+      nlohmann::json names = nlohmann::json::array();
+      for (const auto& n : s.names) names.push_back(n.familiar());
+      out.push_back({{"names", names}, {"digest", s.manifest_digest.str()}, {"created", s.created},
+                     {"size", s.size}, {"platform", s.platform}});
+    }
+    return out.dump(2) + "\n";
+  }
+  if (r.quiet) {
+    std::string out;
+    for (const auto& s : images) out += s.manifest_digest.short_id() + "\n";
+    return out;
+  }
+  std::vector<std::vector<std::string>> rows = {{"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"}};
+  for (const auto& s : images) {
+    auto add = [&](const std::string& repo, const std::string& tag) {
+      rows.push_back({repo, tag, s.manifest_digest.short_id(), s.created, human_size(s.size)});
+    };
+    if (s.names.empty()) add("<none>", "<none>");
+    for (const auto& n : s.names) {
+      ImageRef plain = n;
+      plain.tag.clear();
+      plain.digest.reset();
+      std::string repo = plain.familiar();
+      add(repo, n.tag.empty() ? "<none>" : n.tag);
+    }
+  }
+  std::vector<size_t> width(5, 0);
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) line += row[i] + (i + 1 < row.size() ? std::string(width[i] - row[i].size() + 3, ' ') : "");
+    out += std::string(trim_right(line)) + "\n";
+  }
+  return out;
+}
+
+void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
+  Store store = Store::open();
+  switch (r.verb) {
+    case ImageRequest::Verb::List:
+      resp.out = format_list(list_images(store), r);
+      break;
+    case ImageRequest::Verb::Inspect: {
+      nlohmann::json all = nlohmann::json::array();
+      for (const auto& name : r.args) all.push_back(inspect_image(store, name)[0]);
+      resp.out = all.dump(2) + "\n";
+      break;
+    }
+    case ImageRequest::Verb::Tag:
+      tag_image(store, r.source, ImageRef::parse(r.name));
+      break;
+    case ImageRequest::Verb::Remove: {
+      RemoveReport rm = remove_images(store, r.args);
+      for (const auto& u : rm.untagged) resp.out += "Untagged: " + u + "\n";
+      if (rm.blobs_removed || rm.layers_removed)
+        resp.out += "Deleted: " + std::to_string(rm.blobs_removed) + " blobs (" + human_size(static_cast<int64_t>(rm.bytes_freed)) +
+                    "), " + std::to_string(rm.layers_removed) + " unpacked layers\n";
+      break;
+    }
+    case ImageRequest::Verb::Import: {
+      RootfsImageOptions o;
+      o.compression = compression_named(r.compression);
+      o.source_date_epoch = source_date_epoch_from_env();
+      o.created_by = "waybill image import " + fs::path(r.source).filename().string();
+      CreatedImage img = import_rootfs(store, r.source, ImageRef::parse(r.name), o, rep);
+      resp.out = img.manifest.digest.str() + "\n";
+      break;
+    }
+    case ImageRequest::Verb::Bootstrap: {
+      BootstrapRequest b;
+      b.name = ImageRef::parse(r.name);
+      b.suite = r.suite;
+      b.mirror = r.mirror;
+      b.variant = r.variant;
+      b.include = r.include;
+      b.compression = compression_named(r.compression);
+      b.source_date_epoch = source_date_epoch_from_env();
+      CreatedImage img = bootstrap_image(store, b, rep);
+      resp.out = img.manifest.digest.str() + "\n";
+      break;
+    }
+    case ImageRequest::Verb::Load: {
+      for (const auto& file : r.args) {
+        for (const auto& img : load_archive(store, file, rep)) {
+          if (img.names.empty()) resp.out += "Loaded image: " + img.manifest.digest.str() + "\n";
+          for (const auto& n : img.names) resp.out += "Loaded image: " + n.familiar() + "\n";
+        }
+      }
+      break;
+    }
+    case ImageRequest::Verb::Save:
+      save_archive(store, r.args, r.output, rep);
+      break;
+    case ImageRequest::Verb::Fsck: {
+      FsckReport f = fsck_store(store, rep);
+      for (const auto& p : f.problems) resp.out += "problem: " + p + "\n";
+      for (const auto& n : f.notes) resp.out += "note: " + n + "\n";
+      resp.out += "checked " + std::to_string(f.blobs) + " blobs, " + std::to_string(f.images) + " images, " +
+                  std::to_string(f.layers) + " unpacked layers: " +
+                  (f.ok() ? std::string("no problems") : std::to_string(f.problems.size()) + " problems") + "\n";
+      resp.exit_code = f.ok() ? 0 : 1;
+      break;
+    }
+    case ImageRequest::Verb::Unpack:
+      for (const auto& name : r.args)
+        for (const auto& dir : unpack_image(store, name, rep)) resp.out += dir.string() + "\n";
+      break;
+    case ImageRequest::Verb::Prune: {
+      PruneReport p = prune_store(store, rep);
+      resp.out = "removed " + std::to_string(p.blobs) + " blobs (" + human_size(static_cast<int64_t>(p.bytes)) + "), " +
+                 std::to_string(p.layers) + " unpacked layers, " + std::to_string(p.temporaries) + " temporary files\n";
+      break;
+    }
+  }
+}
+
+std::optional<Error> image_entry(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
+  try {
+    run(r, rep, resp);
+    return std::nullopt;
+  } catch (const Error& e) {
+    return e;
+  } catch (const std::exception& e) {
+    return Error(ErrorKind::Internal, std::string("unexpected failure: ") + e.what(), {},
+                 "please report this as a bug, with the command that caused it");
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> versions() {
+  std::string zstd = ZSTD_versionString();
+  return {{"libarchive", archive_version_details()},
+          {"zlib", zlibVersion()},
+          {"zstd", zstd},
+          {"libdeflate", LIBDEFLATE_VERSION_STRING},
+          {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)}};
+}
+
+const EngineModule kModule{kEngineModuleAbi, image_entry, versions};
+
+}  // namespace
+
+}  // namespace waybill
+
+extern "C" __attribute__((visibility("default"))) const waybill::EngineModule* waybill_engine_module() {
+  return &waybill::kModule;
+}
