@@ -5,17 +5,22 @@ each. In every round each command first runs once untimed, so that it is measure
 its own files and libraries warm, as hyperfine's --warmup does, rather than right after
 another program has flushed the caches.
 
-usage: measure.py --runs N --label NAME -- CMD... [--label NAME -- CMD...]
+usage: measure.py --runs N --label NAME [--prepare SHELL-CMD] -- CMD... [--label ...]
+--prepare runs (untimed, through sh) before every run of its command, e.g. to empty
+the directory an extraction writes to.
 Prints one JSON object: {label: {"median_s", "min_s", "max_s", "peak_rss_mb", "runs"}}.
 """
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
 
-def run_once(argv):
+def run_once(argv, prepare=None):
+    if prepare:
+        subprocess.run(["sh", "-c", prepare], check=True)
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
@@ -43,16 +48,20 @@ def main():
             runs = int(args.pop(0))
         elif a == "--label":
             label = args.pop(0)
+            prepare = None
+            if args[0] == "--prepare":
+                args.pop(0)
+                prepare = args.pop(0)
             assert args.pop(0) == "--"
             argv = []
             while args and args[0] != "--label":
                 argv.append(args.pop(0))
-            commands.append((label, argv))
-    samples = {label: [] for label, _ in commands}
+            commands.append((label, argv, prepare))
+    samples = {label: [] for label, _, _ in commands}
     for _ in range(runs):
-        for label, argv in commands:
-            run_once(argv)
-            samples[label].append(run_once(argv))
+        for label, argv, prepare in commands:
+            run_once(argv, prepare)
+            samples[label].append(run_once(argv, prepare))
     out = {}
     for label, s in samples.items():
         times = [t for t, _ in s]

@@ -73,7 +73,9 @@ Digest BlobWriter::commit(const std::optional<Digest>& expected, bool durable) {
 
 // ---- Store -----------------------------------------------------------------------
 
-Store Store::open(const fs::path& home) {
+Store Store::open(const fs::path& home_in) {
+  // Absolute, so that messages and mount options name it the same from any directory.
+  const fs::path home = fs::absolute(home_in).lexically_normal();
   Store s(home);
   for (const fs::path& dir : {s.blob_dir(), s.layers_dir(), s.tmp_dir(), s.cache_dir(), home / "locks"}) {
     try {
