@@ -9,6 +9,8 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" > /dev/null
 test -x "$prefix/bin/waybill"
 test -f "$prefix/lib/waybill/document.so"
+test -f "$prefix/lib/waybill/engine.so"
+test -f "$prefix/lib/waybill/box.so"
 test -f "$prefix/share/waybill/templates/html/default.html"
 "$prefix/bin/waybill" render "$doc" -o "$prefix/out" -q
 test -s "$prefix/out/$(basename "${doc%.*}").html"

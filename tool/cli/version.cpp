@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/verbs.hpp"
+#include "box/module_api.hpp"
 #include "oci/module_api.hpp"
 #include "render/module_api.hpp"
 #include "util/build_info.hpp"
@@ -27,6 +28,7 @@ int print_version() {
   try {
     add(load_module_table<DocumentModule>(kDocumentModuleName, kDocumentModuleEntry).library_versions());
     add(load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry).library_versions());
+    add(load_module_table<BoxModule>(kBoxModuleName, kBoxModuleEntry).library_versions());
   } catch (const Error& e) {
     std::fprintf(stderr, "warning: %s\n", e.what());
     return 3;

@@ -2,8 +2,6 @@
 // Content digests (OCI image spec, "Digests"): `algorithm:encoded`. A Digest is only
 // ever constructed from text that passed the grammar, with a supported algorithm and
 // lower-case hex of the right length, so it is safe to use as a file name.
-#include <openssl/types.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +16,7 @@ class Digest {
   // Parses and validates; throws Error(Document) naming the text and what is wrong.
   static Digest parse(std::string_view text);
   static std::optional<Digest> try_parse(std::string_view text, std::string* why = nullptr);
-  static Digest sha256_of(std::string_view data);
+  static Digest sha256_of(std::string_view data);  // defined in sha256.cpp (OpenSSL)
 
   const std::string& str() const { return text_; }          // "sha256:ab12..."
   std::string_view algorithm() const { return std::string_view(text_).substr(0, colon_); }
@@ -32,24 +30,6 @@ class Digest {
  private:
   std::string text_;
   size_t colon_ = 0;
-};
-
-// Streaming SHA-256 (OpenSSL; SHA-NI where the CPU has it).
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-
-  void update(const void* data, size_t size);
-  void update(std::string_view s) { update(s.data(), s.size()); }
-  Digest finish();  // may be called once
-  uint64_t bytes() const { return bytes_; }
-
- private:
-  EVP_MD_CTX* ctx_;
-  uint64_t bytes_ = 0;
 };
 
 }  // namespace waybill::oci

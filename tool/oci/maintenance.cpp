@@ -114,7 +114,12 @@ FsckReport fsck_store(const Store& store, Reporter& reporter) {
 }
 
 PruneReport prune_store(const Store& store, Reporter& reporter) {
-  FileLock gc = store.gc_lock(FileLock::Mode::Exclusive);
+  // Running boxes hold the lock shared: their layers must stay.
+  FileLock gc = FileLock::try_lock(store.home() / "locks" / "gc.lock", FileLock::Mode::Exclusive);
+  if (!gc) {
+    reporter.status("waiting for running boxes and image operations to finish");
+    gc = store.gc_lock(FileLock::Mode::Exclusive);
+  }
   PruneReport report;
   Reachable r = reachable(store, nullptr, nullptr);
   for (const auto& e : fs::directory_iterator(store.blob_dir())) {
@@ -135,6 +140,18 @@ PruneReport prune_store(const Store& store, Reporter& reporter) {
     remove_tree(e.path());
     ++report.temporaries;
   }
+  // Likewise what boxes of killed waybill processes left (only the copy fallback leaves
+  // anything), and run configurations of images that are gone.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(store.home() / "boxes", ec)) {
+    if (e.path().filename() == "scratch") continue;
+    remove_tree(e.path());
+    ++report.temporaries;
+  }
+  std::set<std::string> listed;
+  for (const auto& entry : store.entries()) listed.insert(std::string(entry.manifest.digest.hex()) + ".json");
+  for (const auto& e : fs::directory_iterator(store.cache_dir() / "run", ec))
+    if (!listed.count(e.path().filename().string())) fs::remove(e.path(), ec);
   reporter.status("removed " + std::to_string(report.blobs) + " blobs, " + std::to_string(report.layers) +
                   " unpacked layers and " + std::to_string(report.temporaries) + " temporary files");
   return report;

@@ -39,9 +39,12 @@ struct EngineModule {
   int abi;
   std::optional<Error> (*image)(const ImageRequest& request, Reporter& reporter, ImageResponse& response);
   std::vector<std::pair<std::string, std::string>> (*library_versions)();
+  // Makes an image ready to run: every layer unpacked and its cache/run entry written
+  // (oci/run_config.hpp). `home` is the store's directory.
+  std::optional<Error> (*prepare_run)(const std::string& home, const std::string& image, Reporter& reporter);
 };
 
-inline constexpr int kEngineModuleAbi = 1;
+inline constexpr int kEngineModuleAbi = 2;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

@@ -11,6 +11,8 @@
 #include "oci/image_ops.hpp"
 #include "oci/layer_pack.hpp"
 #include "oci/module_api.hpp"
+#include "oci/run_config.hpp"
+#include "oci/store.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 
@@ -160,15 +162,18 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
 }
 
 std::optional<Error> image_entry(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
-  try {
-    run(r, rep, resp);
-    return std::nullopt;
-  } catch (const Error& e) {
-    return e;
-  } catch (const std::exception& e) {
-    return Error(ErrorKind::Internal, std::string("unexpected failure: ") + e.what(), {},
-                 "please report this as a bug, with the command that caused it");
-  }
+  return capture_error([&] { run(r, rep, resp); });
+}
+
+std::optional<Error> prepare_run_entry(const std::string& home, const std::string& image, Reporter& rep) {
+  return capture_error([&] {
+    Store store = Store::open(home);
+    FileLock gc = store.gc_lock(FileLock::Mode::Shared);
+    IndexEntry entry = store.require(image);
+    StoredImage img = store.image(entry);
+    unpack_image(store, entry.manifest.digest.str(), rep);
+    write_run_config(store, entry.manifest.digest, run_config_of(img));
+  });
 }
 
 std::vector<std::pair<std::string, std::string>> versions() {
@@ -180,7 +185,7 @@ std::vector<std::pair<std::string, std::string>> versions() {
           {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)}};
 }
 
-const EngineModule kModule{kEngineModuleAbi, image_entry, versions};
+const EngineModule kModule{kEngineModuleAbi, image_entry, versions, prepare_run_entry};
 
 }  // namespace
 

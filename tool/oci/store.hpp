@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "oci/digest.hpp"
+#include "oci/sha256.hpp"
 #include "oci/image_json.hpp"
 #include "oci/reference.hpp"
 #include "util/file_lock.hpp"

@@ -77,4 +77,16 @@ std::string format_diagnostic(const Diagnostic& d, bool color) {
   return out;
 }
 
+std::optional<Error> capture_error(const std::function<void()>& body) {
+  try {
+    body();
+    return std::nullopt;
+  } catch (const Error& e) {
+    return e;
+  } catch (const std::exception& e) {
+    return Error(ErrorKind::Internal, std::string("unexpected failure: ") + e.what(), {},
+                 "please report this as a bug, with the command that caused it");
+  }
+}
+
 }  // namespace waybill

@@ -3,6 +3,8 @@
 // a message, an optional source location and a hint for the user. Callers add context
 // as the error propagates ("render paper.md: ...").
 #include <exception>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,11 @@ struct Diagnostic {
 };
 
 Diagnostic to_diagnostic(const Error& e);
+
+// Runs `body` and returns what it threw as an Error (any other exception becomes an
+// Internal one): for boundaries no exception may cross, such as module entry points
+// and the processes inside a box.
+std::optional<Error> capture_error(const std::function<void()>& body);
 
 // "file:line:col: warning: message" and, when there is one, "  hint: ..." on the next line.
 std::string format_diagnostic(const Diagnostic& d, bool color = false);

@@ -61,6 +61,31 @@ BeneathResult open_beneath(int root_fd, std::string_view relative, int flags) {
   return from_errno(errno);
 }
 
+BeneathResult open_in_root(int root_fd, std::string_view path, int flags, bool no_symlinks) {
+  while (path.starts_with('/')) path.remove_prefix(1);
+  if (path.empty()) path = ".";
+  std::string rel(path);
+  struct open_how how {};
+  how.flags = static_cast<unsigned long long>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0);
+  long fd = ::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how);
+  if (fd >= 0) {
+    BeneathResult r;
+    r.fd.reset(static_cast<int>(fd));
+    return r;
+  }
+  if (errno == ENOSYS || errno == EPERM) {
+    if (rel == ".") {
+      BeneathResult r;
+      r.fd.reset(::openat(root_fd, ".", flags | O_CLOEXEC));
+      if (!r.fd) return from_errno(errno);
+      return r;
+    }
+    return walk_beneath(root_fd, rel, flags);
+  }
+  return from_errno(errno);
+}
+
 BeneathResult open_beneath(const std::filesystem::path& root, std::string_view relative, int flags) {
   UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) return from_errno(errno);

@@ -27,6 +27,12 @@ struct BeneathResult {
 // Opens `relative` (with `flags`, O_CLOEXEC added) beneath the directory `root_fd`.
 BeneathResult open_beneath(int root_fd, std::string_view relative, int flags);
 
+// Opens `path` as if `root_fd` were the root directory (openat2 RESOLVE_IN_ROOT): `..`
+// and absolute symlinks stay inside it, as they would for a process chrooted there.
+// Magic links (/proc/self/fd/N) are refused; with `no_symlinks`, every symlink is.
+// Where openat2 is missing, falls back to the stricter walk that refuses all symlinks.
+BeneathResult open_in_root(int root_fd, std::string_view path, int flags, bool no_symlinks = false);
+
 // Convenience: opens the root directory itself, then the path beneath it.
 BeneathResult open_beneath(const std::filesystem::path& root, std::string_view relative, int flags);
 

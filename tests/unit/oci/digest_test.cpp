@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "oci/digest.hpp"
+#include "oci/sha256.hpp"
 #include "util/error.hpp"
 
 using namespace waybill;

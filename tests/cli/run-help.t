@@ -1,0 +1,18 @@
+# `waybill run --help` names every flag the issue asks for, and the exit codes.
+=== run
+waybill run --help
+=== exit 0
+=== stdout-contains
+--rm
+-e,--env
+-v,--volume
+-w,--workdir
+-u,--user
+--network
+--memory
+--pids
+--cpus
+--timeout
+-i,--interactive
+-t,--tty
+128+N

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Limits: memory, pids, cpu through cgroups, and the timeout that ends a whole box.
+source "$(dirname "$0")/box_lib.sh"
+
+box 137 --memory 64m "$img" perl -e '$x = "a" x (300 * 1024 * 1024); print "survived\n"'
+lacks "$out" "survived"
+contains "$err" "ran out of memory (--memory 64 MiB)"
+box 0 --memory 256m "$img" perl -e '$x = "a" x (32 * 1024 * 1024); print "fits\n"'
+contains "$out" "fits"
+pass "a memory hog is stopped and reported as out of memory"
+
+# Each child sleeps, so they all count against the limit at once.
+box 0 --pids 16 "$img" perl -e 'my $n = 0; for (1 .. 100) { my $p = fork(); last unless defined $p;
+  if (!$p) { sleep 30; exit } $n++ } print "$n\n"'
+[ "$out" -lt 16 ] && [ "$out" -gt 5 ] || fail "--pids 16 let $out children start"
+box 124 --pids 64 --timeout 3s "$img" perl -e 'fork while 1'
+contains "$err" "ran longer than --timeout 3s"
+box 0 "$img" true
+pass "a fork bomb is contained by the pids limit and ended by the timeout"
+
+start=$(date +%s)
+box 124 --timeout 1s "$img" sh -c 'while :; do :; done'
+[ $(( $(date +%s) - start )) -lt 30 ] || fail "the timeout did not end the loop"
+box 124 --timeout 1s "$img" sh -c 'sleep 100 & sleep 100 & wait'
+pass "an endless loop, and its children, end at the timeout"
+
+# The cpu quota is written where the machine keeps its cpu controller.
+"$waybill" run --cpus 0.5 "$img" sleep 3 &
+pid=$!
+quota=
+for _ in $(seq 40); do
+  quota=$(cat /sys/fs/cgroup/cpu,cpuacct/waybill-*/cpu.cfs_quota_us /sys/fs/cgroup/cpu/waybill-*/cpu.cfs_quota_us \
+    /sys/fs/cgroup/waybill/waybill-*/cpu.max 2> /dev/null | head -1 || true)
+  [ -n "$quota" ] && break
+  sleep 0.1
+done
+wait "$pid"
+[ "${quota%% *}" = 50000 ] || fail "--cpus 0.5 should give a quota of 50000us per 100000us, found '$quota'"
+pass "--cpus sets the cpu quota"
+
+no_leftovers
+pass "every cgroup was removed"

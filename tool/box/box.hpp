@@ -1,0 +1,70 @@
+#pragma once
+// A running box. start() creates the namespaces (clone3 with CLONE_PIDFD), whose first
+// process builds the root and starts the workload; wait() relays signals (and, with a
+// pty, the terminal), enforces the timeout by killing the whole pid namespace, and
+// says how the box ended. Nothing outlives the Box: its destructor kills what is left,
+// removes the cgroups and the box's state directory.
+#include <signal.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "box/cgroups.hpp"
+#include "box/channel.hpp"
+#include "box/rootfs.hpp"
+#include "box/spec.hpp"
+#include "util/fs.hpp"
+#include "util/report.hpp"
+
+namespace waybill::box {
+
+struct BoxOutcome {
+  ExitStatus status;
+  // Set when the command never ran: the box could not be set up (125), or the command
+  // is not executable (126) or not found (127).
+  std::optional<StartError> start_error;
+};
+
+class Box {
+ public:
+  // Throws Error(Environment) when the box cannot even be created (no privileges for
+  // namespaces, an unusable state directory). Warnings (unenforced limits, the copy
+  // fallback) go to `reporter`.
+  // The hostname defaults to the box's id.
+  static Box start(BoxSpec spec, Reporter& reporter);
+
+  Box(Box&&) noexcept;
+  Box& operator=(Box&&) = delete;
+  Box(const Box&) = delete;
+  ~Box();
+
+  const std::string& id() const { return id_; }
+  // Runs the box to its end. Call once.
+  BoxOutcome wait(Reporter& reporter);
+  // Sends a signal to the box's PID 1, which forwards it to the workload.
+  void signal(int sig);
+
+ private:
+  Box() = default;
+  void relay_terminal_output(bool drain);
+  void reap(bool block);
+  void cleanup();
+
+  std::string id_;
+  std::unique_ptr<BoxSpec> spec_;
+  BoxDirs dirs_;
+  CgroupGuard cgroups_;
+  UniqueFd pidfd_, report_, parent_alive_, tty_master_;
+  std::chrono::steady_clock::time_point started_;
+  sigset_t old_mask_{};
+  bool masked_ = false;
+  bool reaped_ = false;
+  bool finished_ = false;  // the box reported how it ended
+};
+
+// Random, 12 hex digits: the box's id, default hostname and state directory name.
+std::string new_box_id();
+
+}  // namespace waybill::box

@@ -1,0 +1,82 @@
+#pragma once
+// Memory, pids and cpu limits through cgroups. Each controller is taken from cgroup v2
+// when the unified hierarchy offers it and from a v1 hierarchy otherwise (hybrid
+// machines have both). A limit no controller can enforce is reported, not ignored.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "box/spec.hpp"
+#include "util/fs.hpp"
+
+namespace waybill::box {
+
+enum class CgroupVersion { V1, V2 };
+
+// Where a controller lives: the directory under which this process may create a child
+// cgroup (its own cgroup on v1; the hierarchy's root on v2, whose "no processes in
+// inner nodes" rule forbids nesting under our own).
+struct ControllerPlace {
+  CgroupVersion version = CgroupVersion::V1;
+  std::filesystem::path parent;
+  std::filesystem::path v2_root;  // V2: the hierarchy's mount point, to enable controllers
+};
+
+// `read_controllers` returns a v2 directory's cgroup.controllers; tests pass their own.
+std::map<std::string, ControllerPlace> find_controllers(
+    std::string_view mountinfo, std::string_view self_cgroup,
+    const std::function<std::string(const std::filesystem::path&)>& read_controllers);
+
+// The controllers of this machine and process, from /proc/self/mountinfo and cgroup.
+std::map<std::string, ControllerPlace> find_controllers();
+
+// One box's cgroups: created before the box starts, joined by the box's first process
+// through the cgroup.procs fds (opened O_CLOEXEC, written by the child before it does
+// anything else), and removed when the guard goes.
+class CgroupGuard {
+ public:
+  CgroupGuard() = default;
+  CgroupGuard(CgroupGuard&&) = default;
+  // Swaps, so that the cgroups this guard held are removed with the moved-from one.
+  CgroupGuard& operator=(CgroupGuard&& o) noexcept {
+    std::swap(dirs_, o.dirs_);
+    std::swap(memory_, o.memory_);
+    std::swap(procs_, o.procs_);
+    return *this;
+  }
+  ~CgroupGuard();
+
+  // Creates `name` under each controller's place and writes the limits. Limits that
+  // cannot be enforced are added to `unenforced` as messages.
+  static CgroupGuard create(const Limits& limits, const std::string& name,
+                            const std::map<std::string, ControllerPlace>& places,
+                            std::vector<std::string>& unenforced);
+
+  // Open cgroup.procs files, one per cgroup directory, for the child to write "0" into.
+  const std::vector<UniqueFd>& procs_fds() const { return procs_; }
+  // Whether the kernel's OOM killer acted in the box's memory cgroup.
+  bool oom_killed() const;
+  bool empty() const { return dirs_.empty(); }
+
+ private:
+  struct Dir {
+    std::filesystem::path path;
+    CgroupVersion version;
+  };
+  std::vector<Dir> dirs_;
+  std::optional<Dir> memory_;
+  std::vector<UniqueFd> procs_;
+};
+
+// Writes the limit that `controller` enforces into the cgroup directory `dir`.
+void write_limit(const std::filesystem::path& dir, CgroupVersion version, const std::string& controller,
+                 const Limits& limits);
+
+// Parses the `oom_kill N` line of memory.events (v2) or memory.oom_control (v1).
+uint64_t parse_oom_kills(std::string_view text);
+
+}  // namespace waybill::box

@@ -1,0 +1,136 @@
+#include "box/image_box.hpp"
+
+#include <cstdlib>
+
+#include "box/module_api.hpp"
+#include "box/seccomp.hpp"
+#include "oci/module_api.hpp"
+#include "oci/store.hpp"
+#include "util/error.hpp"
+#include "util/file_lock.hpp"
+#include "util/module.hpp"
+
+namespace waybill::box {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string key_of(const std::string& kv) { return kv.substr(0, kv.find('=')); }
+
+void set_env(std::vector<std::string>& env, const std::string& kv) {
+  std::string key = key_of(kv);
+  for (auto& e : env)
+    if (key_of(e) == key) {
+      e = kv;
+      return;
+    }
+  env.push_back(kv);
+}
+
+void check(const std::optional<Error>& err) {
+  if (err) throw *err;
+}
+
+// The first run of an image (or after a prune) goes through the modules, which link
+// libarchive and libseccomp; every later run reads their cached results.
+void prepare(const oci::Store& store, const std::string& image, Reporter& reporter) {
+  const auto& engine = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
+  if (engine.abi != kEngineModuleAbi)
+    throw Error(ErrorKind::Environment, "the engine module does not match this waybill binary", {}, "reinstall waybill");
+  check(engine.prepare_run(store.home().string(), image, reporter));
+}
+
+std::string seccomp_program(const oci::Store& store) {
+  std::string bpf = read_cached_seccomp(store.cache_dir());
+  if (!bpf.empty()) return bpf;
+  const auto& module = load_module_table<BoxModule>(kBoxModuleName, kBoxModuleEntry);
+  if (module.abi != kBoxModuleAbi)
+    throw Error(ErrorKind::Environment, "the box module does not match this waybill binary", {}, "reinstall waybill");
+  check(module.cache_seccomp(store.cache_dir().string()));
+  bpf = read_cached_seccomp(store.cache_dir());
+  if (bpf.empty()) throw Error(ErrorKind::Internal, "the compiled seccomp profile was not cached");
+  return bpf;
+}
+
+}  // namespace
+
+BindMount parse_volume(std::string_view text, const fs::path& cwd) {
+  std::string s(text);
+  BindMount m;
+  m.read_only = false;
+  auto last = s.rfind(':');
+  if (last != std::string::npos && (s.substr(last + 1) == "ro" || s.substr(last + 1) == "rw")) {
+    m.read_only = s.substr(last + 1) == "ro";
+    s.erase(last);
+  }
+  auto colon = s.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size())
+    throw Error(ErrorKind::Usage, "invalid volume `" + std::string(text) + "`", {}, "write SRC:DST, SRC:DST:ro or SRC:DST:rw");
+  fs::path source = s.substr(0, colon);
+  m.target = s.substr(colon + 1);
+  if (m.target.empty() || m.target[0] != '/')
+    throw Error(ErrorKind::Usage, "invalid volume `" + std::string(text) + "`: the target must be an absolute path");
+  if (source.is_relative()) source = cwd / source;
+  std::error_code ec;
+  if (!fs::exists(source, ec))
+    throw Error(ErrorKind::Usage, "volume source `" + source.string() + "` does not exist", {}, "create it first");
+  m.source = fs::canonical(source, ec);
+  return m;
+}
+
+BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<fs::path>& layer_dirs, const RunOptions& o) {
+  BoxSpec spec;
+  spec.root.lower = layer_dirs;
+  // Docker's rule: argv is the entrypoint followed by the command, where a command
+  // given on the command line replaces the image's Cmd.
+  std::vector<std::string> entry = image.entrypoint;
+  if (o.entrypoint) entry = o.entrypoint->empty() ? std::vector<std::string>{} : std::vector<std::string>{*o.entrypoint};
+  spec.argv = entry;
+  const auto& cmd = !o.command.empty() ? o.command : (o.entrypoint ? std::vector<std::string>{} : image.cmd);
+  spec.argv.insert(spec.argv.end(), cmd.begin(), cmd.end());
+  spec.env = image.env;
+  for (const auto& kv : o.env) {
+    if (kv.find('=') != std::string::npos) set_env(spec.env, kv);
+    else if (const char* v = std::getenv(kv.c_str())) set_env(spec.env, kv + "=" + v);
+  }
+  spec.cwd = !o.workdir.empty() ? o.workdir : !image.working_dir.empty() ? image.working_dir : "/";
+  if (spec.cwd[0] != '/') throw Error(ErrorKind::Usage, "the working directory `" + spec.cwd + "` is not absolute");
+  spec.user = !o.user.empty() ? o.user : image.user;
+  spec.network = o.network;
+  spec.limits = o.limits;
+  spec.timeout = o.timeout;
+  spec.stdio.forward_stdin = o.interactive;
+  spec.stdio.tty = o.tty;
+  fs::path cwd = fs::current_path();
+  for (const auto& v : o.volumes) spec.mounts.push_back(parse_volume(v, cwd));
+  return spec;
+}
+
+BoxOutcome run_image(const RunOptions& options, Reporter& reporter) {
+  oci::Store store = oci::Store::open();
+  // Held while the box runs: prune, which takes it exclusively, never removes the
+  // layers under a running box.
+  FileLock gc = store.gc_lock(FileLock::Mode::Shared);
+  oci::IndexEntry entry = store.require(options.image);
+  auto config = oci::read_run_config(store, entry.manifest.digest);
+  if (!config) {
+    prepare(store, entry.manifest.digest.str(), reporter);
+    config = oci::read_run_config(store, entry.manifest.digest);
+    if (!config) throw Error(ErrorKind::Internal, "the image's run configuration was not cached");
+  }
+  std::vector<fs::path> layers;
+  for (const auto& hex : config->layers) layers.push_back(store.layers_dir() / hex);
+  BoxSpec spec = box_spec_for(*config, layers, options);
+  if (spec.argv.empty())
+    throw Error(ErrorKind::Usage, "no command given and the image has no Entrypoint or Cmd", {},
+                "give the command after the image: waybill run IMAGE COMMAND...");
+  spec.hostname = options.hostname;
+  spec.seccomp_bpf = seccomp_program(store);
+  spec.state_dir = store.home() / "boxes";
+  make_dirs(spec.state_dir);
+  Box box = Box::start(spec, reporter);
+  return box.wait(reporter);
+}
+
+}  // namespace waybill::box

@@ -1,0 +1,44 @@
+#pragma once
+// `waybill run`: an image from the store, started as a box. The image's Entrypoint,
+// Cmd, Env, WorkingDir and User are honoured, with Docker's rules for the options that
+// override them. The box itself (box.hpp) knows nothing of images; this is the glue.
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "box/box.hpp"
+#include "box/spec.hpp"
+#include "oci/run_config.hpp"
+#include "util/report.hpp"
+
+namespace waybill::box {
+
+struct RunOptions {
+  std::string image;
+  std::vector<std::string> command;         // replaces the image's Cmd
+  std::optional<std::string> entrypoint;    // --entrypoint; "" clears the image's
+  std::vector<std::string> env;             // "K=V", or "K" to pass our own value of K
+  std::vector<std::string> volumes;         // "SRC:DST[:ro|:rw]"
+  std::string workdir, user, hostname;
+  Network network = Network::None;
+  Limits limits;
+  std::chrono::milliseconds timeout{0};
+  bool interactive = false, tty = false;
+};
+
+// "SRC:DST[:ro|:rw]": SRC must exist (relative to `cwd` if not absolute), DST must be
+// absolute. Read-write unless `ro`, as in Docker. Throws Error(Usage).
+BindMount parse_volume(std::string_view text, const std::filesystem::path& cwd);
+
+// The image's run configuration with the options on top; `layer_dirs` lowest first.
+BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<std::filesystem::path>& layer_dirs,
+                     const RunOptions& options);
+
+// Finds the image, makes it runnable the first time (the engine module unpacks it),
+// and runs it to its end.
+BoxOutcome run_image(const RunOptions& options, Reporter& reporter);
+
+}  // namespace waybill::box

@@ -1,0 +1,140 @@
+// The box's PID 1. Everything here runs in the child of clone, inside the new
+// namespaces, and ends in _exit: an error becomes a channel record, never an exception
+// escaping into a copy of waybill's main.
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "box/channel.hpp"
+#include "box/child.hpp"
+#include "box/mounts.hpp"
+#include "box/namespaces.hpp"
+#include "box/pty.hpp"
+#include "util/error.hpp"
+
+namespace waybill::box {
+
+namespace {
+
+void join_cgroups(const std::vector<int>& procs) {
+  for (int fd : procs) {
+    if (::write(fd, "0", 1) != 1) throw Error::from_errno("join", "the box's cgroup", errno, ErrorKind::Environment);
+  }
+}
+
+// Dies with waybill: if waybill is killed, the kernel kills this process, and with it
+// every process of the pid namespace.
+void tie_to_parent(int parent_alive_fd) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  pollfd p{parent_alive_fd, POLLIN, 0};
+  if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLIN))) ::_exit(kExitStartFailed);
+}
+
+// Closes every fd the box does not need, including any the caller of waybill leaked
+// to it: none may stay reachable from inside.
+void close_fds_except(std::vector<int> keep) {
+  keep.erase(std::remove_if(keep.begin(), keep.end(), [](int fd) { return fd < 3; }), keep.end());
+  std::sort(keep.begin(), keep.end());
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (static_cast<unsigned>(fd) > from) ::close_range(from, static_cast<unsigned>(fd) - 1, 0);
+    from = static_cast<unsigned>(fd) + 1;
+  }
+  ::close_range(from, ~0U, 0);
+}
+
+bool forwarded(int sig) {
+  switch (sig) {
+    case SIGCHLD: case SIGFPE: case SIGILL: case SIGSEGV: case SIGBUS: case SIGABRT: case SIGTRAP: case SIGSYS:
+    case SIGTTIN: case SIGTTOU: case SIGTSTP:
+      return false;
+    default:
+      return true;
+  }
+}
+
+[[noreturn]] void supervise(pid_t workload, int report_fd) {
+  sigset_t all;
+  sigfillset(&all);
+  for (;;) {
+    siginfo_t info{};
+    int sig = ::sigwaitinfo(&all, &info);
+    if (sig < 0) continue;
+    if (sig == SIGCHLD) {
+      int status = 0;
+      pid_t pid;
+      while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == workload) {
+          // Whatever the workload left behind dies now, before the status goes out,
+          // so that waybill may return as soon as it reads it: nothing of the box
+          // runs after that.
+          ::kill(-1, SIGKILL);
+          while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
+          }
+          send_record(report_fd, RecordType::Status, status, {});
+          ::_exit(0);
+        }
+      }
+      continue;
+    }
+    if (forwarded(sig)) ::kill(workload, sig);
+  }
+}
+
+[[noreturn]] void reaper(const ChildPlan& plan) {
+  const BoxSpec& spec = *plan.spec;
+  sigset_t all;
+  sigfillset(&all);
+  ::sigprocmask(SIG_BLOCK, &all, nullptr);
+  // Not dumpable: no process in the box, root or not, can open /proc/1/exe (waybill's
+  // binary), /proc/1/fd or /proc/1/mem.
+  ::prctl(PR_SET_DUMPABLE, 0);
+  ::prctl(PR_SET_NAME, "waybill-init");
+  join_cgroups(plan.cgroup_procs);
+  // The copies of waybill's own ends of the pipes go too, or waybill's death would
+  // never show as a hang-up on parent_alive_fd.
+  close_fds_except({plan.report_fd, plan.parent_alive_fd, plan.tty_socket, spec.stdio.in, spec.stdio.out,
+                    spec.stdio.err});
+  tie_to_parent(plan.parent_alive_fd);
+  ::setsid();
+  ::umask(0);
+
+  make_mounts_private();
+  prepare_scratch(spec.root, plan.dirs, plan.seeded, plan.bound);
+  std::string warning;
+  UniqueFd root = mount_root(spec.root, plan.dirs, warning);
+  if (!warning.empty()) send_record(plan.report_fd, RecordType::Warning, 0, warning);
+  apply_mounts(root.get(), plan.mounts);
+  enter_root(root.get());
+  root.reset();
+  set_hostname(spec.hostname);
+  if (spec.network == Network::None) bring_up_loopback();
+
+  BoxPty pty;
+  if (spec.stdio.tty) {
+    pty = open_box_pty(plan.window);
+    send_fd(plan.tty_socket, pty.master.get());
+    pty.master.reset();
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) throw Error::from_errno("start", "the workload", errno, ErrorKind::Environment);
+  if (pid == 0) run_workload(plan, pty.slave.get());
+  pty.slave.reset();
+  supervise(pid, plan.report_fd);
+}
+
+}  // namespace
+
+void run_reaper(const ChildPlan& plan) {
+  if (auto err = capture_error([&] { reaper(plan); }))
+    send_record(plan.report_fd, RecordType::Error, kExitStartFailed, err->message(), err->hint());
+  ::_exit(kExitStartFailed);
+}
+
+}  // namespace waybill::box

@@ -1,0 +1,39 @@
+#include "oci/sha256.hpp"
+
+#include <openssl/evp.h>
+
+#include <new>
+
+namespace waybill::oci {
+
+Digest Digest::sha256_of(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.finish();
+}
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+
+void Sha256::update(const void* data, size_t size) {
+  EVP_DigestUpdate(ctx_, data, size);
+  bytes_ += size;
+}
+
+Digest Sha256::finish() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_, md, &len);
+  static const char* hexdigits = "0123456789abcdef";
+  std::string text = "sha256:";
+  for (unsigned i = 0; i < len; ++i) {
+    text += hexdigits[md[i] >> 4];
+    text += hexdigits[md[i] & 15];
+  }
+  return Digest::parse(text);
+}
+
+}  // namespace waybill::oci

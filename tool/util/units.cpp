@@ -1,0 +1,59 @@
+#include "util/units.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace waybill {
+
+namespace {
+
+// Splits "1.5G" into 1.5 and "g" (lower-cased).
+std::optional<std::pair<double, std::string>> number_and_unit(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  if (i == 0) return std::nullopt;
+  double value = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + i, value);
+  if (ec != std::errc() || p != text.data() + i || !std::isfinite(value) || value < 0) return std::nullopt;
+  std::string unit;
+  for (char c : text.substr(i)) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::make_pair(value, unit);
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_byte_size(std::string_view text) {
+  auto nu = number_and_unit(text);
+  if (!nu) return std::nullopt;
+  auto [value, unit] = *nu;
+  if (unit.ends_with("ib")) unit.erase(unit.size() - 2);
+  else if (unit.size() == 2 && unit[1] == 'b') unit.erase(1);
+  double scale;
+  if (unit.empty() || unit == "b") scale = 1;
+  else if (unit == "k") scale = 1024.0;
+  else if (unit == "m") scale = 1024.0 * 1024;
+  else if (unit == "g") scale = 1024.0 * 1024 * 1024;
+  else if (unit == "t") scale = 1024.0 * 1024 * 1024 * 1024;
+  else return std::nullopt;
+  double bytes = value * scale;
+  if (bytes >= 1.8e19) return std::nullopt;
+  return static_cast<uint64_t>(std::llround(bytes));
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  auto nu = number_and_unit(text);
+  if (!nu) return std::nullopt;
+  auto [value, unit] = *nu;
+  double ms;
+  if (unit.empty() || unit == "s") ms = value * 1000;
+  else if (unit == "ms") ms = value;
+  else if (unit == "m" || unit == "min") ms = value * 60000;
+  else if (unit == "h") ms = value * 3600000;
+  else return std::nullopt;
+  if (ms > 1e15) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(ms)));
+}
+
+}  // namespace waybill

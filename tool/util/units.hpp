@@ -1,0 +1,17 @@
+#pragma once
+// Sizes and durations as people write them on command lines and in manifests.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace waybill {
+
+// "512m", "2g", "1.5G", "64k", "1048576" (bytes), "512MiB": binary units, as Docker
+// reads them. nullopt when malformed.
+std::optional<uint64_t> parse_byte_size(std::string_view text);
+
+// "30s", "1.5m", "500ms", "2h", or a plain number of seconds. nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+}  // namespace waybill
