@@ -41,7 +41,7 @@ profile=$(strace -f -T -e trace=clone3,mount,pivot_root,umount2,execve,seccomp,w
 import re, sys
 sums = {}
 for line in sys.stdin:
-    m = re.search(r"(\w+)\(.*<([0-9.]+)>", line)
+    m = re.search(r"<\.\.\. (\w+) resumed>.*<([0-9.]+)>$", line) or re.search(r"(\w+)\(.*<([0-9.]+)>$", line)
     if m: sums[m.group(1)] = sums.get(m.group(1), 0) + float(m.group(2))
 print(", ".join(f"{k} {v*1000:.2f} ms" for k, v in sorted(sums.items(), key=lambda kv: -kv[1])))')
 

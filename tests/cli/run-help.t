@@ -13,6 +13,7 @@ waybill run --help
 --pids
 --cpus
 --timeout
+--ulimit
 -i,--interactive
 -t,--tty
 128+N

@@ -38,5 +38,12 @@ wait "$pid"
 [ "${quota%% *}" = 50000 ] || fail "--cpus 0.5 should give a quota of 50000us per 100000us, found '$quota'"
 pass "--cpus sets the cpu quota"
 
+box 0 --ulimit nofile=64:128 "$img" sh -c 'ulimit -n; ulimit -Hn'
+[ "$out" = "64
+128" ] || fail "--ulimit nofile=64:128 gave: $out"
+box 125 --ulimit nofile=99999999999 "$img" true
+contains "$err" "--ulimit can only lower a limit"
+pass "rlimits can be lowered, never raised"
+
 no_leftovers
 pass "every cgroup was removed"

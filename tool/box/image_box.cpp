@@ -1,5 +1,8 @@
 #include "box/image_box.hpp"
 
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <cstdlib>
 
 #include "box/module_api.hpp"
@@ -55,6 +58,44 @@ std::string seccomp_program(const oci::Store& store) {
 
 }  // namespace
 
+Rlimit parse_ulimit(std::string_view text) {
+  static const std::pair<const char*, int> kNames[] = {
+      {"core", RLIMIT_CORE},     {"cpu", RLIMIT_CPU},         {"data", RLIMIT_DATA},   {"fsize", RLIMIT_FSIZE},
+      {"locks", RLIMIT_LOCKS},   {"memlock", RLIMIT_MEMLOCK}, {"msgqueue", RLIMIT_MSGQUEUE},
+      {"nice", RLIMIT_NICE},     {"nofile", RLIMIT_NOFILE},   {"nproc", RLIMIT_NPROC}, {"rss", RLIMIT_RSS},
+      {"rtprio", RLIMIT_RTPRIO}, {"rttime", RLIMIT_RTTIME},   {"sigpending", RLIMIT_SIGPENDING},
+      {"stack", RLIMIT_STACK},   {"as", RLIMIT_AS},
+  };
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorKind::Usage, "invalid --ulimit `" + std::string(text) + "`: " + why, {},
+                 "write NAME=SOFT or NAME=SOFT:HARD, e.g. --ulimit nofile=1024:2048");
+  };
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos) throw bad("no `=`");
+  std::string name(text.substr(0, eq));
+  Rlimit r;
+  bool known = false;
+  for (const auto& [n, res] : kNames)
+    if (name == n) {
+      r.resource = res;
+      known = true;
+    }
+  if (!known) throw bad("unknown limit `" + name + "`");
+  std::string values(text.substr(eq + 1));
+  auto colon = values.find(':');
+  auto number = [&](const std::string& v) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end || errno || v[0] == '-') throw bad("`" + v + "` is not a number");
+    return static_cast<uint64_t>(n);
+  };
+  r.soft = number(values.substr(0, colon));
+  r.hard = colon == std::string::npos ? r.soft : number(values.substr(colon + 1));
+  if (r.soft > r.hard) throw bad("the soft limit is above the hard one");
+  return r;
+}
+
 BindMount parse_volume(std::string_view text, const fs::path& cwd) {
   std::string s(text);
   BindMount m;
@@ -104,6 +145,7 @@ BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<fs::path>& l
   spec.stdio.tty = o.tty;
   fs::path cwd = fs::current_path();
   for (const auto& v : o.volumes) spec.mounts.push_back(parse_volume(v, cwd));
+  for (const auto& u : o.ulimits) spec.rlimits.push_back(parse_ulimit(u));
   return spec;
 }
 

@@ -22,6 +22,7 @@ struct RunOptions {
   std::optional<std::string> entrypoint;    // --entrypoint; "" clears the image's
   std::vector<std::string> env;             // "K=V", or "K" to pass our own value of K
   std::vector<std::string> volumes;         // "SRC:DST[:ro|:rw]"
+  std::vector<std::string> ulimits;         // "nofile=1024[:2048]"
   std::string workdir, user, hostname;
   Network network = Network::None;
   Limits limits;
@@ -32,6 +33,10 @@ struct RunOptions {
 // "SRC:DST[:ro|:rw]": SRC must exist (relative to `cwd` if not absolute), DST must be
 // absolute. Read-write unless `ro`, as in Docker. Throws Error(Usage).
 BindMount parse_volume(std::string_view text, const std::filesystem::path& cwd);
+
+// "NAME=SOFT[:HARD]" with Docker's names (nofile, nproc, core, cpu, fsize, stack, as,
+// memlock, data, ...). Throws Error(Usage).
+Rlimit parse_ulimit(std::string_view text);
 
 // The image's run configuration with the options on top; `layer_dirs` lowest first.
 BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<std::filesystem::path>& layer_dirs,

@@ -60,7 +60,10 @@ void lower_rlimits(const std::vector<Rlimit>& limits) {
     rlimit current{};
     ::getrlimit(l.resource, &current);
     if (l.hard > current.rlim_max || l.soft > l.hard)
-      throw Error(ErrorKind::Usage, "an rlimit can only be lowered (resource " + std::to_string(l.resource) + ")");
+      throw Error(ErrorKind::Usage,
+                  "--ulimit can only lower a limit: resource " + std::to_string(l.resource) + " is at most " +
+                      std::to_string(current.rlim_max) + " here",
+                  {}, "give a value no higher than `ulimit -H` shows");
     rlimit wanted{l.soft, l.hard};
     if (::setrlimit(l.resource, &wanted) != 0) throw Error::from_errno("set rlimit", std::to_string(l.resource), errno);
   }

@@ -101,6 +101,7 @@ VerbRunner add_run(CLI::App& sub, GlobalOptions& global) {
   sub.add_option("--memory", f->memory, "Memory limit, e.g. 512m or 2g (swap is not added)");
   sub.add_option("--pids", f->pids, "Limit on the number of processes")->check(CLI::Range(1, 4194304));
   sub.add_option("--cpus", f->cpus, "CPU time limit in CPUs, e.g. 1.5")->check(CLI::Range(0.01, 1024.0));
+  sub.add_option("--ulimit", o.ulimits, "Lower an rlimit: NAME=SOFT[:HARD], e.g. nofile=1024")->allow_extra_args(false);
   sub.add_option("--timeout", f->timeout, "Kill the whole box after this long, e.g. 30s, 5m");
   sub.add_flag("-i,--interactive", o.interactive, "Pass stdin to the command (otherwise it reads /dev/null)");
   sub.add_flag("-t,--tty", o.tty, "Give the command a terminal (a pty) that follows our window size");

@@ -29,6 +29,10 @@ Store Store::open(const fs::path& home_in) {
   // Absolute, so that messages and mount options name it the same from any directory.
   const fs::path home = fs::absolute(home_in).lexically_normal();
   Store s(home);
+  // A store that has its index is laid out already: skip the checks (every box start
+  // opens the store, and they are a good part of its cost).
+  if (::access((s.oci_dir() / "index.json").c_str(), F_OK) == 0 && ::access((home / "locks").c_str(), F_OK) == 0)
+    return s;
   for (const fs::path& dir : {s.blob_dir(), s.layers_dir(), s.tmp_dir(), s.cache_dir(), home / "locks"}) {
     try {
       make_dirs(dir);

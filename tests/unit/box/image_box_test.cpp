@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
 #include <cstdlib>
 
 #include "box/image_box.hpp"
@@ -65,4 +67,16 @@ TEST_CASE("volumes: SRC:DST[:ro|:rw], read-write by default, sources must exist"
   CHECK_THROWS_WITH(parse_volume("nope:/d", t.path()), Catch::Contains("does not exist"));
   CHECK_THROWS_WITH(parse_volume("data:rel", t.path()), Catch::Contains("absolute"));
   CHECK_THROWS_WITH(parse_volume("data", t.path()), Catch::Contains("invalid volume `data`"));
+}
+
+TEST_CASE("ulimits: NAME=SOFT[:HARD] with Docker's names") {
+  auto r = parse_ulimit("nofile=64:128");
+  CHECK(r.resource == RLIMIT_NOFILE);
+  CHECK(r.soft == 64);
+  CHECK(r.hard == 128);
+  CHECK(parse_ulimit("nproc=10").hard == 10);
+  CHECK_THROWS_WITH(parse_ulimit("nofiles=1"), Catch::Contains("unknown limit `nofiles`"));
+  CHECK_THROWS_WITH(parse_ulimit("nofile=9:8"), Catch::Contains("soft limit is above"));
+  CHECK_THROWS_WITH(parse_ulimit("nofile=-1"), Catch::Contains("not a number"));
+  CHECK_THROWS_WITH(parse_ulimit("nofile"), Catch::Contains("no `=`"));
 }
