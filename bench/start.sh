@@ -35,15 +35,30 @@ measure() {
 fast=$(measure "$runs")
 slow=$(measure $(( runs / 10 > 5 ? runs / 10 : 5 )) \
   --label podman -- podman --runtime runc run --rm --network=none "$pod_image" true)
-# What a box's start-up is made of, from strace's per-call times (-T) of one run.
-profile=$(strace -f -T -e trace=clone3,mount,pivot_root,umount2,execve,seccomp,wait4,exit_group \
-  "$waybill" run debian-base:test true 2>&1 >/dev/null | /usr/bin/python3 -c '
-import re, sys
-sums = {}
-for line in sys.stdin:
+# What a box's start-up is made of: per system call, the median over 15 runs of the
+# kernel time strace -T reports (strace slows every call down, so only the proportions
+# mean much).
+for i in $(seq 15); do
+  strace -f -T -e trace=clone3,mount,pivot_root,umount2,execve,seccomp,exit_group \
+    "$waybill" run debian-base:test true 2>&1 > /dev/null | sed "s/^/$i /"
+done > "$podconf.strace"
+profile=$(/usr/bin/python3 - "$podconf.strace" <<'PY'
+import re, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    run, _, line = line.partition(" ")
+    if line.startswith(" => {pidfd"):  # clone3, its line split by "Process N attached"
+        line = "clone3(" + line
     m = re.search(r"<\.\.\. (\w+) resumed>.*<([0-9.]+)>$", line) or re.search(r"(\w+)\(.*<([0-9.]+)>$", line)
-    if m: sums[m.group(1)] = sums.get(m.group(1), 0) + float(m.group(2))
-print(", ".join(f"{k} {v*1000:.2f} ms" for k, v in sorted(sums.items(), key=lambda kv: -kv[1])))')
+    if m:
+        calls = runs.setdefault(run, {})
+        calls[m.group(1)] = calls.get(m.group(1), 0) + float(m.group(2))
+names = {n for calls in runs.values() for n in calls}
+med = {n: statistics.median(calls.get(n, 0) for calls in runs.values()) for n in names}
+print(", ".join(f"{n} {v * 1000:.2f} ms" for n, v in sorted(med.items(), key=lambda kv: -kv[1])))
+PY
+)
+rm -f "$podconf.strace"
 
 /usr/bin/python3 - "$fast" "$slow" "$runs" "$profile" "$root/bench/RESULTS.md" <<'PY'
 import json, sys, re, datetime, platform
@@ -51,6 +66,10 @@ fast, slow = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 runs, profile, results = sys.argv[3], sys.argv[4], sys.argv[5]
 ms = lambda d, k: d[k]["median_s"] * 1000
 w, b, p = ms(fast, "waybill"), ms(fast, "bwrap"), ms(slow, "podman")
+verdict_b = "met" if w <= b else "missed"
+verdict_p = "met" if p / w >= 40 else (
+    f"missed: podman takes {p:.0f} ms here, not the 200 ms the target assumed, so 40x would mean "
+    f"starting in {p / 40:.1f} ms, well under bubblewrap, which does less")
 section = f"""<!-- start:begin -->
 ## Starting a box (issue 4)
 
@@ -63,9 +82,20 @@ rounds (podman: {slow['podman']['runs']}) on {platform.node()} ({datetime.date.t
 | `bwrap --unshare-all --bind ROOTFS / --proc /proc --dev /dev true` | {b:.2f} ms | {b/w:.2f}x as fast |
 | `podman --runtime runc run --rm --network=none IMAGE true` | {p:.2f} ms | {p/w:.1f}x as fast |
 
-Targets: at or below bubblewrap's median, and at least 40x faster than podman.
+Targets: at or below bubblewrap's median ({verdict_b}), and at least 40x faster than podman
+({verdict_p}).
 
-Kernel time of one run by system call (strace -T): {profile}.
+Kernel time by system call, medians of 15 runs under strace -T (which slows each call): {profile}.
+
+What remains is the kernel's work, in this order of size: the mounts (about 20: proc
+and its masks, /dev and its devices, sysfs, the overlay root and the tmpfs it sits
+on), the `execve` of `true` itself (with the dynamic loader, under the overlay), creating
+the namespaces in `clone3` (the network namespace most of all), and installing the
+seccomp filter (the kernel emulates it for every system call to build its cache).
+waybill's own user-space work before `clone3` (argument parsing, finding the image in
+index.json, reading the cached run configuration and seccomp program) is about 0.3 ms,
+and the workload is started with `CLONE_VM|CLONE_VFORK`, so no page tables are copied.
+bubblewrap does less (no overlay, no seccomp, no masks) in about the same time.
 <!-- start:end -->"""
 text = open(results, encoding="utf-8").read()
 if "<!-- start:begin -->" in text:

@@ -1,6 +1,6 @@
 #pragma once
 // The default seccomp profile: Docker's allowlist (about 350 system calls; everything
-// else fails with EPERM). No mount, unshare, setns, keyctl, bpf, ptrace-free module
+// else fails with EPERM), for the native architecture only (32-bit calls kill the process). No mount, unshare, setns, keyctl, bpf, ptrace-free module
 // loading, no new namespaces through clone, and clone3 answers ENOSYS so that libc
 // falls back to clone, whose flags the filter can check.
 //
@@ -13,7 +13,7 @@
 namespace waybill::box {
 
 // Bumped whenever the profile changes, which renames the cache file.
-inline constexpr int kSeccompProfileVersion = 3;
+inline constexpr int kSeccompProfileVersion = 4;
 
 // cache/seccomp/default-v<version>-<machine>.bpf
 std::filesystem::path seccomp_cache_path(const std::filesystem::path& cache_dir);

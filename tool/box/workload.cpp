@@ -147,6 +147,9 @@ std::string env_value(const std::vector<std::string>& env, std::string_view key)
   std::string search = env_value(env, "PATH");
   for (auto dir : split(search, ':')) {
     std::string path = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + cmd;
+    // A stat first: a failing execve sets up a whole new address space before it looks.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) continue;
     ::execve(path.c_str(), args.data(), envp.data());
     if (errno == EACCES) denied = true;
     else if (errno != ENOENT && errno != ENOTDIR) throw ExecFailure{kExitNotExecutable, "exec " + path + ": " + std::strerror(errno)};
