@@ -96,5 +96,14 @@ set -e
 [ "$code" = 42 ] || fail "a forwarded SIGTERM should end the box with 42, got $code"
 contains "$(cat "$work/sig.out")" "got TERM"
 pass "exit codes (3, 128+9, 127, 126, 125) and forwarded signals"
+# Boxes started together share nothing: each sees only what it wrote itself.
+for i in 1 2 3 4; do
+  "$waybill" run "$img" sh -c "echo $i > /etc/marker; sleep 0.3; cat /etc/marker" > "$work/par.$i" &
+done
+wait
+for i in 1 2 3 4; do [ "$(cat "$work/par.$i")" = "$i" ] || fail "box $i saw another box's file: $(cat "$work/par.$i")"; done
+box 1 "$img" test -e /etc/marker
+pass "concurrent boxes have roots of their own, and writes die with their box"
+
 no_leftovers
 pass "nothing left behind"
