@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "box/child.hpp"
+#include "box/environment.hpp"
 #include "box/mount_plan.hpp"
 #include "box/namespaces.hpp"
 #include "box/pty.hpp"
@@ -46,14 +47,9 @@ std::pair<UniqueFd, UniqueFd> make_pipe() {
 
 std::vector<std::string> with_defaults(const BoxSpec& spec) {
   std::vector<std::string> env = spec.env;
-  auto has = [&](std::string_view key) {
-    for (const auto& kv : env)
-      if (kv.compare(0, key.size(), key) == 0 && kv.size() > key.size() && kv[key.size()] == '=') return true;
-    return false;
-  };
-  if (!has("PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  if (!has("HOSTNAME") && !spec.hostname.empty()) env.push_back("HOSTNAME=" + spec.hostname);
-  if (!has("TERM") && spec.stdio.tty) env.push_back("TERM=xterm");
+  if (!env_get(env, "PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (!env_get(env, "HOSTNAME") && !spec.hostname.empty()) env.push_back("HOSTNAME=" + spec.hostname);
+  if (!env_get(env, "TERM") && spec.stdio.tty) env.push_back("TERM=xterm");
   return env;
 }
 
@@ -189,11 +185,10 @@ BoxOutcome Box::wait(Reporter& reporter) {
   auto deadline = started_ + spec.timeout;
 
   std::string records;
-  bool report_open = true;
+  bool report_open = true, status_seen = false;
   // Done when PID 1 has reported the workload's status (it has killed and reaped the
   // rest of the box by then), or when PID 1 itself is gone.
-  auto finished = [&] { return reaped_ || (!report_open) || parse_records(records).wait_status.has_value(); };
-  while (!finished()) {
+  while (!reaped_ && report_open && !status_seen) {
     std::vector<pollfd> fds{{pidfd_.get(), POLLIN, 0}, {sigfd.get(), POLLIN, 0}, {report_.get(), POLLIN, 0}};
     if (tty_master_) fds.push_back({tty_master_.get(), POLLIN, 0});
     if (tty_master_ && stdin_open) fds.push_back({STDIN_FILENO, POLLIN, 0});
@@ -232,8 +227,12 @@ BoxOutcome Box::wait(Reporter& reporter) {
       } else if (p.fd == report_.get()) {
         char buf[PIPE_BUF];
         ssize_t r = ::read(report_.get(), buf, sizeof buf);
-        if (r > 0) records.append(buf, static_cast<size_t>(r));
-        else if (r == 0) report_open = false;
+        if (r > 0) {
+          records.append(buf, static_cast<size_t>(r));
+          status_seen = parse_records(records).wait_status.has_value();
+        } else if (r == 0) {
+          report_open = false;
+        }
       } else if (p.fd == pidfd_.get()) {
         reap(true);
       }
@@ -244,7 +243,7 @@ BoxOutcome Box::wait(Reporter& reporter) {
   if (tty_master_) relay_terminal_output(true);
   raw.reset();
 
-  if (!parse_records(records).wait_status) {
+  if (!status_seen) {
     // PID 1 has gone (or is going) without a status: whatever it wrote is all there is.
     reap(true);
     records += read_fd(report_.get(), "the box's report");

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "box/environment.hpp"
 #include "box/module_api.hpp"
 #include "box/seccomp.hpp"
 #include "oci/module_api.hpp"
@@ -18,18 +19,6 @@ namespace waybill::box {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string key_of(const std::string& kv) { return kv.substr(0, kv.find('=')); }
-
-void set_env(std::vector<std::string>& env, const std::string& kv) {
-  std::string key = key_of(kv);
-  for (auto& e : env)
-    if (key_of(e) == key) {
-      e = kv;
-      return;
-    }
-  env.push_back(kv);
-}
 
 void check(const std::optional<Error>& err) {
   if (err) throw *err;
@@ -132,8 +121,8 @@ BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<fs::path>& l
   spec.argv.insert(spec.argv.end(), cmd.begin(), cmd.end());
   spec.env = image.env;
   for (const auto& kv : o.env) {
-    if (kv.find('=') != std::string::npos) set_env(spec.env, kv);
-    else if (const char* v = std::getenv(kv.c_str())) set_env(spec.env, kv + "=" + v);
+    if (kv.find('=') != std::string::npos) env_set(spec.env, kv);
+    else if (const char* v = std::getenv(kv.c_str())) env_set(spec.env, kv + "=" + v);
   }
   spec.cwd = !o.workdir.empty() ? o.workdir : !image.working_dir.empty() ? image.working_dir : "/";
   if (spec.cwd[0] != '/') throw Error(ErrorKind::Usage, "the working directory `" + spec.cwd + "` is not absolute");

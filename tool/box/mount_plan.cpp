@@ -144,7 +144,6 @@ std::string describe(const MountOp& m) {
     case MountKind::Sysfs: return "sysfs " + m.target + " (ro)";
     case MountKind::Tmpfs: return "tmpfs " + m.target + (m.data.empty() ? "" : " (" + m.data + ")");
     case MountKind::Devpts: return "devpts " + m.target + " (" + m.data + ")";
-    case MountKind::Mqueue: return "mqueue " + m.target;
     case MountKind::Bind: return "bind " + m.source.string() + " -> " + m.target + (m.read_only ? " (ro)" : " (rw)");
     case MountKind::Mask: return "mask " + m.target;
     case MountKind::ReadOnly: return "read-only " + m.target;

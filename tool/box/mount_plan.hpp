@@ -18,7 +18,6 @@ enum class MountKind {
   Sysfs,     // read-only
   Tmpfs,
   Devpts,    // a new devpts instance, so ptys are the box's own
-  Mqueue,    // POSIX message queues of the box's ipc namespace
   Bind,      // `source` from the host onto `target`
   Mask,      // hide `target`: /dev/null over a file, an empty read-only tmpfs over a directory
   ReadOnly,  // make `target` read-only in place

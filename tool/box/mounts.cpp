@@ -130,12 +130,6 @@ void apply(int root_fd, const MountOp& op) {
         b.read_only = true;
         return bind(root_fd, b);
       }
-    case MountKind::Mqueue:
-      try {
-        return filesystem(root_fd, op, "mqueue");
-      } catch (const Error&) {
-        return;  // a kernel without POSIX message queues: the box simply has none
-      }
     case MountKind::Bind: return bind(root_fd, op);
     case MountKind::Mask: return mask(root_fd, op);
     case MountKind::ReadOnly: return make_read_only(root_fd, op);

@@ -1,10 +1,11 @@
 #pragma once
 // The default seccomp profile: Docker's allowlist (about 350 system calls; everything
-// else fails with EPERM), for the native architecture only (32-bit calls kill the process). No mount, unshare, setns, keyctl, bpf, ptrace-free module
-// loading, no new namespaces through clone, and clone3 answers ENOSYS so that libc
-// falls back to clone, whose flags the filter can check.
+// else fails with EPERM), for the native architecture only (a 32-bit call kills the
+// process). No mount, unshare, setns, keyctl, bpf or module loading, no new namespaces
+// through clone, and clone3 answers ENOSYS so that libc falls back to clone, whose
+// flags the filter can check.
 //
-// libseccomp compiles the profile once (in the engine module, so the `waybill`
+// libseccomp compiles the profile once (in the box module, so the `waybill`
 // executable does not link it); the BPF program is cached under
 // $WAYBILL_HOME/cache/seccomp/ and installed from there.
 #include <filesystem>

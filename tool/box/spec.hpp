@@ -82,8 +82,8 @@ struct BoxSpec {
   // The compiled seccomp filter (struct sock_filter[]); box/seccomp_profile.hpp makes it.
   std::string seccomp_bpf;
 
-  // Where per-box state lives (the overlay mount point, a throwaway upper layer,
-  // generated /etc files); a directory on the same file system as the layers.
+  // Where per-box state lives: the shared mount point over which each box puts its own
+  // tmpfs (see box/rootfs.hpp), and the copy fallback's root.
   std::filesystem::path state_dir;
 };
 

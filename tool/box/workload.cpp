@@ -16,6 +16,7 @@
 #include "box/channel.hpp"
 #include "box/child.hpp"
 #include "box/credentials.hpp"
+#include "box/environment.hpp"
 #include "box/mounts.hpp"
 #include "box/seccomp.hpp"
 #include "util/error.hpp"
@@ -123,13 +124,6 @@ void enter_workdir(int fd, const std::string& cwd) {
     throw Error(ErrorKind::Usage, "the working directory `" + cwd + "` does not lie inside the box");
 }
 
-std::string env_value(const std::vector<std::string>& env, std::string_view key) {
-  for (const auto& kv : env)
-    if (kv.size() > key.size() && kv.compare(0, key.size(), key) == 0 && kv[key.size()] == '=')
-      return kv.substr(key.size() + 1);
-  return {};
-}
-
 [[noreturn]] void exec_command(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   std::vector<char*> args, envp;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -144,7 +138,7 @@ std::string env_value(const std::vector<std::string>& env, std::string_view key)
                       "exec " + cmd + ": " + std::strerror(err)};
   }
   bool denied = false;
-  std::string search = env_value(env, "PATH");
+  std::string search = env_get(env, "PATH").value_or("");
   for (auto dir : split(search, ':')) {
     std::string path = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + cmd;
     // A stat first: a failing execve sets up a whole new address space before it looks.
@@ -172,7 +166,7 @@ std::string env_value(const std::vector<std::string>& env, std::string_view key)
   workdir.reset();
 
   std::vector<std::string> env = plan.env;
-  if (env_value(env, "HOME").empty()) env.push_back("HOME=" + who.home);
+  if (!env_get(env, "HOME")) env.push_back("HOME=" + who.home);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw Error::from_errno("set", "no_new_privs", errno, ErrorKind::Environment);
   // Every fd but stdio goes at exec; the channel stays open until then to report failure.
   ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
