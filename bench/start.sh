@@ -96,6 +96,14 @@ waybill's own user-space work before `clone3` (argument parsing, finding the ima
 index.json, reading the cached run configuration and seccomp program) is about 0.3 ms,
 and the workload is started with `CLONE_VM|CLONE_VFORK`, so no page tables are copied.
 bubblewrap does less (no overlay, no seccomp, no masks) in about the same time.
+
+Tried and not kept: building the network namespace on a second thread while the root is
+mounted, and joining it with `setns` before /sys. Alone on an idle machine it hides most
+of the namespace's cost, but in back-to-back runs it gained 1% (6.18 ms against 6.24 ms,
+300 rounds): the second core is then busy tearing down the previous box (RCU callbacks,
+the old network namespace), so the work has nowhere to go. Sharing network namespaces
+between boxes would remove the cost, but a box would then see what the previous one
+left (ports in TIME_WAIT, counters), and results must not depend on that.
 <!-- start:end -->"""
 text = open(results, encoding="utf-8").read()
 if "<!-- start:begin -->" in text:
