@@ -33,18 +33,6 @@ void prepare(const oci::Store& store, const std::string& image, Reporter& report
   check(engine.prepare_run(store.home().string(), image, reporter));
 }
 
-std::string seccomp_program(const oci::Store& store) {
-  std::string bpf = read_cached_seccomp(store.cache_dir());
-  if (!bpf.empty()) return bpf;
-  const auto& module = load_module_table<BoxModule>(kBoxModuleName, kBoxModuleEntry);
-  if (module.abi != kBoxModuleAbi)
-    throw Error(ErrorKind::Environment, "the box module does not match this waybill binary", {}, "reinstall waybill");
-  check(module.cache_seccomp(store.cache_dir().string()));
-  bpf = read_cached_seccomp(store.cache_dir());
-  if (bpf.empty()) throw Error(ErrorKind::Internal, "the compiled seccomp profile was not cached");
-  return bpf;
-}
-
 }  // namespace
 
 Rlimit parse_ulimit(std::string_view text) {
@@ -136,6 +124,18 @@ BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<fs::path>& l
   for (const auto& v : o.volumes) spec.mounts.push_back(parse_volume(v, cwd));
   for (const auto& u : o.ulimits) spec.rlimits.push_back(parse_ulimit(u));
   return spec;
+}
+
+std::string seccomp_program(const oci::Store& store) {
+  std::string bpf = read_cached_seccomp(store.cache_dir());
+  if (!bpf.empty()) return bpf;
+  const auto& module = load_module_table<BoxModule>(kBoxModuleName, kBoxModuleEntry);
+  if (module.abi != kBoxModuleAbi)
+    throw Error(ErrorKind::Environment, "the box module does not match this waybill binary", {}, "reinstall waybill");
+  check(module.cache_seccomp(store.cache_dir().string()));
+  bpf = read_cached_seccomp(store.cache_dir());
+  if (bpf.empty()) throw Error(ErrorKind::Internal, "the compiled seccomp profile was not cached");
+  return bpf;
 }
 
 BoxOutcome run_image(const RunOptions& options, Reporter& reporter) {

@@ -46,4 +46,8 @@ BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<std::filesys
 // and runs it to its end.
 BoxOutcome run_image(const RunOptions& options, Reporter& reporter);
 
+// The default seccomp profile as a BPF program: read from the store's cache, compiled
+// by the box module (libseccomp) the first time.
+std::string seccomp_program(const oci::Store& store);
+
 }  // namespace waybill::box

@@ -18,6 +18,7 @@ const Verb kVerbs[] = {
     {"render", "Render documents to HTML, LaTeX or PDF", add_render},
     {"image", "Manage the image store: import, bootstrap, load, save, ls, inspect, tag, rm, fsck, prune", add_image},
     {"run", "Run a command in a box made from an image (namespaces, overlay root, limits)", add_run},
+    {"build", "Build an image from a Dockerfile, with a content-keyed cache and reproducible digests", add_build},
 };
 
 }  // namespace

@@ -35,6 +35,19 @@ struct ImageResponse {
   int exit_code = 0;
 };
 
+// `waybill build`: what the command line gave, as plain values.
+struct BuildRequest {
+  std::string context = ".";
+  std::string dockerfile;                // path; empty: CONTEXT/Dockerfile
+  std::vector<std::string> tags;
+  std::vector<std::string> build_args;   // K=V, or K to take the value from the environment
+  std::string target;
+  bool no_cache = false;
+  std::string network = "host";
+  std::optional<int64_t> source_date_epoch;
+  std::string compression = "gzip";
+};
+
 struct EngineModule {
   int abi;
   std::optional<Error> (*image)(const ImageRequest& request, Reporter& reporter, ImageResponse& response);
@@ -42,9 +55,11 @@ struct EngineModule {
   // Makes an image ready to run: every layer unpacked and its cache/run entry written
   // (oci/run_config.hpp). `home` is the store's directory.
   std::optional<Error> (*prepare_run)(const std::string& home, const std::string& image, Reporter& reporter);
+  // Builds an image from a Dockerfile; `response.out` gets the image's digest.
+  std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, ImageResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 2;
+inline constexpr int kEngineModuleAbi = 3;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

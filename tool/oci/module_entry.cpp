@@ -7,7 +7,9 @@
 #include <zstd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
+#include "build/builder.hpp"
 #include "oci/image_ops.hpp"
 #include "oci/layer_pack.hpp"
 #include "oci/module_api.hpp"
@@ -176,6 +178,52 @@ std::optional<Error> prepare_run_entry(const std::string& home, const std::strin
   });
 }
 
+// SOURCE_DATE_EPOCH, from the flag, else a build argument, else the environment.
+std::optional<int64_t> build_epoch(const BuildRequest& r, const std::vector<std::pair<std::string, std::string>>& args) {
+  if (r.source_date_epoch) return r.source_date_epoch;
+  for (const auto& [k, v] : args) {
+    if (k != "SOURCE_DATE_EPOCH") continue;
+    char* end = nullptr;
+    long long n = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end || n < 0)
+      throw Error(ErrorKind::Usage, "SOURCE_DATE_EPOCH must be a number of seconds, not `" + v + "`");
+    return n;
+  }
+  return source_date_epoch_from_env();
+}
+
+std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, ImageResponse& resp) {
+  return capture_error([&] {
+    build::BuildOptions o;
+    o.context = r.context;
+    std::filesystem::path file = r.dockerfile.empty() ? o.context / "Dockerfile" : std::filesystem::path(r.dockerfile);
+    auto text = read_file_if_exists(file);
+    if (!text)
+      throw Error(ErrorKind::Usage, "no Dockerfile at " + file.string(), {},
+                  "give one with -f FILE, or put a Dockerfile in the context directory");
+    o.dockerfile = *text;
+    o.source.file = display_path(file);
+    for (const auto& t : r.tags) o.tags.push_back(ImageRef::parse(t));
+    for (const auto& a : r.build_args) {
+      auto eq = a.find('=');
+      if (eq != std::string::npos) o.build_args.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+      else if (const char* v = std::getenv(a.c_str())) o.build_args.emplace_back(a, v);
+    }
+    o.target = r.target;
+    o.no_cache = r.no_cache;
+    if (r.network != "host" && r.network != "none" && r.network != "default")
+      throw Error(ErrorKind::Usage, "unknown network `" + r.network + "`", {}, "use host (the default) or none");
+    o.network = r.network == "none" ? box::Network::None : box::Network::Host;
+    o.source_date_epoch = build_epoch(r, o.build_args);
+    o.compression = compression_named(r.compression);
+    Store store = Store::open();
+    build::BuildResult result = build::build_image(store, o, rep);
+    rep.status("built " + result.manifest.digest.short_id() + ": " + std::to_string(result.steps) + " steps, " +
+               std::to_string(result.cached) + " cached");
+    resp.out = result.manifest.digest.str() + "\n";
+  });
+}
+
 std::vector<std::pair<std::string, std::string>> versions() {
   std::string zstd = ZSTD_versionString();
   return {{"libarchive", archive_version_details()},
@@ -185,7 +233,7 @@ std::vector<std::pair<std::string, std::string>> versions() {
           {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)}};
 }
 
-const EngineModule kModule{kEngineModuleAbi, image_entry, versions, prepare_run_entry};
+const EngineModule kModule{kEngineModuleAbi, image_entry, versions, prepare_run_entry, build_entry};
 
 }  // namespace
 

@@ -1,0 +1,50 @@
+#pragma once
+// `waybill build`: a Dockerfile and its context into an image in the store. Stages are
+// built when the target needs them (FROM a stage, COPY --from); each step's result is
+// cached under a key of its parent, its expanded instruction, the ARG and ENV values it
+// sees and, for COPY and ADD, the content of its sources, so a rebuild runs only what
+// changed. RUN steps run in boxes (tool/box) whose upper layer becomes the step's layer;
+// COPY, ADD and WORKDIR edit an overlay of the image directly (build/root_edit.hpp).
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "box/spec.hpp"
+#include "build/syntax_tree.hpp"
+#include "oci/image_json.hpp"
+#include "oci/reference.hpp"
+#include "oci/store.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::build {
+
+struct BuildOptions {
+  std::filesystem::path context;   // the directory COPY and ADD read from
+  std::string dockerfile;          // its text
+  ParseSource source;              // where it came from, for error locations
+  std::vector<oci::ImageRef> tags;
+  std::vector<std::pair<std::string, std::string>> build_args;
+  std::string target;              // a stage name; empty: the last stage
+  bool no_cache = false;
+  box::Network network = box::Network::Host;  // RUN's default; `RUN --network` overrides it
+  std::optional<int64_t> source_date_epoch;   // timestamps and mtimes, for reproducible digests
+  oci::Compression compression = oci::Compression::Gzip;
+};
+
+struct BuildResult {
+  oci::Descriptor manifest;
+  size_t steps = 0, cached = 0;
+};
+
+// Progress goes to `reporter` as status lines ("[build 3/7] RUN make", "CACHED", the
+// time taken) and a failed RUN's last output lines in the error. Throws Error: Document
+// for a wrong Dockerfile (located), Cell for a failing RUN, Environment without root.
+BuildResult build_image(const oci::Store& store, const BuildOptions& options, Reporter& reporter);
+
+}  // namespace waybill::build

@@ -1,0 +1,134 @@
+// RUN: the command in a box on the image so far, with a kept upper layer that becomes
+// the step's layer.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "box/box.hpp"
+#include "box/image_box.hpp"
+#include "build/build_state.hpp"
+#include "oci/sha256.hpp"
+#include "util/error.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::build {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kFailureLines = 20;
+
+// The command line: the exec form as written; the shell form through the stage's SHELL.
+// A heredoc that is the whole command is the script; others go to the shell with the
+// command, which feeds them to it as here-documents do.
+std::vector<std::string> command_of(const Instruction& in, const ImageState& state) {
+  if (in.node.json) return in.args();
+  std::string script = in.args().empty() ? "" : in.args()[0];
+  const auto& docs = in.node.heredocs;
+  if (!docs.empty()) {
+    std::string trimmed(trim(script));
+    if (docs.size() == 1 && trimmed.rfind("<<", 0) == 0 && split(trimmed, ' ').size() == 1) {
+      script = docs[0].content;
+    } else {
+      for (const auto& d : docs) script += "\n" + d.content + d.name;
+    }
+  }
+  std::vector<std::string> argv = state.shell;
+  argv.push_back(script);
+  return argv;
+}
+
+// --mount=type=cache,target=/root/.cache[,id=NAME]: a directory kept between builds,
+// outside the image and its cache key.
+box::BindMount cache_mount(BuildRun& run, const Instruction& in, const std::string& spec) {
+  std::string type = "bind", target, id;
+  for (auto field : split(spec, ',')) {
+    auto eq = field.find('=');
+    std::string key(trim(field.substr(0, eq))), value(eq == std::string_view::npos ? "" : trim(field.substr(eq + 1)));
+    if (key == "type") type = value;
+    else if (key == "target" || key == "dst" || key == "destination") target = value;
+    else if (key == "id") id = value;
+  }
+  if (type != "cache")
+    throw Error(ErrorKind::Document, "RUN --mount=type=" + type + " is not supported", in.loc,
+                "waybill supports --mount=type=cache,target=DIR");
+  if (target.empty() || target[0] != '/')
+    throw Error(ErrorKind::Document, "RUN --mount needs an absolute target", in.loc, "write --mount=type=cache,target=/DIR");
+  fs::path dir = run.store.cache_dir() / "build-mounts" / oci::Digest::sha256_of(id.empty() ? target : id).hex();
+  make_dirs(dir);
+  return box::BindMount{dir, target, false};
+}
+
+std::string tail_lines(const std::string& output, size_t count) {
+  auto lines = split_lines(output);
+  size_t from = lines.size() > count ? lines.size() - count : 0;
+  std::string out;
+  for (size_t i = from; i < lines.size(); ++i) out += "  " + std::string(lines[i]) + "\n";
+  return out;
+}
+
+}  // namespace
+
+void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state) {
+  (void)df;
+  if (run.seccomp.empty()) run.seccomp = box::seccomp_program(run.store);
+  TempDir step("run-", run.store.tmp_dir());
+  fs::path upper = step.path() / "upper", work = step.path() / "work";
+  make_dirs(upper);
+  make_dirs(work);
+
+  box::BoxSpec spec;
+  spec.root.lower = state.layer_dirs;
+  spec.root.upper = upper;
+  spec.root.work = work;
+  spec.argv = command_of(in, state);
+  spec.env = config_env(state);
+  for (const auto& [name, value] : state.args) {
+    bool shadowed = false;
+    for (const auto& e : spec.env) shadowed = shadowed || e.rfind(name + "=", 0) == 0;
+    if (!shadowed) spec.env.push_back(name + "=" + value);
+  }
+  spec.cwd = runtime_string(state, "WorkingDir");
+  if (spec.cwd.empty()) spec.cwd = "/";
+  spec.user = runtime_string(state, "User");
+  spec.hostname = "waybill-build";  // fixed: a random name would leak into what steps write
+  spec.network = run.options.network;
+  if (auto net = in.flag("network")) {
+    if (*net == "none") spec.network = box::Network::None;
+    else if (*net == "host" || *net == "default") spec.network = box::Network::Host;
+    else throw Error(ErrorKind::Document, "RUN --network=" + *net + " is not supported", in.loc, "use none, host or default");
+  }
+  for (const auto& m : in.flag_values("mount")) spec.mounts.push_back(cache_mount(run, in, m));
+  spec.seccomp_bpf = run.seccomp;
+  spec.state_dir = run.store.home() / "boxes";
+  make_dirs(spec.state_dir);
+  fs::path log = step.path() / "output";
+  UniqueFd out(::open(log.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!out) throw Error::from_errno("create", log.string(), errno, ErrorKind::Io);
+  spec.stdio.out = out.get();
+  spec.stdio.err = out.get();
+
+  box::Box box = box::Box::start(std::move(spec), run.reporter);
+  box::BoxOutcome outcome = box.wait(run.reporter);
+  std::string output = read_file(log);
+  for (auto line : split_lines(output)) run.reporter.status("  " + std::string(line));
+  if (outcome.start_error)
+    throw Error(ErrorKind::Cell, "RUN could not start: " + outcome.start_error->message, in.loc, outcome.start_error->hint);
+  if (outcome.status.code != 0) {
+    std::string why = outcome.status.timed_out     ? "timed out"
+                      : outcome.status.out_of_memory ? "ran out of memory"
+                      : outcome.status.signal        ? "was killed by signal " + std::to_string(outcome.status.signal)
+                                                     : "exited with code " + std::to_string(outcome.status.code);
+    std::string shown = in.text();
+    if (shown.size() > 200) shown = shown.substr(0, 200) + "...";
+    std::string message = "`" + shown + "` " + why;
+    if (!output.empty()) message += "; its last lines:\n" + tail_lines(output, kFailureLines);
+    throw Error(ErrorKind::Cell, message, in.loc, "fix the command, then build again: the steps before it are cached");
+  }
+  commit_upper(run, upper, in.text() + " # waybill", state);
+}
+
+}  // namespace waybill::build

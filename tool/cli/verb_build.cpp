@@ -1,0 +1,52 @@
+// waybill build: a Dockerfile into an image in the store.
+#include <cstdio>
+
+#include "cli/verbs.hpp"
+#include "oci/module_api.hpp"
+#include "util/module.hpp"
+
+namespace waybill::cli {
+
+VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
+  auto req = std::make_shared<BuildRequest>();
+  auto quiet = std::make_shared<bool>(false);
+  sub.description("Build an image from a Dockerfile (BuildKit syntax) with waybill's own engine: RUN steps run in "
+                  "boxes, every step is cached by content, and with SOURCE_DATE_EPOCH two clean builds give the "
+                  "same digest. Prints the image's digest.");
+  sub.add_option("context", req->context, "The build context: the directory COPY and ADD read from")
+      ->capture_default_str();
+  sub.add_option("-f,--file", req->dockerfile, "The Dockerfile (default: CONTEXT/Dockerfile)");
+  sub.add_option("-t,--tag", req->tags, "Name the image (repeatable), e.g. -t analysis:1.0")
+      ->allow_extra_args(false);
+  sub.add_option("--build-arg", req->build_args, "Set a build argument (repeatable): NAME=VALUE, or NAME to take "
+                                                 "it from the environment")
+      ->allow_extra_args(false);
+  sub.add_option("--target", req->target, "Build this stage (and what it needs) instead of the last");
+  sub.add_flag("--no-cache", req->no_cache, "Run every step, ignoring the build cache");
+  sub.add_option("--network", req->network, "RUN steps' network: host (the default, so apt-get works) or none")
+      ->check(CLI::IsMember({"host", "none", "default"}))
+      ->capture_default_str();
+  sub.add_option("--source-date-epoch", req->source_date_epoch,
+                 "Timestamps for reproducible builds (else --build-arg or the SOURCE_DATE_EPOCH variable)");
+  sub.add_option("--compression", req->compression, "Layer compression: gzip (default), zstd or none")
+      ->check(CLI::IsMember({"gzip", "zstd", "none"}));
+  sub.add_flag("-q,--quiet", *quiet, "Print only the image digest");
+  return [req, quiet, &global]() {
+    GlobalOptions options = global;
+    options.quiet = options.quiet || *quiet;
+    ConsoleReporter console(options.quiet, !options.no_color && stderr_has_color());
+    try {
+      const auto& module = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
+      if (module.abi != kEngineModuleAbi)
+        throw Error(ErrorKind::Environment, "the engine module does not match this waybill binary", {}, "reinstall waybill");
+      ImageResponse response;
+      if (auto err = module.build(*req, console, response)) return report_error(*err, options);
+      std::fputs(response.out.c_str(), stdout);
+      return 0;
+    } catch (const Error& e) {
+      return report_error(e, options);
+    }
+  };
+}
+
+}  // namespace waybill::cli
