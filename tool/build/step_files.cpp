@@ -116,6 +116,10 @@ void commit_upper(BuildRun& run, const fs::path& upper, const std::string& creat
 
 void copy_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state,
                const ImageState* from_state, const std::string& from_label) {
+  for (const char* flag : {"parents", "exclude", "checksum", "keep-git-dir"})
+    if (in.flag(flag))
+      throw Error(ErrorKind::Document, std::string(op_name(in.op)) + " --" + flag + " is not supported yet", in.loc,
+                  "leave it out: waybill builds the rest of BuildKit's syntax");
   EnvLookup env = stage_env(state);
   ShellWordOptions words = word_options(df);
   CopyRequest request;

@@ -102,6 +102,9 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
     else throw Error(ErrorKind::Document, "RUN --network=" + *net + " is not supported", in.loc, "use none, host or default");
   }
   for (const auto& m : in.flag_values("mount")) spec.mounts.push_back(cache_mount(run, in, m));
+  if (in.flag("security"))
+    throw Error(ErrorKind::Document, "RUN --security is not supported: steps always run confined", in.loc,
+                "remove --security=insecure; a step that needs more privileges cannot run in waybill's boxes");
   spec.seccomp_bpf = run.seccomp;
   spec.state_dir = run.store.home() / "boxes";
   make_dirs(spec.state_dir);
@@ -126,6 +129,7 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
     if (shown.size() > 200) shown = shown.substr(0, 200) + "...";
     std::string message = "`" + shown + "` " + why;
     if (!output.empty()) message += "; its last lines:\n" + tail_lines(output, kFailureLines);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
     throw Error(ErrorKind::Cell, message, in.loc, "fix the command, then build again: the steps before it are cached");
   }
   commit_upper(run, upper, in.text() + " # waybill", state);

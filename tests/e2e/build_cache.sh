@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The build cache: keyed by content, never by mtimes; a fully cached rebuild runs no
+# RUN and packs no layer; a changed source reruns its step and the ones after it.
+source "$(dirname "$0")/build_lib.sh"
+ctx=$work/ctx
+mkdir -p "$ctx/src"
+echo one > "$ctx/src/data.txt"
+cat > "$ctx/Dockerfile" <<'DOCKERFILE'
+FROM debian-base:test
+RUN echo first > /first
+COPY src/ /src/
+RUN cat /src/data.txt > /copied
+ARG MODE=plain
+RUN echo "$MODE" > /mode
+DOCKERFILE
+blobs() { find "$WAYBILL_HOME/store/blobs" -type f | wc -l; }
+
+build 0 -t cached:1 "$ctx"
+first=$out
+before=$(blobs)
+build 0 -t cached:1 "$ctx"
+[ "$(grep -c CACHED <<< "$err")" = 4 ] || fail "every step cached on a rebuild: $err"
+lacks "$err" "done in"
+[ "$(blobs)" -le $((before + 2)) ] || fail "a cached rebuild packed layers: $(blobs) blobs, was $before"
+pass "a fully cached rebuild runs nothing and packs no layer"
+
+touch -d '2001-01-01' "$ctx/src/data.txt"
+build 0 -t cached:2 "$ctx"
+[ "$(grep -c CACHED <<< "$err")" = 4 ] || fail "an mtime change must not miss the cache: $err"
+pass "mtimes are not part of the key"
+
+echo two > "$ctx/src/data.txt"
+build 0 -t cached:3 "$ctx"
+contains "$err" "CACHED RUN echo first"
+contains "$err" "] COPY src/ /src/"
+contains "$err" "] RUN cat /src/data.txt"
+box 0 --rm cached:3 cat /copied
+[ "$out" = two ] || fail "the changed source: $out"
+pass "changed content reruns its step and those after it, not those before"
+
+build 0 -t cached:4 --build-arg MODE=fancy "$ctx"
+[ "$(grep -c CACHED <<< "$err")" = 3 ] || fail "a different ARG value misses only where it is used: $err"
+box 0 --rm cached:4 cat /mode
+[ "$out" = fancy ] || fail "ARG value: $out"
+pass "ARG values are part of the key from where they are declared"
+
+build 0 -t cached:5 --no-cache "$ctx"
+lacks "$err" "CACHED"
+pass "--no-cache"
