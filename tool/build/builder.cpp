@@ -201,8 +201,8 @@ class StageRunner {
     auto started = std::chrono::steady_clock::now();
     bool changes_files = in.op == Op::Run || in.op == Op::Copy || in.op == Op::Add || in.op == Op::Workdir;
     if (!changes_files) {
-      run_.reporter.status(label + in.text());
       apply_config(in, state);
+      run_.reporter.status(label + in.text());
       return;
     }
     std::string copy_label;
@@ -224,7 +224,9 @@ class StageRunner {
         return;
       }
     }
-    run_.reporter.status(label + in.text());
+    bool compact = run_.options.progress == BuildOptions::Progress::Compact;
+    if (compact) run_.reporter.activity(label + in.text() + " ...");
+    else run_.reporter.status(label + in.text());
     if (in.op == Op::Run) run_step(run_, df_, in, state);
     else if (in.op == Op::Workdir) {
       set_runtime(state, "WorkingDir", workdir);
@@ -235,7 +237,8 @@ class StageRunner {
     state.key = key;
     save_cached(run_, state);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    run_.reporter.status(label + "done in " + format_duration_ms(seconds * 1000));
+    if (compact) run_.reporter.status(label + in.text() + "  " + format_duration_ms(seconds * 1000));
+    else run_.reporter.status(label + "done in " + format_duration_ms(seconds * 1000));
   }
 
   std::string resolve_workdir(const Instruction& in, const ImageState& state) {

@@ -35,6 +35,10 @@ struct BuildOptions {
   box::Network network = box::Network::Host;  // RUN's default; `RUN --network` overrides it
   std::optional<int64_t> source_date_epoch;   // timestamps and mtimes, for reproducible digests
   oci::Compression compression = oci::Compression::Gzip;
+  // Plain: a line as each step starts, its output, a line when it ends (for logs and
+  // CI). Compact: one line per step, drawn while it runs and kept with its time when
+  // it ends; output only when a step fails.
+  enum class Progress { Plain, Compact } progress = Progress::Plain;
 };
 
 struct BuildResult {

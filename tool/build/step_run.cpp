@@ -117,7 +117,8 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
   box::Box box = box::Box::start(std::move(spec), run.reporter);
   box::BoxOutcome outcome = box.wait(run.reporter);
   std::string output = read_file(log);
-  for (auto line : split_lines(output)) run.reporter.status("  " + std::string(line));
+  if (run.options.progress == BuildOptions::Progress::Plain)
+    for (auto line : split_lines(output)) run.reporter.status("  " + std::string(line));
   if (outcome.start_error)
     throw Error(ErrorKind::Cell, "RUN could not start: " + outcome.start_error->message, in.loc, outcome.start_error->hint);
   if (outcome.status.code != 0) {

@@ -53,6 +53,12 @@ void ConsoleReporter::progress(std::string_view label, uint64_t done, uint64_t t
   progress_shown_ = true;
 }
 
+void ConsoleReporter::activity(std::string_view text) {
+  if (quiet_ || !tty_) return;
+  std::fprintf(stderr, "\r\033[K%.*s", static_cast<int>(text.size()), text.data());
+  progress_shown_ = true;
+}
+
 void ConsoleReporter::diagnostic(const Diagnostic& d) {
   clear_progress();
   if (d.severity == Severity::Warning) ++warnings_;

@@ -13,6 +13,7 @@ class ConsoleReporter : public Reporter {
   // On a terminal, one line redrawn at most ten times a second; elsewhere nothing
   // (status lines say what is happening).
   void progress(std::string_view label, uint64_t done, uint64_t total) override;
+  void activity(std::string_view text) override;
 
   int warnings() const { return warnings_; }
 

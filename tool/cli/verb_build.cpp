@@ -1,4 +1,6 @@
 // waybill build: a Dockerfile into an image in the store.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "cli/verbs.hpp"
@@ -31,7 +33,13 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
   sub.add_option("--compression", req->compression, "Layer compression: gzip (default), zstd or none")
       ->check(CLI::IsMember({"gzip", "zstd", "none"}));
   sub.add_flag("-q,--quiet", *quiet, "Print only the image digest");
-  return [req, quiet, &global]() {
+  auto progress = std::make_shared<std::string>("auto");
+  sub.add_option("--progress", *progress, "auto (compact on a terminal, plain otherwise), plain (every step and its "
+                                          "output, for logs) or tty")
+      ->check(CLI::IsMember({"auto", "plain", "tty"}))
+      ->capture_default_str();
+  return [req, quiet, progress, &global]() {
+    req->compact_progress = *progress == "tty" || (*progress == "auto" && ::isatty(STDERR_FILENO));
     GlobalOptions options = global;
     options.quiet = options.quiet || *quiet;
     ConsoleReporter console(options.quiet, !options.no_color && stderr_has_color());

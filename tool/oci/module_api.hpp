@@ -46,6 +46,7 @@ struct BuildRequest {
   std::string network = "host";
   std::optional<int64_t> source_date_epoch;
   std::string compression = "gzip";
+  bool compact_progress = false;         // a terminal: one redrawn line per step
 };
 
 struct EngineModule {

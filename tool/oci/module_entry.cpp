@@ -216,6 +216,7 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, ImageResp
     o.network = r.network == "none" ? box::Network::None : box::Network::Host;
     o.source_date_epoch = build_epoch(r, o.build_args);
     o.compression = compression_named(r.compression);
+    o.progress = r.compact_progress ? build::BuildOptions::Progress::Compact : build::BuildOptions::Progress::Plain;
     Store store = Store::open();
     build::BuildResult result = build::build_image(store, o, rep);
     rep.status("built " + result.manifest.digest.short_id() + ": " + std::to_string(result.steps) + " steps, " +

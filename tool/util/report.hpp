@@ -24,6 +24,10 @@ class Reporter {
     (void)label, (void)done, (void)total;
   }
 
+  // What is happening now ("[2/7] RUN make"): one line that a terminal redraws in
+  // place until the next status or activity; other outputs ignore it.
+  virtual void activity(std::string_view text) { (void)text; }
+
   void warn(std::string message, SourceLoc loc = {}, std::string hint = {}) {
     diagnostic(Diagnostic{Severity::Warning, std::move(message), std::move(loc), std::move(hint)});
   }
@@ -50,6 +54,7 @@ class DeduplicatingReporter : public Reporter {
   }
   void status(std::string_view text) override { next_.status(text); }
   void progress(std::string_view label, uint64_t done, uint64_t total) override { next_.progress(label, done, total); }
+  void activity(std::string_view text) override { next_.activity(text); }
 
  private:
   Reporter& next_;
