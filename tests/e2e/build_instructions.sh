@@ -10,7 +10,7 @@ echo "b" > "$ctx/b.md"
 echo "deep" > "$ctx/dir/nested/deep.txt"
 ln -s nested/deep.txt "$ctx/dir/link"
 echo "inside" > "$work/arch/inside.txt"
-tar -C "$work/arch" -czf "$ctx/archive.tar.gz" inside.txt
+tar -C "$work/arch" --owner=1234 --group=4321 -czf "$ctx/archive.tar.gz" inside.txt
 cat > "$ctx/Dockerfile" <<'DOCKERFILE'
 # syntax=docker/dockerfile:1
 ARG BASE=debian-base:test
@@ -78,6 +78,8 @@ deep
 nested/deep.txt
 a.md
 b.md" ] || fail "COPY results: $out"
+files every:1 'stat -c "%u:%g" /srv/unpacked/inside.txt'
+[ "$out" = 1234:4321 ] || fail "ADD keeps the archive's owners: $out"
 files every:1 'cat /srv/unpacked/inside.txt /srv/added.txt /srv/inline.txt /srv/heredoc.txt /srv/quoted.txt /srv/bash-major /srv/cache-count; test -d /srv/data && echo data-dir'
 [ "$out" = 'inside
 file
@@ -100,3 +102,12 @@ lacks "$err" "CACHED"
 files every:3 'cat /srv/cache-count'
 [ "$out" = 3 ] || fail "the cache mount keeps its content between builds: $out"
 pass "--no-cache runs every step; RUN --mount=type=cache persists outside the image"
+
+mkdir -p "$work/child"
+printf 'FROM every:1\nRUN echo second\n' > "$work/child/Dockerfile"
+build 0 -t child:1 --progress plain "$work/child"
+contains "$err" "onbuild 1/1] RUN echo child"
+contains "$err" "  child"
+c=$(config child:1)
+[ "$(field "$c" '"OnBuild" in c["Config"]')" = False ] || fail "ONBUILD triggers do not pass on: $c"
+pass "ONBUILD triggers run when an image builds FROM this one, once"

@@ -80,6 +80,7 @@ class StageRunner {
     ImageState state = base_state(stage);
     size_t total = stage.steps.size() + 1;
     run_.reporter.status(step_label(stage, 1, total) + stage.from.text());
+    run_triggers(stage, state);
     for (size_t i = 0; i < stage.steps.size(); ++i) step(stage, i + 2, total, stage.steps[i], state);
     building_.erase(stage.index);
     return built_.emplace(stage.index, std::move(state)).first->second;
@@ -129,6 +130,29 @@ class StageRunner {
     }
     state.key = hash_key("", "image " + image.manifest_digest.str());
     return state;
+  }
+
+  // ONBUILD instructions of the base image run first, and do not pass on further.
+  void run_triggers(const Stage& stage, ImageState& state) {
+    json& runtime = state.config.runtime();
+    if (!runtime.contains("OnBuild") || !runtime["OnBuild"].is_array() || runtime["OnBuild"].empty()) {
+      runtime.erase("OnBuild");
+      return;
+    }
+    std::vector<std::string> triggers;
+    for (const auto& t : runtime["OnBuild"])
+      if (t.is_string()) triggers.push_back(t.get<std::string>());
+    runtime.erase("OnBuild");
+    state.key = hash_key(state.key, "onbuild cleared");
+    for (size_t i = 0; i < triggers.size(); ++i) {
+      ParseSource source{stage.from.loc.file, stage.from.loc.line - 2};
+      Dockerfile trigger = read_dockerfile("FROM scratch\n" + triggers[i], source);
+      if (trigger.stages.empty() || trigger.stages[0].steps.size() != 1)
+        throw Error(ErrorKind::Document, "the base image's ONBUILD `" + triggers[i] + "` is not one instruction", stage.from.loc);
+      run_.reporter.status("[" + stage.label() + " onbuild " + std::to_string(i + 1) + "/" + std::to_string(triggers.size()) + "] " +
+                           trigger.stages[0].steps[0].text());
+      step(stage, 1, stage.steps.size() + 1, trigger.stages[0].steps[0], state);
+    }
   }
 
   const ImageState* copy_source(const Instruction& in, const ImageState& state, std::string& label, std::string& key) {
@@ -438,7 +462,13 @@ BuildResult build_image(const oci::Store& store, const BuildOptions& options, Re
     if (!run.consumed.count(name) && name != "SOURCE_DATE_EPOCH")
       reporter.warn("the build argument " + name + " was not used: no ARG declares it");
   oci::ImageConfig config = final_state.config;
-  config.json["created"] = run.created;
+  // The time of the last step that ran (as BuildKit does): a fully cached rebuild gives
+  // the very same image.
+  std::string created = run.created;
+  const auto& history = config.json["history"];
+  if (!options.source_date_epoch && history.is_array() && !history.empty() && history.back().contains("created"))
+    created = history.back()["created"].get<std::string>();
+  config.json["created"] = created;
   oci::Descriptor manifest = oci::store_image(store, config, final_state.layers);
   for (const auto& tag : options.tags) store.set_name(tag, manifest);
   if (options.tags.empty()) store.add_unnamed(manifest);

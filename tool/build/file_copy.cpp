@@ -59,7 +59,9 @@ std::string join_abs(const std::string& dir, const std::string& name) {
 
 class RootWriter {
  public:
-  RootWriter(int root_fd, Owner owner, std::optional<mode_t> chmod) : root_(root_fd), owner_(owner), chmod_(chmod) {}
+  // Without an owner, each entry keeps its source's (ADD of an archive does that).
+  RootWriter(int root_fd, std::optional<Owner> owner, std::optional<mode_t> chmod)
+      : root_(root_fd), owner_(owner), chmod_(chmod) {}
 
   // The directory `path` (absolute), created with its parents when missing. Symlinks on
   // the way are followed inside the root.
@@ -74,7 +76,8 @@ class RootWriter {
     UniqueFd parent = directory(parent_of(cleaned));
     std::string name = base_name(cleaned);
     if (::mkdirat(parent.get(), name.c_str(), 0700) != 0 && errno != EEXIST) throw io_error("create", path, errno);
-    if (::fchownat(parent.get(), name.c_str(), owner_.uid, owner_.gid, AT_SYMLINK_NOFOLLOW) != 0)
+    Owner o = owner_.value_or(Owner{});
+    if (::fchownat(parent.get(), name.c_str(), o.uid, o.gid, AT_SYMLINK_NOFOLLOW) != 0)
       throw io_error("set the owner of", path, errno);
     if (::fchmodat(parent.get(), name.c_str(), chmod_.value_or(mode_if_new), 0) != 0)
       throw io_error("set the mode of", path, errno);
@@ -130,7 +133,8 @@ class RootWriter {
     std::string name = base_name(path);
     clear(dir.get(), name, path, false);
     if (::symlinkat(target.c_str(), dir.get(), name.c_str()) != 0) throw io_error("create the symlink", path, errno);
-    if (::fchownat(dir.get(), name.c_str(), owner_.uid, owner_.gid, AT_SYMLINK_NOFOLLOW) != 0)
+    Owner o = owner_for(st);
+    if (::fchownat(dir.get(), name.c_str(), o.uid, o.gid, AT_SYMLINK_NOFOLLOW) != 0)
       throw io_error("set the owner of", path, errno);
     timespec times[2] = {st.st_mtim, st.st_mtim};
     ::utimensat(dir.get(), name.c_str(), times, AT_SYMLINK_NOFOLLOW);
@@ -141,7 +145,8 @@ class RootWriter {
     std::string name = base_name(path);
     clear(dir.get(), name, path, true);
     if (::mkdirat(dir.get(), name.c_str(), 0700) != 0 && errno != EEXIST) throw io_error("create", path, errno);
-    if (::fchownat(dir.get(), name.c_str(), owner_.uid, owner_.gid, AT_SYMLINK_NOFOLLOW) != 0 ||
+    Owner o = owner_for(st);
+    if (::fchownat(dir.get(), name.c_str(), o.uid, o.gid, AT_SYMLINK_NOFOLLOW) != 0 ||
         ::fchmodat(dir.get(), name.c_str(), chmod_.value_or(st.st_mode & 07777), 0) != 0)
       throw io_error("set the owner and mode of", path, errno);
   }
@@ -162,7 +167,8 @@ class RootWriter {
   }
 
   void finish(int fd, const struct stat& st, const std::string& path, bool keep_time = true) {
-    if (::fchown(fd, owner_.uid, owner_.gid) != 0) throw io_error("set the owner of", path, errno);
+    Owner o = owner_for(st);
+    if (::fchown(fd, o.uid, o.gid) != 0) throw io_error("set the owner of", path, errno);
     if (::fchmod(fd, chmod_.value_or(st.st_mode & 07777)) != 0) throw io_error("set the mode of", path, errno);
     if (keep_time) {
       timespec times[2] = {st.st_mtim, st.st_mtim};
@@ -170,8 +176,10 @@ class RootWriter {
     }
   }
 
+  Owner owner_for(const struct stat& st) const { return owner_ ? *owner_ : Owner{st.st_uid, st.st_gid}; }
+
   int root_;
-  Owner owner_;
+  std::optional<Owner> owner_;
   std::optional<mode_t> chmod_;
 };
 
@@ -222,7 +230,8 @@ std::optional<mode_t> parse_chmod(const std::string& text) {
 }
 
 void copy_into_root(int target_fd, const SourceRoot& source, const CopyRequest& request) {
-  RootWriter out(target_fd, resolve_owner(target_fd, request.chown), request.chmod);
+  Owner owner = resolve_owner(target_fd, request.chown);
+  RootWriter out(target_fd, owner, request.chmod);
   std::vector<SourceMatch> matches;
   for (const auto& pattern : request.sources) {
     auto found = match_sources(source, pattern);
@@ -248,7 +257,9 @@ void copy_into_root(int target_fd, const SourceRoot& source, const CopyRequest& 
       SourceRoot archive{root.get(), "the archive " + m.path, nullptr};
       struct stat st {};
       ::fstat(root.get(), &st);
-      copy_tree(out, archive, "", st, dest);
+      // An archive's entries keep the owners it gives them, unless --chown says otherwise.
+      RootWriter keep(target_fd, request.chown.empty() ? std::nullopt : std::optional<Owner>(owner), request.chmod);
+      copy_tree(keep, archive, "", st, dest);
       continue;
     }
     std::string target = dest_is_dir ? join_abs(dest, base_name("/" + m.path)) : dest;
