@@ -37,7 +37,7 @@ MountOp op(MountKind kind, std::string target) {
 
 size_t depth(const std::string& path) { return static_cast<size_t>(std::count(path.begin(), path.end(), '/')); }
 
-void add_kernel_filesystems(std::vector<MountOp>& ops) {
+void add_kernel_filesystems(std::vector<MountOp>& ops, bool tmpfs_tmp) {
   MountOp proc = op(MountKind::Proc, "/proc");
   proc.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
   proc.no_symlinks = true;  // a rootfs whose /proc is a symlink must not redirect the mount
@@ -89,6 +89,7 @@ void add_kernel_filesystems(std::vector<MountOp>& ops) {
     ops.push_back(m);
   }
 
+  if (!tmpfs_tmp) return;
   MountOp tmp = op(MountKind::Tmpfs, "/tmp");
   tmp.flags = MS_NOSUID | MS_NODEV;
   tmp.data = "mode=1777";
@@ -117,7 +118,7 @@ std::vector<GeneratedFile> generated_files(const BoxSpec& spec, const std::strin
 
 std::vector<MountOp> plan_mounts(const BoxSpec& spec, const std::vector<GeneratedFile>& bound, const BoxDirs& dirs) {
   std::vector<MountOp> ops;
-  add_kernel_filesystems(ops);
+  add_kernel_filesystems(ops, spec.tmpfs_tmp);
   for (const auto& f : bound) {
     MountOp m = op(MountKind::Bind, f.target);
     m.source = dirs.generated(f.target);

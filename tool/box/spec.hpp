@@ -74,6 +74,9 @@ struct BoxSpec {
   std::vector<IdMapping> uid_map, gid_map;
 
   Network network = Network::None;
+  // A fresh tmpfs on /tmp. Builds turn it off: what a RUN step leaves in /tmp belongs
+  // to its layer, as in Docker.
+  bool tmpfs_tmp = true;
   Limits limits;
   std::vector<Rlimit> rlimits;
   std::chrono::milliseconds timeout{0};  // 0: none; otherwise the whole box is killed

@@ -94,6 +94,7 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
   spec.cwd = runtime_string(state, "WorkingDir");
   if (spec.cwd.empty()) spec.cwd = "/";
   spec.user = runtime_string(state, "User");
+  spec.tmpfs_tmp = false;
   spec.hostname = "waybill-build";  // fixed: a random name would leak into what steps write
   spec.network = run.options.network;
   if (auto net = in.flag("network")) {
