@@ -3,7 +3,7 @@
 # box runs on a private copy of the layers, its writes never reach them, and the copy
 # is removed afterwards.
 source "$(dirname "$0")/box_lib.sh"
-layer=$(find "$WAYBILL_HOME/layers/sha256" -mindepth 1 -maxdepth 1 -type d | head -1)
+layer=$("$waybill" image unpack "$img" | head -1)
 WAYBILL_ROOTFS=copy box 0 "$img" sh -c 'echo changed > /etc/motd; rm /etc/issue; cat /etc/os-release | head -1; cat /etc/hostname'
 contains "$out" "Debian GNU/Linux"
 [ -f "$layer/etc/issue" ] || fail "the box's rm reached the layer"
