@@ -39,7 +39,7 @@ cached=$(/usr/bin/python3 "$m" --runs "$runs" --label waybill -- "${wb[@]}" --la
 steps=$("$waybill" build -t bench:build "$work/ctx" 2>&1 >/dev/null | grep -c CACHED || true)
 
 /usr/bin/python3 - "$cold_fast" "$cold_slow" "$cached" "$runs" "$steps" "$root/bench/RESULTS.md" <<'PY'
-import datetime, json, platform, re, sys
+import datetime, json, os, platform, re, sys
 cf, cs, c = (json.loads(a) for a in sys.argv[1:4])
 runs, steps, results = sys.argv[4], sys.argv[5], sys.argv[6]
 ms = lambda d, k: d[k]["median_s"] * 1000
@@ -68,11 +68,7 @@ commits a container image per step, with its storage driver's copies and locks. 
 cached rebuild hashes the Dockerfile's instructions and reads one small JSON file per
 step from cache/build/; nothing runs, nothing is packed.
 <!-- build:end -->"""
-text = open(results, encoding="utf-8").read()
-if "<!-- build:begin -->" in text:
-    text = re.sub(r"<!-- build:begin -->.*?<!-- build:end -->", section, text, flags=re.S)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(results, "w", encoding="utf-8").write(text)
-print(section)
+sys.path.insert(0, os.path.join(os.path.dirname(results), "lib"))
+from results import write_section
+write_section(results, "build", section)
 PY

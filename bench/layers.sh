@@ -40,7 +40,7 @@ json=$(/usr/bin/python3 "$root/bench/lib/measure.py" --runs "$runs" \
   --label unpack --prepare "mkdir -p '$trash' && mv '$layers' '$trash/l.'\$\$ && mkdir '$layers' && sync" -- "$waybill" -q image unpack bench:gzip)
 
 /usr/bin/python3 - "$json" "$runs" "$size" "$root/bench/RESULTS.md" "$(nproc)" <<'PY'
-import json, sys, re, datetime, platform
+import datetime, json, os, platform, re, sys
 d, runs, size, results, cores = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 m = lambda k: d[k]["median_s"]
 row = lambda label, k: f"| {label} | {m(k):.2f} s |"
@@ -66,11 +66,7 @@ and unpacked, {runs} interleaved rounds, medians, on {platform.node()} ({cores} 
 waybill's times include writing the blob into the store, the image's config and
 manifest, and both digests; the pipeline writes nothing.
 <!-- layers:end -->"""
-text = open(results, encoding="utf-8").read()
-if "<!-- layers:begin -->" in text:
-    text = re.sub(r"<!-- layers:begin -->.*?<!-- layers:end -->", section, text, flags=re.S)
-else:
-    text = text.rstrip() + "\n\n" + section + "\n"
-open(results, "w", encoding="utf-8").write(text)
-print(section)
+sys.path.insert(0, os.path.join(os.path.dirname(results), "lib"))
+from results import write_section
+write_section(results, "layers", section)
 PY

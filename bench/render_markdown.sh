@@ -26,7 +26,7 @@ json=$(/usr/bin/python3 "$root/bench/lib/measure.py" --runs "$runs" \
   --label pandoc -- pandoc -f markdown -t html "$work/big.md" -o "$work/pandoc.html")
 
 /usr/bin/python3 - "$json" "$size" "$runs" "$root/bench/RESULTS.md" "$(pandoc --version | head -1)" "$("$waybill" --version | head -1)" <<'PY'
-import json, sys, datetime, platform, re
+import datetime, json, os, platform, sys
 data, size, runs, results, pandoc_v, waybill_v = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 w, p = data["waybill"], data["pandoc"]
 ratio = p["median_s"] / w["median_s"]
@@ -44,14 +44,7 @@ rendered to HTML, {runs} interleaved rounds (each run after an untimed warm-up r
 waybill is **{ratio:.0f}x** faster than pandoc (target: 50x), with a peak of
 {w['peak_rss_mb']:.0f} MB (target: under 100 MB).
 <!-- render_markdown:end -->"""
-try:
-    text = open(results, encoding="utf-8").read()
-except FileNotFoundError:
-    text = "# Benchmark results\n\nEach section is written by the script it names; rerun the script to update it.\n"
-if "<!-- render_markdown:begin -->" in text:
-    text = re.sub(r"<!-- render_markdown:begin -->.*?<!-- render_markdown:end -->", section, text, flags=re.S)
-else:
-    text = text.rstrip() + "\n\n" + section + "\n"
-open(results, "w", encoding="utf-8").write(text)
-print(section)
+sys.path.insert(0, os.path.join(os.path.dirname(results), "lib"))
+from results import write_section
+write_section(results, "render_markdown", section)
 PY

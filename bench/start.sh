@@ -61,7 +61,7 @@ PY
 rm -f "$podconf.strace"
 
 /usr/bin/python3 - "$fast" "$slow" "$runs" "$profile" "$root/bench/RESULTS.md" <<'PY'
-import json, sys, re, datetime, platform
+import datetime, json, os, platform, re, sys
 fast, slow = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 runs, profile, results = sys.argv[3], sys.argv[4], sys.argv[5]
 ms = lambda d, k: d[k]["median_s"] * 1000
@@ -105,11 +105,7 @@ the old network namespace), so the work has nowhere to go. Sharing network names
 between boxes would remove the cost, but a box would then see what the previous one
 left (ports in TIME_WAIT, counters), and results must not depend on that.
 <!-- start:end -->"""
-text = open(results, encoding="utf-8").read()
-if "<!-- start:begin -->" in text:
-    text = re.sub(r"<!-- start:begin -->.*?<!-- start:end -->", section, text, flags=re.S)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(results, "w", encoding="utf-8").write(text)
-print(section)
+sys.path.insert(0, os.path.join(os.path.dirname(results), "lib"))
+from results import write_section
+write_section(results, "start", section)
 PY

@@ -17,7 +17,7 @@ json=$(/usr/bin/python3 "$root/bench/lib/measure.py" --runs "$runs" \
   --label help -- "$waybill" --help \
   --label render -- "$waybill" render "$work/tiny.md" -o "$work/out" -q)
 /usr/bin/python3 - "$json" "$runs" "$root/bench/RESULTS.md" <<'PY'
-import json, sys, re, datetime, platform
+import datetime, json, os, platform, re, sys
 d, runs, results = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 ms = lambda k: d[k]["median_s"] * 1000
 section = f"""<!-- startup:begin -->
@@ -34,11 +34,7 @@ section = f"""<!-- startup:begin -->
 The executable links no heavy library; cmark-gfm, yaml-cpp, source-highlight (with
 Boost.Regex) and OpenSSL are in the document module, loaded only by verbs that render.
 <!-- startup:end -->"""
-text = open(results, encoding="utf-8").read()
-if "<!-- startup:begin -->" in text:
-    text = re.sub(r"<!-- startup:begin -->.*?<!-- startup:end -->", section, text, flags=re.S)
-else:
-    text = text.rstrip() + "\n\n" + section + "\n"
-open(results, "w", encoding="utf-8").write(text)
-print(section)
+sys.path.insert(0, os.path.join(os.path.dirname(results), "lib"))
+from results import write_section
+write_section(results, "startup", section)
 PY

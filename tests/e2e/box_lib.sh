@@ -12,19 +12,21 @@ trap 'rm -rf "$work"' EXIT
 
 fail() { echo "FAIL: $*"; exit 1; }
 pass() { echo "ok: $*"; }
-# box CODE ARGS...: `waybill run ARGS`, which must exit with CODE; sets $out and $err.
-box() {
+# expect CODE ARGS...: `waybill ARGS`, which must exit with CODE; sets $out and $err.
+expect() {
   local want=$1
   shift
   set +e
-  out=$("$waybill" run "$@" 2> "$work/stderr")
+  out=$("$waybill" "$@" 2> "$work/stderr")
   local code=$?
   set -e
   err=$(cat "$work/stderr")
-  [ "$code" = "$want" ] || fail "waybill run $*: exit $code, expected $want
+  [ "$code" = "$want" ] || fail "waybill $*: exit $code, expected $want
 stdout: $out
 stderr: $err"
 }
+# box CODE ARGS...: `waybill run ARGS`, which must exit with CODE.
+box() { expect "$1" run "${@:2}"; }
 contains() { grep -qF -- "$2" <<< "$1" || fail "expected \`$2\` in:
 $1"; }
 lacks() { ! grep -qF -- "$2" <<< "$1" || fail "did not expect \`$2\` in:

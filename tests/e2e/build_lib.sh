@@ -13,19 +13,8 @@ fresh_home() {
 fresh_home "$work/home"
 
 # build CODE ARGS...: `waybill build ARGS`, which must exit with CODE; sets $out (the
-# digest), $err (progress and errors).
-build() {
-  local want=$1
-  shift
-  set +e
-  out=$("$waybill" build "$@" 2> "$work/stderr")
-  local code=$?
-  set -e
-  err=$(cat "$work/stderr")
-  [ "$code" = "$want" ] || fail "waybill build $*: exit $code, expected $want
-stdout: $out
-stderr: $err"
-}
+# digest) and $err (progress and errors).
+build() { expect "$1" build "${@:2}"; }
 # config IMAGE: `image inspect` of the image (Config, History, ...) as JSON.
 config() { "$waybill" image inspect "$1" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]))'; }
 # field JSON PYTHON-EXPR: evaluates EXPR with `c` bound to the parsed JSON.
