@@ -4,6 +4,7 @@ waybill build --help
 === exit 0
 === stdout-contains
 -f,--file
+--image
 -t,--tag
 --build-arg
 --target

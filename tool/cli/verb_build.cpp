@@ -5,9 +5,47 @@
 
 #include "cli/verbs.hpp"
 #include "oci/module_api.hpp"
+#include "render/module_api.hpp"
 #include "util/module.hpp"
 
 namespace waybill::cli {
+
+namespace {
+
+bool is_document(const std::string& file) {
+  auto dot = file.rfind('.');
+  if (dot == std::string::npos) return false;
+  std::string ext = file.substr(dot + 1);
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == "md" || ext == "rmd" || ext == "qmd" || ext == "markdown";
+}
+
+// A document's Dockerfile block as the request's Dockerfile, located in the document.
+void take_block(BuildRequest& req, const std::string& name, Reporter& reporter) {
+  const auto& docs = load_module_table<DocumentModule>(kDocumentModuleName, kDocumentModuleEntry);
+  if (docs.abi != kDocumentModuleAbi)
+    throw Error(ErrorKind::Environment, "the document module does not match this waybill binary", {}, "reinstall waybill");
+  std::vector<DocumentImage> images;
+  if (auto err = docs.images(req.dockerfile, reporter, images)) throw *err;
+  std::string names;
+  for (const auto& i : images) names += (names.empty() ? "" : ", ") + i.name;
+  const DocumentImage* chosen = nullptr;
+  for (const auto& i : images)
+    if (name.empty() ? images.size() == 1 : i.name == name) chosen = &i;
+  if (!chosen) {
+    if (images.empty())
+      throw Error(ErrorKind::Usage, req.dockerfile + " has no Dockerfile block", {},
+                  "add one: ```dockerfile {#env} ... ```");
+    throw Error(ErrorKind::Usage,
+                name.empty() ? req.dockerfile + " has several Dockerfile blocks" : "no Dockerfile block is named `" + name + "`",
+                {}, "choose one with --image NAME: " + names);
+  }
+  req.dockerfile_text = chosen->dockerfile;
+  req.dockerfile_name = req.dockerfile;
+  req.first_line = chosen->first_line;
+}
+
+}  // namespace
 
 VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
   auto req = std::make_shared<BuildRequest>();
@@ -17,7 +55,11 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
                   "same digest. Prints the image's digest.");
   sub.add_option("context", req->context, "The build context: the directory COPY and ADD read from")
       ->capture_default_str();
-  sub.add_option("-f,--file", req->dockerfile, "The Dockerfile (default: CONTEXT/Dockerfile)");
+  sub.add_option("-f,--file", req->dockerfile, "The Dockerfile (default: CONTEXT/Dockerfile), or a document (.md, "
+                                              ".Rmd, .qmd) whose Dockerfile block to build");
+  auto block = std::make_shared<std::string>();
+  sub.add_option("--image", *block, "With a document: the Dockerfile block to build (```dockerfile {#NAME}); "
+                                    "needed when it has several");
   sub.add_option("-t,--tag", req->tags, "Name the image (repeatable), e.g. -t analysis:1.0")
       ->allow_extra_args(false);
   sub.add_option("--build-arg", req->build_args, "Set a build argument (repeatable): NAME=VALUE, or NAME to take "
@@ -38,7 +80,7 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
                                           "output, for logs) or tty")
       ->check(CLI::IsMember({"auto", "plain", "tty"}))
       ->capture_default_str();
-  return [req, quiet, progress, &global]() {
+  return [req, quiet, progress, block, &global]() {
     req->compact_progress = *progress == "tty" || (*progress == "auto" && ::isatty(STDERR_FILENO));
     GlobalOptions options = global;
     options.quiet = options.quiet || *quiet;
@@ -47,6 +89,7 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
       const auto& module = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
       if (module.abi != kEngineModuleAbi)
         throw Error(ErrorKind::Environment, "the engine module does not match this waybill binary", {}, "reinstall waybill");
+      if (is_document(req->dockerfile)) take_block(*req, *block, console);
       ImageResponse response;
       if (auto err = module.build(*req, console, response)) return report_error(*err, options);
       std::fputs(response.out.c_str(), stdout);

@@ -39,6 +39,11 @@ struct ImageResponse {
 struct BuildRequest {
   std::string context = ".";
   std::string dockerfile;                // path; empty: CONTEXT/Dockerfile
+  // A Dockerfile given as text (a document's block): its name for messages, and the
+  // line it starts on, so errors point into the document.
+  std::optional<std::string> dockerfile_text;
+  std::string dockerfile_name;
+  int first_line = 1;
   std::vector<std::string> tags;
   std::vector<std::string> build_args;   // K=V, or K to take the value from the environment
   std::string target;

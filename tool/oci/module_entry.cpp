@@ -196,13 +196,19 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, ImageResp
   return capture_error([&] {
     build::BuildOptions o;
     o.context = r.context;
-    std::filesystem::path file = r.dockerfile.empty() ? o.context / "Dockerfile" : std::filesystem::path(r.dockerfile);
-    auto text = read_file_if_exists(file);
-    if (!text)
-      throw Error(ErrorKind::Usage, "no Dockerfile at " + file.string(), {},
-                  "give one with -f FILE, or put a Dockerfile in the context directory");
-    o.dockerfile = *text;
-    o.source.file = display_path(file);
+    if (r.dockerfile_text) {
+      o.dockerfile = *r.dockerfile_text;
+      o.source.file = r.dockerfile_name;
+      o.source.line_offset = r.first_line - 1;
+    } else {
+      std::filesystem::path file = r.dockerfile.empty() ? o.context / "Dockerfile" : std::filesystem::path(r.dockerfile);
+      auto text = read_file_if_exists(file);
+      if (!text)
+        throw Error(ErrorKind::Usage, "no Dockerfile at " + file.string(), {},
+                    "give one with -f FILE, or put a Dockerfile in the context directory");
+      o.dockerfile = *text;
+      o.source.file = display_path(file);
+    }
     for (const auto& t : r.tags) o.tags.push_back(ImageRef::parse(t));
     for (const auto& a : r.build_args) {
       auto eq = a.find('=');

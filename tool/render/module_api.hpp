@@ -11,15 +11,24 @@
 
 namespace waybill {
 
+// A Dockerfile block of a document (```dockerfile {#name}), for `waybill build -f`.
+struct DocumentImage {
+  std::string name;
+  std::string dockerfile;
+  int first_line = 0;  // the document line of the Dockerfile's first line
+};
+
 struct DocumentModule {
   int abi;  // kDocumentModuleAbi of the build that made the module
   std::optional<Error> (*render)(const render::RenderRequest& request, Reporter& reporter,
                                  std::vector<render::RenderedOutput>& outputs);
   // (library, version) for every library the module links.
   std::vector<std::pair<std::string, std::string>> (*library_versions)();
+  // The document's Dockerfile blocks, in order.
+  std::optional<Error> (*images)(const std::string& file, Reporter& reporter, std::vector<DocumentImage>& images);
 };
 
-inline constexpr int kDocumentModuleAbi = 1;
+inline constexpr int kDocumentModuleAbi = 2;
 inline constexpr const char* kDocumentModuleName = "document";
 inline constexpr const char* kDocumentModuleEntry = "waybill_document_module";
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "doc/reader.hpp"
 #include "render/module_api.hpp"
 #include "render/render.hpp"
 #include "util/build_info.hpp"
@@ -39,7 +40,14 @@ std::vector<std::pair<std::string, std::string>> versions() {
   };
 }
 
-const DocumentModule kModule{kDocumentModuleAbi, render_entry, versions};
+std::optional<Error> images_entry(const std::string& file, Reporter& reporter, std::vector<DocumentImage>& images) {
+  return capture_error([&] {
+    doc::Document d = doc::read_document(file, reporter);
+    for (const auto& block : d.images) images.push_back(DocumentImage{block.name, block.dockerfile, block.first_line});
+  });
+}
+
+const DocumentModule kModule{kDocumentModuleAbi, render_entry, versions, images_entry};
 
 }  // namespace
 
