@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "build/instructions.hpp"
+#include "unit/build/build_test_util.hpp"
 #include "util/error.hpp"
 
 using namespace waybill;
@@ -10,13 +11,7 @@ using namespace waybill::build;
 namespace {
 
 Error error_of(std::string_view text) {
-  try {
-    read_dockerfile(text);
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("accepted: " << text);
-  return Error(ErrorKind::Internal, "unreachable");
+  return test::rejection(text, [](std::string_view t) { read_dockerfile(t); });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "build/syntax_tree.hpp"
+#include "unit/build/build_test_util.hpp"
 #include "util/error.hpp"
 
 using namespace waybill;
@@ -10,13 +11,7 @@ using namespace waybill::build;
 namespace {
 
 Error parse_error(std::string_view text, ParseSource source = {}) {
-  try {
-    parse_dockerfile(text, source);
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("accepted: " << text);
-  return Error(ErrorKind::Internal, "unreachable");
+  return test::rejection(text, [&](std::string_view t) { parse_dockerfile(t, source); });
 }
 
 }  // namespace
