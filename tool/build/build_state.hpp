@@ -64,6 +64,9 @@ void workdir_step(BuildRun& run, const std::string& path, ImageState& state);
 void commit_upper(BuildRun& run, const std::filesystem::path& upper, const std::string& created_by, ImageState& state);
 void add_history(BuildRun& run, ImageState& state, const std::string& created_by, bool empty_layer);
 
+// The heredoc a COPY or ADD source word names (`<<EOF`, `<<-"EOF"`), or null.
+const Heredoc* heredoc_source(const Instruction& in, const std::string& word);
+
 // A content digest of what `in`'s sources name in the context, for the cache key.
 std::string context_digest(BuildRun& run, const std::vector<std::string>& patterns);
 

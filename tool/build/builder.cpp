@@ -200,7 +200,7 @@ class StageRunner {
       copy_from = copy_source(in, state, copy_label, source_key);
       std::vector<std::string> patterns;
       for (size_t i = 0; i + 1 < in.args().size(); ++i) {
-        if (in.args()[i].rfind("<<", 0) == 0 && !in.node.heredocs.empty()) continue;
+        if (heredoc_source(in, in.args()[i])) continue;
         patterns.push_back(expand_word(in.args()[i], env, word_options(df_)));
       }
       for (const auto& p : patterns) d += "\nsource " + p;
@@ -359,7 +359,7 @@ class StageRunner {
     std::string description = in.text();
     for (const auto& a : state.args) description += "\narg " + a.first + "=" + a.second;
     state.key = hash_key(state.key, description);
-    if (in.op != Op::Arg) add_history(run_, state, in.text() + " # waybill", true);
+    add_history(run_, state, in.text() + " # waybill", true);
   }
 
   BuildRun& run_;

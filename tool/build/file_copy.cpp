@@ -66,7 +66,8 @@ class RootWriter {
   // The directory `path` (absolute), created with its parents when missing. Symlinks on
   // the way are followed inside the root.
   UniqueFd directory(const std::string& path, mode_t mode_if_new = 0755) {
-    std::string cleaned = path == "/" ? "/" : std::string(trim_right(path));
+    std::string cleaned = path;
+    while (cleaned.size() > 1 && cleaned.back() == '/') cleaned.pop_back();
     auto r = open_in_root(root_, cleaned, O_PATH | O_DIRECTORY);
     if (r.error == BeneathError::None) return std::move(r.fd);
     if (r.error != BeneathError::Missing) {

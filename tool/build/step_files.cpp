@@ -9,6 +9,7 @@
 #include "build/build_state.hpp"
 #include "build/file_copy.hpp"
 #include "build/root_edit.hpp"
+#include "build/syntax_args.hpp"
 #include "oci/image_ops.hpp"
 #include "oci/layer_pack.hpp"
 #include "oci/layer_unpack.hpp"
@@ -87,6 +88,15 @@ std::string context_digest(BuildRun& run, const std::vector<std::string>& patter
   return h.finish().str();
 }
 
+const Heredoc* heredoc_source(const Instruction& in, const std::string& word) {
+  if (in.node.heredocs.empty() || word.rfind("<<", 0) != 0) return nullptr;
+  auto named = syntax::heredocs_in_line(word);
+  if (named.size() != 1) return nullptr;
+  for (const auto& h : in.node.heredocs)
+    if (h.name == named[0].name) return &h;
+  return nullptr;
+}
+
 void add_history(BuildRun& run, ImageState& state, const std::string& created_by, bool empty_layer) {
   nlohmann::json entry = {{"created", run.created}, {"created_by", created_by}, {"comment", "waybill"}};
   if (empty_layer) entry["empty_layer"] = true;
@@ -125,10 +135,7 @@ void copy_step(BuildRun& run, const Dockerfile& df, const Instruction& in, Image
   CopyRequest request;
   const auto& args = in.args();
   for (size_t i = 0; i + 1 < args.size(); ++i) {
-    const Heredoc* doc = nullptr;
-    for (const auto& h : in.node.heredocs)
-      if (args[i].rfind("<<", 0) == 0 && args[i].find(h.name) != std::string::npos) doc = &h;
-    if (doc) {
+    if (const Heredoc* doc = heredoc_source(in, args[i])) {
       std::string content = doc->chomp ? strip_tabs(doc->content) : doc->content;
       if (doc->expand) content = expand_word(content, env, ShellWordOptions{words.escape, true, true});
       request.inline_files.push_back({doc->name, content});

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <deque>
+#include <functional>
 
 #include "box/box.hpp"
 #include "box/image_box.hpp"
@@ -62,12 +64,35 @@ box::BindMount cache_mount(BuildRun& run, const Instruction& in, const std::stri
   return box::BindMount{dir, target, false};
 }
 
-std::string tail_lines(const std::string& output, size_t count) {
-  auto lines = split_lines(output);
-  size_t from = lines.size() > count ? lines.size() - count : 0;
-  std::string out;
-  for (size_t i = from; i < lines.size(); ++i) out += "  " + std::string(lines[i]) + "\n";
-  return out;
+constexpr size_t kLongestLine = 2000;
+
+// Reads a step's output file line by line (however large it is), passing each line on
+// and keeping the last few for an error message.
+std::deque<std::string> read_output(int fd, const std::function<void(const std::string&)>& each) {
+  std::deque<std::string> tail;
+  std::string line;
+  bool truncated = false;
+  auto flush = [&] {
+    if (truncated) line += " [...]";
+    each(line);
+    tail.push_back(std::move(line));
+    if (tail.size() > kFailureLines) tail.pop_front();
+    line.clear();
+    truncated = false;
+  };
+  char buf[1 << 16];
+  ::lseek(fd, 0, SEEK_SET);
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n') flush();
+      else if (line.size() < kLongestLine) line += buf[i];
+      else truncated = true;
+    }
+  }
+  if (!line.empty()) flush();
+  return tail;
 }
 
 }  // namespace
@@ -117,9 +142,10 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
 
   box::Box box = box::Box::start(std::move(spec), run.reporter);
   box::BoxOutcome outcome = box.wait(run.reporter);
-  std::string output = read_file(log);
-  if (run.options.progress == BuildOptions::Progress::Plain)
-    for (auto line : split_lines(output)) run.reporter.status("  " + std::string(line));
+  bool plain = run.options.progress == BuildOptions::Progress::Plain;
+  auto tail = read_output(out.get(), [&](const std::string& line) {
+    if (plain) run.reporter.status("  " + line);
+  });
   if (outcome.start_error)
     throw Error(ErrorKind::Cell, "RUN could not start: " + outcome.start_error->message, in.loc, outcome.start_error->hint);
   if (outcome.status.code != 0) {
@@ -130,7 +156,8 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
     std::string shown = in.text();
     if (shown.size() > 200) shown = shown.substr(0, 200) + "...";
     std::string message = "`" + shown + "` " + why;
-    if (!output.empty()) message += "; its last lines:\n" + tail_lines(output, kFailureLines);
+    if (!tail.empty()) message += "; its last lines:";
+    for (const auto& line : tail) message += "\n  " + line;
     while (!message.empty() && message.back() == '\n') message.pop_back();
     throw Error(ErrorKind::Cell, message, in.loc, "fix the command, then build again: the steps before it are cached");
   }
