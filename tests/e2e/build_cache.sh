@@ -47,3 +47,21 @@ pass "ARG values are part of the key from where they are declared"
 build 0 -t cached:5 --no-cache "$ctx"
 lacks "$err" "CACHED"
 pass "--no-cache"
+
+mkdir -p "$work/killed"
+printf 'FROM debian-base:test\nRUN echo before > /before\nRUN sleep 30\n' > "$work/killed/Dockerfile"
+"$waybill" build -q "$work/killed" > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do pgrep -f "sleep 30" > /dev/null && break; sleep 0.1; done
+kill -9 "$pid"
+wait "$pid" 2> /dev/null || true
+for _ in $(seq 50); do pgrep -f "sleep 30" > /dev/null || break; sleep 0.1; done
+! pgrep -f "sleep 30" > /dev/null || fail "a killed build left its RUN running"
+expect 0 image fsck
+printf 'FROM debian-base:test\nRUN echo before > /before\nRUN echo after\n' > "$work/killed/Dockerfile"
+build 0 "$work/killed"
+contains "$err" "CACHED RUN echo before"
+expect 0 image prune
+contains "$out" "temporary"
+expect 0 image fsck
+pass "a build killed mid-RUN stops its box, leaves the store consistent, and the next build resumes from the cache"
