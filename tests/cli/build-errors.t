@@ -68,3 +68,10 @@ env WAYBILL_HOME=home waybill build --target nosuch ctx
 === exit 1
 === stderr-contains
 unknown instruction: RUNN
+=== file cross/Dockerfile
+FROM --platform=linux/s390x scratch
+=== run
+env WAYBILL_HOME=home waybill build cross
+=== exit 1
+=== stderr-contains
+cross/Dockerfile:1:1: error: FROM --platform=linux/s390x: waybill builds for this machine only

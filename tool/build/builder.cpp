@@ -104,6 +104,13 @@ class StageRunner {
 
   ImageState base_state(const Stage& stage) {
     std::string base = expand_word(stage.base, meta_env(), word_options(df_));
+    if (auto platform = stage.from.flag("platform")) {
+      std::string wanted = expand_word(*platform, meta_env(), word_options(df_));
+      std::string here = "linux/" + oci::host_architecture();
+      if (wanted != here)
+        throw Error(ErrorKind::Document, "FROM --platform=" + wanted + ": waybill builds for this machine only (" + here + ")",
+                    stage.from.loc, "remove --platform, or build on a " + wanted + " machine");
+    }
     ImageState state;
     if (base == "scratch") {
       state.config = oci::new_image_config(run_.created);
@@ -371,6 +378,14 @@ class StageRunner {
 
 void resolve_meta_args(BuildRun& run, const Dockerfile& df) {
   ShellWordOptions words = word_options(df);
+  // BuildKit's automatic platform arguments, for FROM --platform=$BUILDPLATFORM and the like.
+  std::string arch = oci::host_architecture();
+  for (const char* prefix : {"BUILD", "TARGET"}) {
+    std::string p(prefix);
+    run.meta_args[p + "PLATFORM"] = "linux/" + arch;
+    run.meta_args[p + "OS"] = "linux";
+    run.meta_args[p + "ARCH"] = arch;
+  }
   for (const auto& in : df.meta_args) {
     for (const auto& decl : arg_declarations(in)) {
       std::optional<std::string> value;
