@@ -45,12 +45,19 @@ struct BuildRun {
 EnvLookup stage_env(const ImageState& state);
 ShellWordOptions word_options(const Dockerfile& df);
 
+// The cache key of a step: its parent's key and what it does.
+std::string hash_key(const std::string& parent, const std::string& description);
+
 // A string of the config's `config` object ("User", "WorkingDir"), "" when unset.
 std::string runtime_string(const ImageState& state, const char* key);
 
 // "K=V" entries of the config's Env, and setting one.
 std::vector<std::string> config_env(const ImageState& state);
 void set_config_env(ImageState& state, const std::string& name, const std::string& value);
+
+// ENV, LABEL, ARG, CMD and the other instructions that change only the configuration:
+// `state` gets their effect, a history entry and a new cache key.
+void apply_config_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state);
 
 // The step kinds that change files. Each returns with `state` advanced by one layer (or
 // none, when nothing changed) and a history entry.

@@ -12,7 +12,6 @@
 #include "util/error.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
-#include "util/units.hpp"
 
 namespace waybill::build {
 
@@ -20,10 +19,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string hash_key(const std::string& parent, const std::string& description) {
-  return std::string(oci::Digest::sha256_of(parent + "\n" + description).hex());
-}
 
 // ---- the build cache: cache/build/<key>.json holds the image state after a step ----
 
@@ -61,12 +56,6 @@ void save_cached(BuildRun& run, const ImageState& state) {
 std::string created_time(const BuildOptions& options) {
   if (options.source_date_epoch) return oci::rfc3339(*options.source_date_epoch);
   return oci::rfc3339(static_cast<int64_t>(std::time(nullptr)));
-}
-
-int64_t nanoseconds(const std::string& text, const Instruction& in, const char* flag) {
-  auto d = parse_duration(text);
-  if (!d) throw Error(ErrorKind::Document, "invalid --" + std::string(flag) + " `" + text + "`", in.loc, "write a duration such as 30s or 1m");
-  return static_cast<int64_t>(d->count()) * 1000000;
 }
 
 class StageRunner {
@@ -283,91 +272,7 @@ class StageRunner {
 
   static void set_runtime(ImageState& state, const char* key, json value) { state.config.runtime()[key] = std::move(value); }
 
-  json command(const Instruction& in, const ImageState& state) {
-    if (in.node.json) return in.args();
-    if (in.args().empty()) return json();
-    std::vector<std::string> argv = state.shell;
-    argv.push_back(in.args()[0]);
-    return argv;
-  }
-
-  void apply_config(const Instruction& in, ImageState& state) {
-    EnvLookup env = stage_env(state);
-    ShellWordOptions words = word_options(df_);
-    auto expand = [&](const std::string& w) { return expand_word(w, env, words); };
-    const auto& args = in.args();
-    switch (in.op) {
-      case Op::Env: {
-        std::vector<std::pair<std::string, std::string>> pairs;  // all expanded before any is set
-        for (size_t i = 0; i + 2 < args.size(); i += 3) pairs.emplace_back(expand(args[i]), expand(args[i + 1]));
-        for (const auto& [k, v] : pairs) set_config_env(state, k, v);
-        break;
-      }
-      case Op::Label:
-        for (size_t i = 0; i + 2 < args.size(); i += 3) state.config.set_label(expand(args[i]), expand(args[i + 1]));
-        break;
-      case Op::Arg:
-        for (const auto& decl : arg_declarations(in)) {
-          std::optional<std::string> value;
-          if (auto it = run_.build_args.find(decl.name); it != run_.build_args.end()) value = it->second;
-          else if (decl.default_value) value = expand(*decl.default_value);
-          else if (auto meta = run_.meta_args.find(decl.name); meta != run_.meta_args.end()) value = meta->second;
-          run_.consumed.insert(decl.name);
-          if (value) state.args[decl.name] = *value;
-          else state.args.erase(decl.name);
-        }
-        break;
-      case Op::Cmd:
-        set_runtime(state, "Cmd", command(in, state));
-        state.cmd_set = true;
-        break;
-      case Op::Entrypoint:
-        set_runtime(state, "Entrypoint", command(in, state));
-        if (!state.cmd_set) set_runtime(state, "Cmd", json());  // the base's Cmd does not carry over
-        break;
-      case Op::User: set_runtime(state, "User", expand(args[0])); break;
-      case Op::StopSignal: set_runtime(state, "StopSignal", expand(args[0])); break;
-      case Op::Maintainer: state.config.json["author"] = expand(args[0]); break;
-      case Op::Expose:
-        for (const auto& a : args)
-          for (const auto& port : expand_words(a, env, words))
-            state.config.runtime()["ExposedPorts"][port.find('/') == std::string::npos ? port + "/tcp" : port] = json::object();
-        break;
-      case Op::Volume:
-        for (const auto& a : args) state.config.runtime()["Volumes"][expand(a)] = json::object();
-        break;
-      case Op::Shell: state.shell = args; break;
-      case Op::Onbuild: {
-        auto& triggers = state.config.runtime()["OnBuild"];
-        if (!triggers.is_array()) triggers = json::array();
-        triggers.push_back(in.node.sub[0].original);
-        break;
-      }
-      case Op::Healthcheck: {
-        json check;
-        if (to_lower(args[0]) == "none") {
-          check["Test"] = {"NONE"};
-        } else {
-          json test = json::array({in.node.json ? "CMD" : "CMD-SHELL"});
-          for (size_t i = 1; i < args.size(); ++i) test.push_back(args[i]);
-          check["Test"] = test;
-          if (auto v = in.flag("interval")) check["Interval"] = nanoseconds(*v, in, "interval");
-          if (auto v = in.flag("timeout")) check["Timeout"] = nanoseconds(*v, in, "timeout");
-          if (auto v = in.flag("start-period")) check["StartPeriod"] = nanoseconds(*v, in, "start-period");
-          if (auto v = in.flag("start-interval")) check["StartInterval"] = nanoseconds(*v, in, "start-interval");
-          if (auto v = in.flag("retries")) check["Retries"] = std::atoi(v->c_str());
-        }
-        set_runtime(state, "Healthcheck", check);
-        break;
-      }
-      default:
-        break;
-    }
-    std::string description = in.text();
-    for (const auto& a : state.args) description += "\narg " + a.first + "=" + a.second;
-    state.key = hash_key(state.key, description);
-    add_history(run_, state, in.text() + " # waybill", true);
-  }
+  void apply_config(const Instruction& in, ImageState& state) { apply_config_step(run_, df_, in, state); }
 
   BuildRun& run_;
   const Dockerfile& df_;
@@ -402,6 +307,10 @@ void resolve_meta_args(BuildRun& run, const Dockerfile& df) {
 }
 
 }  // namespace
+
+std::string hash_key(const std::string& parent, const std::string& description) {
+  return std::string(oci::Digest::sha256_of(parent + "\n" + description).hex());
+}
 
 std::string runtime_string(const ImageState& state, const char* key) {
   const auto* rt = state.config.runtime();
