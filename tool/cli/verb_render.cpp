@@ -17,6 +17,7 @@ struct RenderFlags {
   std::string template_path;
   bool self_contained = false;
   bool quiet = false;
+  bool dry_run = false;
 };
 
 render::RenderRequest to_request(const RenderFlags& f) {
@@ -38,6 +39,7 @@ render::RenderRequest to_request(const RenderFlags& f) {
   r.output_dir = f.output_dir;
   r.template_path = f.template_path;
   r.self_contained = f.self_contained;
+  r.dry_run = f.dry_run;
   r.exiting_after = true;  // the CLI returns from main right after
   return r;
 }
@@ -57,6 +59,8 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
   sub.add_flag("--self-contained", flags->self_contained,
                "Write one HTML file with styles, scripts, fonts and images embedded");
   sub.add_flag("-q,--quiet", flags->quiet, "Print no progress, only warnings and errors");
+  sub.add_flag("--dry-run", flags->dry_run, "Print the plan (the images to build, the sessions and their cells) and "
+                                            "stop; a wrong manifest is reported here");
   return [flags, &global]() -> int {
     ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
     try {
@@ -67,6 +71,8 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
                     "reinstall waybill");
       std::vector<render::RenderedOutput> outputs;
       if (auto err = module.render(request, console, outputs)) return report_error(*err, global);
+      for (const auto& o : outputs)
+        if (o.format == "plan") std::fprintf(stdout, "%s:\n%s", o.document.c_str(), o.text.c_str());
       return 0;
     } catch (const Error& e) {
       return report_error(e, global);

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "doc/reader.hpp"
+#include "plan/plan.hpp"
 #include "render/bibliography.hpp"
 #include "render/crossref.hpp"
 #include "render/highlight.hpp"
@@ -71,7 +72,7 @@ class DocumentRender {
   RenderedOutput write(const std::string& format) {
     auto t0 = Clock::now();
     fs::path path = format == "html" ? write_html() : format == "latex" ? write_latex() : write_pdf();
-    return RenderedOutput{doc_.path, format, path.string(), ms_since(t0)};
+    return RenderedOutput{doc_.path, format, path.string(), ms_since(t0), {}};
   }
 
  private:
@@ -260,6 +261,11 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
   for (const std::string& file : request.files) {
     DeduplicatingReporter rep(reporter);
     try {
+      if (request.dry_run) {
+        doc::Document d = doc::read_document(file, rep);
+        outputs.push_back(RenderedOutput{d.path, "plan", "", 0, plan::describe_plan(plan::make_plan(d), d)});
+        continue;
+      }
       auto job = std::make_unique<DocumentRender>(request, file, rep);
       for (const std::string& format : job->formats()) {
         RenderedOutput o = job->write(format);

@@ -15,6 +15,8 @@ struct RenderRequest {
   std::string output_dir;             // empty: beside each input
   std::string template_path;          // overrides the front matter's `template:`
   bool self_contained = false;
+  // Print the plan (images to build, sessions and their cells) instead of rendering.
+  bool dry_run = false;
   // The caller exits right after rendering: leave the parsed documents to the process's
   // end instead of freeing them piece by piece (as compilers do with -disable-free).
   bool exiting_after = false;
@@ -25,6 +27,7 @@ struct RenderedOutput {
   std::string format;
   std::string path;
   double milliseconds = 0;
+  std::string text;  // --dry-run: the plan, for standard output
 };
 
 // Renders every file to every format. Throws Error at the first document that fails;

@@ -1,0 +1,84 @@
+#pragma once
+// The manifest block (```yaml {.manifest}) as validated settings: how a document's cells
+// run. Every key is checked against the schema below; a wrong key or type is an error at
+// its line in the document, with a hint.
+//
+//   languages:            per language: the image and the interpreter command
+//     python: {image: analysis, command: [python3, -u]}
+//   inputs: [data/*.csv]  globs, relative to the document, hashed into cache keys
+//   mounts:               host paths (relative to the document), read-only unless `rw`
+//     - data:/data        or {source: data, target: /data, writable: true}
+//   env: {LANG: C.UTF-8}  or a list of K=V
+//   network: none         none (the default) or host
+//   limits: {memory: 1g, cpus: 1.5, pids: 256, timeout: 2m, document-timeout: 30m}
+//   bases:                how to get a FROM image that is not in the store
+//     debian:bookworm:
+//       bootstrap: {suite: bookworm, mirror: "http://deb.debian.org/debian", include: [python3]}
+//     mybase:1.0: {archive: images/mybase.tar}
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "doc/meta.hpp"
+#include "util/source_loc.hpp"
+
+namespace waybill::plan {
+
+struct LanguageSettings {
+  std::string image;                 // empty: chosen another way (see plan.hpp)
+  std::vector<std::string> command;  // empty: the driver's default
+  SourceLoc loc;
+};
+
+struct MountSetting {
+  std::string source;  // as written: relative to the document's directory, or absolute
+  std::string target;  // absolute, inside the box
+  bool writable = false;
+  SourceLoc loc;
+};
+
+struct LimitSettings {
+  std::optional<uint64_t> memory_bytes;
+  std::optional<double> cpus;
+  std::optional<uint64_t> pids;
+  std::optional<std::chrono::milliseconds> cell_timeout;
+  std::optional<std::chrono::milliseconds> document_timeout;
+};
+
+struct BootstrapRecipe {
+  std::string suite = "bookworm";
+  std::string mirror;                // empty: the machine's apt sources
+  std::vector<std::string> include;  // extra packages
+  std::string variant = "apt";
+};
+
+struct BaseSource {
+  std::string reference;             // the FROM name it provides
+  std::optional<BootstrapRecipe> bootstrap;
+  std::string archive;               // or: a docker/oci archive, relative to the document
+  SourceLoc loc;
+};
+
+enum class NetworkSetting { None, Host };
+
+struct Manifest {
+  std::map<std::string, LanguageSettings> languages;  // keyed by lower-case language
+  std::vector<std::string> inputs;
+  std::vector<MountSetting> mounts;
+  std::vector<std::pair<std::string, std::string>> env;
+  NetworkSetting network = NetworkSetting::None;
+  LimitSettings limits;
+  std::vector<BaseSource> bases;
+  SourceLoc loc;  // the block's fence
+
+  const BaseSource* base_for(const std::string& reference) const;
+};
+
+// Validates `value` (the parsed block). `file` names the document for error locations.
+// Throws Error(Document) at the offending key or value.
+Manifest read_manifest(const doc::MetaValue& value, const std::string& file);
+
+}  // namespace waybill::plan

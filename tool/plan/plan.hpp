@@ -1,0 +1,46 @@
+#pragma once
+// What rendering a document will do, before anything runs (ninja's Plan): the images to
+// build from its Dockerfile blocks, and the sessions its cells run in, one per (image,
+// language), each with its cells in document order. Pure data, computed from the
+// document alone; `waybill render --dry-run` prints it.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "doc/model.hpp"
+#include "plan/manifest.hpp"
+
+namespace waybill::plan {
+
+struct ImagePlan {
+  std::string name;        // the block's #name
+  std::string dockerfile;
+  int first_line = 0;      // in the document, for build errors
+  SourceLoc loc;
+};
+
+struct SessionPlan {
+  std::string image;                 // a Dockerfile block's name or an image in the store
+  std::string language;              // lower case
+  std::vector<std::string> command;  // the manifest's interpreter command; empty: the driver's
+  std::vector<size_t> cells;         // indexes into Document::cells, in document order
+};
+
+struct Plan {
+  Manifest manifest;
+  std::vector<ImagePlan> images;
+  std::vector<SessionPlan> sessions;
+  // Per cell of the document: its session, or nullopt when it is not run (eval: false).
+  std::vector<std::optional<size_t>> cell_session;
+
+  const ImagePlan* image_block(const std::string& name) const;
+};
+
+// Throws Error(Document) located at the cell, option or manifest key at fault.
+Plan make_plan(const doc::Document& document);
+
+// A human-readable listing of the plan, one line per image and session.
+std::string describe_plan(const Plan& plan, const doc::Document& document);
+
+}  // namespace waybill::plan
