@@ -65,3 +65,9 @@ expect 0 image prune
 contains "$out" "temporary"
 expect 0 image fsck
 pass "a build killed mid-RUN stops its box, leaves the store consistent, and the next build resumes from the cache"
+
+expect 0 image prune --build-cache
+contains "$out" "build cache entries"
+build 0 "$work/killed"
+lacks "$err" "CACHED"
+pass "image prune --build-cache empties the build cache"

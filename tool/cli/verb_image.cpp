@@ -94,7 +94,10 @@ VerbRunner add_image(CLI::App& sub, GlobalOptions& global) {
   unpack->add_option("names", req->args, "Images")->required();
 
   add("fsck", "Re-hash every blob and check every reference; exit 1 on problems", ImageRequest::Verb::Fsck);
-  add("prune", "Remove blobs and unpacked layers no image uses, and interrupted work", ImageRequest::Verb::Prune);
+  CLI::App* prune =
+      add("prune", "Remove blobs and unpacked layers no image uses, and interrupted work", ImageRequest::Verb::Prune);
+  prune->add_flag("--build-cache", req->build_cache,
+                  "Also empty the build cache and RUN --mount=type=cache directories (the next build runs every step)");
 
   return [req, verbs, &global]() -> int {
     for (const auto& v : *verbs)

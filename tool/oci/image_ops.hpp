@@ -109,8 +109,11 @@ FsckReport fsck_store(const Store& store, Reporter& reporter);
 
 struct PruneReport {
   uint64_t blobs = 0, layers = 0, temporaries = 0, bytes = 0;
+  uint64_t cache_entries = 0;  // with build_cache: build steps and RUN cache mounts
 };
-PruneReport prune_store(const Store& store, Reporter& reporter);
+// With `build_cache`, the build cache (cache/build/) and RUN --mount=type=cache
+// directories (cache/build-mounts/) go too, before blobs and layers are collected.
+PruneReport prune_store(const Store& store, Reporter& reporter, bool build_cache = false);
 
 // ---- helpers shared by the operations ---------------------------------------------
 

@@ -113,7 +113,7 @@ FsckReport fsck_store(const Store& store, Reporter& reporter) {
   return report;
 }
 
-PruneReport prune_store(const Store& store, Reporter& reporter) {
+PruneReport prune_store(const Store& store, Reporter& reporter, bool build_cache) {
   // Running boxes hold the lock shared: their layers must stay.
   FileLock gc = FileLock::try_lock(store.home() / "locks" / "gc.lock", FileLock::Mode::Exclusive);
   if (!gc) {
@@ -121,6 +121,15 @@ PruneReport prune_store(const Store& store, Reporter& reporter) {
     gc = store.gc_lock(FileLock::Mode::Exclusive);
   }
   PruneReport report;
+  if (build_cache) {
+    for (const char* dir : {"build", "build-mounts"}) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(store.cache_dir() / dir, ec)) {
+        remove_tree(e.path());
+        ++report.cache_entries;
+      }
+    }
+  }
   Reachable r = reachable(store, nullptr, nullptr);
   for (const auto& e : fs::directory_iterator(store.blob_dir())) {
     if (r.blobs.count("sha256:" + e.path().filename().string())) continue;

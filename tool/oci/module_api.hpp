@@ -28,6 +28,7 @@ struct ImageRequest {
   std::vector<std::string> include;
   bool json = false;                 // ls --json
   bool quiet = false;                // ls -q: IDs only
+  bool build_cache = false;          // prune --build-cache
 };
 
 struct ImageResponse {

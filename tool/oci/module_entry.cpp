@@ -155,8 +155,9 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
         for (const auto& dir : unpack_image(store, name, rep)) resp.out += dir.string() + "\n";
       break;
     case ImageRequest::Verb::Prune: {
-      PruneReport p = prune_store(store, rep);
-      resp.out = "removed " + std::to_string(p.blobs) + " blobs (" + human_size(static_cast<int64_t>(p.bytes)) + "), " +
+      PruneReport p = prune_store(store, rep, r.build_cache);
+      if (r.build_cache) resp.out = "removed " + std::to_string(p.cache_entries) + " build cache entries\n";
+      resp.out += "removed " + std::to_string(p.blobs) + " blobs (" + human_size(static_cast<int64_t>(p.bytes)) + "), " +
                  std::to_string(p.layers) + " unpacked layers, " + std::to_string(p.temporaries) + " temporary files\n";
       break;
     }
