@@ -172,7 +172,16 @@ void Box::relay_terminal_output(bool drain) {
   } while (drain);
 }
 
-BoxOutcome Box::wait(Reporter& reporter) {
+bool Box::relay_output(const OutputRelay& relay) {
+  char buf[1 << 16];
+  ssize_t n = ::read(relay.fd, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+  if (n <= 0) return false;
+  relay.sink(std::string_view(buf, static_cast<size_t>(n)));
+  return true;
+}
+
+BoxOutcome Box::wait(Reporter& reporter, const OutputRelay* relay) {
   BoxOutcome out;
   const BoxSpec& spec = *spec_;
   sigset_t forwarded;
@@ -186,12 +195,14 @@ BoxOutcome Box::wait(Reporter& reporter) {
 
   std::string records;
   bool report_open = true, status_seen = false;
+  bool relay_open = relay && relay->fd >= 0;
   // Done when PID 1 has reported the workload's status (it has killed and reaped the
   // rest of the box by then), or when PID 1 itself is gone.
   while (!reaped_ && report_open && !status_seen) {
     std::vector<pollfd> fds{{pidfd_.get(), POLLIN, 0}, {sigfd.get(), POLLIN, 0}, {report_.get(), POLLIN, 0}};
     if (tty_master_) fds.push_back({tty_master_.get(), POLLIN, 0});
     if (tty_master_ && stdin_open) fds.push_back({STDIN_FILENO, POLLIN, 0});
+    if (relay_open) fds.push_back({relay->fd, POLLIN, 0});
     int timeout_ms = -1;
     if (spec.timeout.count() > 0 && !out.status.timed_out) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -219,6 +230,8 @@ BoxOutcome Box::wait(Reporter& reporter) {
         }
       } else if (tty_master_ && p.fd == tty_master_.get()) {
         relay_terminal_output(false);
+      } else if (relay_open && p.fd == relay->fd) {
+        relay_open = relay_output(*relay);
       } else if (p.fd == STDIN_FILENO) {
         char buf[4096];
         ssize_t r = ::read(STDIN_FILENO, buf, sizeof buf);
@@ -242,6 +255,13 @@ BoxOutcome Box::wait(Reporter& reporter) {
   out.status.duration = std::chrono::steady_clock::now() - started_;
   if (tty_master_) relay_terminal_output(true);
   raw.reset();
+  // Every process of the box is gone once PID 1 has reported, so the pipe ends soon;
+  // the bound only guards against a caller that kept the write end open.
+  while (relay_open) {
+    pollfd p{relay->fd, POLLIN, 0};
+    if (::poll(&p, 1, 2000) <= 0) break;
+    relay_open = relay_output(*relay);
+  }
 
   if (!status_seen) {
     // PID 1 has gone (or is going) without a status: whatever it wrote is all there is.

@@ -7,9 +7,11 @@
 #include <signal.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "box/cgroups.hpp"
 #include "box/channel.hpp"
@@ -27,6 +29,13 @@ struct BoxOutcome {
   std::optional<StartError> start_error;
 };
 
+// Output the caller reads while the box runs: the read end of a pipe whose write end
+// went to the box as stdout or stderr (and was closed in the caller after start()).
+struct OutputRelay {
+  int fd = -1;
+  std::function<void(std::string_view chunk)> sink;
+};
+
 class Box {
  public:
   // Throws Error(Environment) when the box cannot even be created (no privileges for
@@ -41,14 +50,17 @@ class Box {
   ~Box();
 
   const std::string& id() const { return id_; }
-  // Runs the box to its end. Call once.
-  BoxOutcome wait(Reporter& reporter);
+  // Runs the box to its end. Call once. With `relay`, what arrives on its fd is passed
+  // to its sink as it comes, and all of it before wait returns.
+  BoxOutcome wait(Reporter& reporter, const OutputRelay* relay = nullptr);
   // Sends a signal to the box's PID 1, which forwards it to the workload.
   void signal(int sig);
 
  private:
   Box() = default;
   void relay_terminal_output(bool drain);
+  // Reads what is there on the relay's fd; false at end of file.
+  static bool relay_output(const OutputRelay& relay);
   void reap(bool block);
   void cleanup();
 

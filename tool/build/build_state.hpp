@@ -61,7 +61,8 @@ void apply_config_step(BuildRun& run, const Dockerfile& df, const Instruction& i
 
 // The step kinds that change files. Each returns with `state` advanced by one layer (or
 // none, when nothing changed) and a history entry.
-void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state);
+// `label` ("[build 3/7] ") prefixes the live view of the step's output.
+void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state, const std::string& label);
 void copy_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state,
                const ImageState* from_state, const std::string& from_label);
 void workdir_step(BuildRun& run, const std::string& path, ImageState& state);

@@ -247,7 +247,7 @@ class StageRunner {
     bool compact = run_.options.progress == BuildOptions::Progress::Compact;
     if (compact) run_.reporter.activity(label + in.text() + " ...");
     else run_.reporter.status(label + in.text());
-    if (in.op == Op::Run) run_step(run_, df_, in, state);
+    if (in.op == Op::Run) run_step(run_, df_, in, state, label);
     else if (in.op == Op::Workdir) {
       set_runtime(state, "WorkingDir", workdir);
       workdir_step(run_, workdir, state);

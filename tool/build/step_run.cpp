@@ -66,38 +66,43 @@ box::BindMount cache_mount(BuildRun& run, const Instruction& in, const std::stri
 
 constexpr size_t kLongestLine = 2000;
 
-// Reads a step's output file line by line (however large it is), passing each line on
-// and keeping the last few for an error message.
-std::deque<std::string> read_output(int fd, const std::function<void(const std::string&)>& each) {
-  std::deque<std::string> tail;
-  std::string line;
-  bool truncated = false;
-  auto flush = [&] {
-    if (truncated) line += " [...]";
-    each(line);
-    tail.push_back(std::move(line));
-    if (tail.size() > kFailureLines) tail.pop_front();
-    line.clear();
-    truncated = false;
-  };
-  char buf[1 << 16];
-  ::lseek(fd, 0, SEEK_SET);
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    for (ssize_t i = 0; i < n; ++i) {
-      if (buf[i] == '\n') flush();
-      else if (line.size() < kLongestLine) line += buf[i];
-      else truncated = true;
+// A step's output as it arrives, cut into lines (long ones shortened) and passed on,
+// with the last few kept for an error message.
+class OutputLines {
+ public:
+  explicit OutputLines(std::function<void(const std::string&)> each) : each_(std::move(each)) {}
+
+  void add(std::string_view chunk) {
+    for (char c : chunk) {
+      if (c == '\n') flush();
+      else if (line_.size() < kLongestLine) line_ += c;
+      else truncated_ = true;
     }
   }
-  if (!line.empty()) flush();
-  return tail;
-}
+  void finish() {
+    if (!line_.empty()) flush();
+  }
+  const std::deque<std::string>& tail() const { return tail_; }
+
+ private:
+  void flush() {
+    if (truncated_) line_ += " [...]";
+    each_(line_);
+    tail_.push_back(std::move(line_));
+    if (tail_.size() > kFailureLines) tail_.pop_front();
+    line_.clear();
+    truncated_ = false;
+  }
+
+  std::function<void(const std::string&)> each_;
+  std::string line_;
+  bool truncated_ = false;
+  std::deque<std::string> tail_;
+};
 
 }  // namespace
 
-void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state) {
+void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state, const std::string& label) {
   (void)df;
   if (run.seccomp.empty()) run.seccomp = box::seccomp_program(run.store);
   TempDir step("run-", run.store.tmp_dir());
@@ -134,18 +139,26 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
   spec.seccomp_bpf = run.seccomp;
   spec.state_dir = run.store.home() / "boxes";
   make_dirs(spec.state_dir);
-  fs::path log = step.path() / "output";
-  UniqueFd out(::open(log.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!out) throw Error::from_errno("create", log.string(), errno, ErrorKind::Io);
-  spec.stdio.out = out.get();
-  spec.stdio.err = out.get();
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw Error::from_errno("create", "a pipe", errno, ErrorKind::Environment);
+  UniqueFd out_read(pipe_fds[0]), out_write(pipe_fds[1]);
+  spec.stdio.out = out_write.get();
+  spec.stdio.err = out_write.get();
 
-  box::Box box = box::Box::start(std::move(spec), run.reporter);
-  box::BoxOutcome outcome = box.wait(run.reporter);
+  // Plain progress passes every line on; the compact view shows the latest one.
   bool plain = run.options.progress == BuildOptions::Progress::Plain;
-  auto tail = read_output(out.get(), [&](const std::string& line) {
+  std::string shown = in.text();
+  if (shown.size() > 60) shown = shown.substr(0, 60) + "...";
+  OutputLines output([&](const std::string& line) {
     if (plain) run.reporter.status("  " + line);
+    else run.reporter.activity(label + shown + "  " + line.substr(0, 60));
   });
+  box::Box box = box::Box::start(std::move(spec), run.reporter);
+  out_write.reset();  // the box holds the only write ends now: its end is end of file
+  box::OutputRelay relay{out_read.get(), [&](std::string_view chunk) { output.add(chunk); }};
+  box::BoxOutcome outcome = box.wait(run.reporter, &relay);
+  output.finish();
+  const auto& tail = output.tail();
   if (outcome.start_error)
     throw Error(ErrorKind::Cell, "RUN could not start: " + outcome.start_error->message, in.loc, outcome.start_error->hint);
   if (outcome.status.code != 0) {
@@ -153,9 +166,9 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
                       : outcome.status.out_of_memory ? "ran out of memory"
                       : outcome.status.signal        ? "was killed by signal " + std::to_string(outcome.status.signal)
                                                      : "exited with code " + std::to_string(outcome.status.code);
-    std::string shown = in.text();
-    if (shown.size() > 200) shown = shown.substr(0, 200) + "...";
-    std::string message = "`" + shown + "` " + why;
+    std::string command = in.text();
+    if (command.size() > 200) command = command.substr(0, 200) + "...";
+    std::string message = "`" + command + "` " + why;
     if (!tail.empty()) message += "; its last lines:";
     for (const auto& line : tail) message += "\n  " + line;
     while (!message.empty() && message.back() == '\n') message.pop_back();
