@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "box/rootfs.hpp"
 #include "util/error.hpp"
@@ -55,7 +56,7 @@ UniqueFd open_view(const Layers& layers, const fs::path& at, const box::BoxDirs&
                         const std::function<void(const EditRoots&)>& edit, int report_fd) {
   auto err = capture_error([&] {
     if (::unshare(CLONE_NEWNS) != 0) {
-      Error e = Error::from_errno("create a mount namespace", "", errno, ErrorKind::Environment);
+      Error e(ErrorKind::Environment, std::string("cannot create a mount namespace: ") + std::strerror(errno));
       if (errno == EPERM) e.with_hint("building images needs root for now; run waybill as root");
       throw e;
     }

@@ -32,9 +32,12 @@ Error::Error(ErrorKind kind, std::string message, SourceLoc loc, std::string hin
 Error Error::from_errno(std::string_view operation, std::string_view operand, int err,
                         ErrorKind kind) {
   std::string msg(operation);
-  msg += " `";
-  msg += operand;
-  msg += "`: ";
+  if (!operand.empty()) {
+    msg += " `";
+    msg += operand;
+    msg += "`";
+  }
+  msg += ": ";
   msg += std::strerror(err);
   return Error(kind, std::move(msg));
 }
