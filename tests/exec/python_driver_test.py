@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""The Python driver (tool/exec/drivers/python_driver.py), spoken to over its framed
+protocol exactly as a session does, on this machine's python3.
+
+usage: python_driver_test.py DRIVER
+"""
+import json
+import subprocess
+import sys
+
+
+class Driver:
+    def __init__(self, path):
+        self.proc = subprocess.Popen([sys.executable, "-u", path], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.next_id = 0
+
+    def send(self, **request):
+        self.next_id += 1
+        request["id"] = self.next_id
+        request.setdefault("file", "paper.md")
+        body = json.dumps(request).encode()
+        self.proc.stdin.write(b"%d\n" % len(body) + body)
+        self.proc.stdin.flush()
+        length = int(self.proc.stdout.readline())
+        reply = json.loads(self.proc.stdout.read(length))
+        assert reply["id"] == self.next_id, reply
+        return reply
+
+    def close(self):
+        self.proc.stdin.close()
+        return self.proc.wait(timeout=10)
+
+
+def streams(reply):
+    return [(o["name"], o["text"]) for o in reply["outputs"] if o["type"] == "stream"]
+
+
+def check(name, condition, detail):
+    if not condition:
+        print(f"FAIL: {name}: {detail}")
+        sys.exit(1)
+    print(f"ok: {name}")
+
+
+def main():
+    d = Driver(sys.argv[1])
+    r = d.send(code="x = 1\nimport sys\n", first_line=10)
+    check("a cell with no output", r["outputs"] == [] and r["error"] is None, r)
+    r = d.send(code="print(x + 1)\n", first_line=20)
+    check("state persists from cell to cell", streams(r) == [("stdout", "2\n")], r)
+    r = d.send(code="print('a')\nprint('b', file=sys.stderr)\nprint('c')\n")
+    check("stdout and stderr stay separate and in order",
+          streams(r) == [("stdout", "a\n"), ("stderr", "b\n"), ("stdout", "c\n")], r)
+    r = d.send(code="import os\nos.system('echo from a subprocess')\n")
+    check("output written to the file descriptors is captured", ("stdout", "from a subprocess\n") in streams(r), r)
+    r = d.send(code="y = x * 10\ny\n")
+    results = [o for o in r["outputs"] if o["type"] == "result"]
+    check("a final expression's value is the result", results and results[0]["data"]["text/plain"] == "10", r)
+    r = d.send(code="y = 5\n")
+    check("an assignment has no result", not [o for o in r["outputs"] if o["type"] == "result"], r)
+    r = d.send(code="class T:\n    def _repr_html_(self):\n        return '<b>t</b>'\nT()\n")
+    result = [o for o in r["outputs"] if o["type"] == "result"][0]
+    check("rich output: _repr_html_", result["data"].get("text/html") == "<b>t</b>", r)
+    r = d.send(code="z = 1\nraise ValueError('bad value')\n", first_line=40)
+    e = r["error"]
+    check("an error has its type, message and document line",
+          e and e["ename"] == "ValueError" and e["evalue"] == "bad value" and e["line"] == 41, r)
+    check("the traceback names the document's lines", 'File "paper.md", line 41' in e["traceback"]
+          and "python_driver" not in e["traceback"], e["traceback"])
+    r = d.send(code="ok = 1\ndef (:\n", first_line=50)
+    check("a syntax error is located in the document", r["error"]["ename"] == "SyntaxError" and r["error"]["line"] == 51, r)
+    r = d.send(code="print(z)\n")
+    check("state from before an error persists", streams(r) == [("stdout", "1\n")], r)
+    r = d.send(expr="x + y")
+    check("inline expressions give their text", r["outputs"][0]["data"]["text/plain"] == "6", r)
+    r = d.send(code="import sys\nsys.exit(3)\n")
+    check("sys.exit in a cell is an error, not the end of the session", r["error"]["ename"] == "SystemExit", r)
+    r = d.send(code="print('still here')\n")
+    check("the session goes on", streams(r) == [("stdout", "still here\n")], r)
+    try:
+        import matplotlib  # noqa: F401
+        r = d.send(code="import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.title('t')\nNone\n", fig_format="png")
+        figs = [o for o in r["outputs"] if o["type"] == "figure"]
+        check("an open matplotlib figure is captured as PNG", len(figs) == 1 and figs[0]["data"].startswith("iVBOR"), r)
+    except ImportError:
+        print("skip: matplotlib is not installed for this python3 (Debian: python3-matplotlib), so figure capture is untested here")
+    check("the driver ends when its input does", d.close() == 0, "exit status")
+
+
+main()
