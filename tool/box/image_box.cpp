@@ -138,11 +138,7 @@ std::string seccomp_program(const oci::Store& store) {
   return bpf;
 }
 
-BoxOutcome run_image(const RunOptions& options, Reporter& reporter) {
-  oci::Store store = oci::Store::open();
-  // Held while the box runs: prune, which takes it exclusively, never removes the
-  // layers under a running box.
-  FileLock gc = store.gc_lock(FileLock::Mode::Shared);
+BoxSpec image_box_spec(const oci::Store& store, const RunOptions& options, Reporter& reporter) {
   oci::IndexEntry entry = store.require(options.image);
   auto config = oci::read_run_config(store, entry.manifest.digest);
   if (!config) {
@@ -160,7 +156,15 @@ BoxOutcome run_image(const RunOptions& options, Reporter& reporter) {
   spec.seccomp_bpf = seccomp_program(store);
   spec.state_dir = store.home() / "boxes";
   make_dirs(spec.state_dir);
-  Box box = Box::start(spec, reporter);
+  return spec;
+}
+
+BoxOutcome run_image(const RunOptions& options, Reporter& reporter) {
+  oci::Store store = oci::Store::open();
+  // Held while the box runs: prune, which takes it exclusively, never removes the
+  // layers under a running box.
+  FileLock gc = store.gc_lock(FileLock::Mode::Shared);
+  Box box = Box::start(image_box_spec(store, options, reporter), reporter);
   return box.wait(reporter);
 }
 

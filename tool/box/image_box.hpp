@@ -46,6 +46,11 @@ BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<std::filesys
 // and runs it to its end.
 BoxOutcome run_image(const RunOptions& options, Reporter& reporter);
 
+// The spec run_image starts: the image found in `store` (unpacked and its run
+// configuration cached on first use), the options applied. The caller holds the
+// store's gc lock (shared) for as long as the box runs.
+BoxSpec image_box_spec(const oci::Store& store, const RunOptions& options, Reporter& reporter);
+
 // The default seccomp profile as a BPF program: read from the store's cache, compiled
 // by the box module (libseccomp) the first time.
 std::string seccomp_program(const oci::Store& store);

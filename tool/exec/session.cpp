@@ -1,0 +1,124 @@
+#include "exec/session.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "util/error.hpp"
+#include "util/report.hpp"
+
+namespace waybill::exec {
+
+namespace {
+
+constexpr auto kInterruptGrace = std::chrono::seconds(3);
+
+std::pair<UniqueFd, UniqueFd> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::from_errno("create", "a pipe", errno, ErrorKind::Environment);
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+void write_all(int fd, const std::string& data) {
+  for (size_t off = 0; off < data.size();) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error::from_errno("send a cell to", "the session", errno, ErrorKind::Cell);
+    off += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+Session Session::start(box::BoxSpec spec, Reporter& reporter) {
+  Session s;
+  auto [in_read, in_write] = make_pipe();
+  auto [out_read, out_write] = make_pipe();
+  s.scratch_ = std::make_unique<TempDir>("session-", spec.state_dir);
+  UniqueFd err(::open((s.scratch_->path() / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!err) throw Error::from_errno("create", "the session's error log", errno, ErrorKind::Io);
+  spec.stdio.in = in_read.get();
+  spec.stdio.out = out_write.get();
+  spec.stdio.err = err.get();
+  s.box_ = std::make_unique<box::Box>(box::Box::start(std::move(spec), reporter));
+  // Only the box holds its ends now: the driver's exit shows as end of file.
+  in_read.reset();
+  out_write.reset();
+  s.to_driver_ = std::move(in_write);
+  s.from_driver_ = std::move(out_read);
+  return s;
+}
+
+Session::Session(Session&& o) noexcept
+    : box_(std::move(o.box_)), to_driver_(std::move(o.to_driver_)), from_driver_(std::move(o.from_driver_)),
+      scratch_(std::move(o.scratch_)), buffer_(std::move(o.buffer_)), alive_(o.alive_), timed_out_(o.timed_out_),
+      closed_(o.closed_) {
+  o.closed_ = true;
+}
+
+Session::~Session() {
+  if (!closed_ && box_) {
+    box_->signal(SIGKILL);
+    to_driver_.reset();
+  }
+}
+
+void Session::died(const std::string& why) {
+  alive_ = false;
+  std::string log = scratch_ ? read_file_if_exists(scratch_->path() / "stderr").value_or("") : "";
+  if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
+  throw Error(ErrorKind::Cell, "the session " + why + (log.empty() ? "" : "; it printed:\n" + log), {},
+              "later cells of this language and image cannot run; fix the cause and render again");
+}
+
+std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto nl = buffer_.find('\n');
+    if (nl != std::string::npos) {
+      size_t length = std::stoul(buffer_.substr(0, nl));
+      if (buffer_.size() >= nl + 1 + length) {
+        auto reply = nlohmann::json::parse(buffer_.substr(nl + 1, length), nullptr, false);
+        buffer_.erase(0, nl + 1 + length);
+        if (reply.is_discarded()) died("sent a reply waybill cannot read");
+        return reply;
+      }
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    pollfd p{from_driver_.get(), POLLIN, 0};
+    int n = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) return std::nullopt;
+    char buf[1 << 16];
+    ssize_t got = ::read(from_driver_.get(), buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) died("ended");
+    buffer_.append(buf, static_cast<size_t>(got));
+  }
+}
+
+nlohmann::json Session::request(const nlohmann::json& message, std::chrono::milliseconds timeout) {
+  if (!alive_) died("is not running");
+  std::string body = message.dump();
+  write_all(to_driver_.get(), std::to_string(body.size()) + "\n" + body);
+  auto far = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
+  auto deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : far;
+  if (auto reply = read_reply(deadline)) return *reply;
+  // The cell ran out of time: interrupt it as a notebook would, and give it a moment.
+  timed_out_ = true;
+  box_->signal(SIGINT);
+  if (auto reply = read_reply(std::chrono::steady_clock::now() + kInterruptGrace)) return *reply;
+  box_->signal(SIGKILL);
+  died("did not answer after its cell was interrupted, and was stopped");
+}
+
+box::BoxOutcome Session::close(Reporter& reporter) {
+  closed_ = true;
+  to_driver_.reset();
+  return box_->wait(reporter);
+}
+
+}  // namespace waybill::exec

@@ -1,0 +1,59 @@
+#pragma once
+// A session: one long-lived box per (image, language) of a document, running a driver
+// (tool/exec/drivers/) that keeps the language's state from cell to cell. waybill talks
+// to the driver over the box's stdin and stdout in frames (a decimal length, a newline,
+// then that much JSON); the driver's own stderr goes to a file for crash reports.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "box/box.hpp"
+#include "util/fs.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::exec {
+
+// The Python driver's source, compiled in from drivers/python_driver.py.
+const std::string& python_driver_source();
+
+class Session {
+ public:
+  // Starts `spec` (its argv the driver's command line) with pipes for stdin and stdout.
+  static Session start(box::BoxSpec spec, Reporter& reporter);
+
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) = delete;
+  ~Session();
+
+  // Sends one request and waits for its reply. When `timeout` passes, the cell is
+  // interrupted (SIGINT, as a notebook's interrupt does), and the session ended if it
+  // does not answer within a few seconds. Throws Error(Cell) when the session has died,
+  // saying what its driver printed last.
+  nlohmann::json request(const nlohmann::json& message, std::chrono::milliseconds timeout);
+
+  bool alive() const { return alive_; }
+  bool timed_out() const { return timed_out_; }
+
+  // Ends the session: closes the driver's input and waits for the box to finish.
+  box::BoxOutcome close(Reporter& reporter);
+
+ private:
+  Session() = default;
+  std::optional<nlohmann::json> read_reply(std::chrono::steady_clock::time_point deadline);
+  [[noreturn]] void died(const std::string& why);
+
+  std::unique_ptr<box::Box> box_;
+  UniqueFd to_driver_, from_driver_;
+  std::unique_ptr<TempDir> scratch_;  // the driver's stderr
+  std::string buffer_;
+  bool alive_ = true, timed_out_ = false, closed_ = false;
+};
+
+}  // namespace waybill::exec
