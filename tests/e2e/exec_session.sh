@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A Python session in a box: builds an image with python3 on the Debian base (apt from
+# Python and bash sessions in a box: builds an image with python3 on the Debian base (apt from
 # Debian's archive), then runs tests/exec/session_test.cpp against it.
 #   exec_session.sh WAYBILL FIXTURES SESSION_TEST
 source "$(dirname "$0")/build_lib.sh"

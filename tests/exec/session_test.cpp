@@ -1,4 +1,4 @@
-// A Python session in a real box (root only): state across cells, errors, an interrupted
+// Python and bash sessions in a real box (root only): state across cells, errors, an interrupted
 // cell, no network, a read-only document mount. Driven by tests/e2e/exec_session.sh.
 //   session_test IMAGE DOCDIR     (WAYBILL_HOME names the store)
 #include <cstdio>
@@ -67,6 +67,26 @@ int main(int argc, char** argv) {
     check("the session survives the interrupt", stdout_of(r) == "after 41\n", r);
     box::BoxOutcome end = session.close(reporter);
     check("the session ends when its input does", end.status.code == 0, json{{"code", end.status.code}});
+
+    options.command = {"bash", "-c", exec::shell_driver_source()};
+    exec::Session shell =
+        exec::Session::start(box::image_box_spec(store, options, reporter), reporter, exec::Protocol::Shell);
+    auto sh = [&](const std::string& code, int line = 1) {
+      return shell.request(json{{"id", line}, {"code", code}, {"first_line", line}}, std::chrono::milliseconds(0));
+    };
+    r = sh("greeting=hello\ncd /tmp\nf() { echo \"f says $1\"; }\n");
+    check("a bash cell", r["error"].is_null() && r["outputs"].empty(), r);
+    r = sh("echo \"$greeting from $(pwd)\"\nf twice\necho oops >&2\n");
+    check("bash keeps variables, functions and the working directory",
+          stdout_of(r) == "hello from /tmp\nf says twice\n" && r["outputs"].size() == 2 &&
+              r["outputs"][1]["text"] == "oops\n", r);
+    r = sh("false\n", 60);
+    check("a failing bash cell reports its status at its line",
+          r["error"]["evalue"] == "1" && r["error"]["line"] == 60, r);
+    r = sh("printf 'no newline'");
+    check("output without a final newline comes through whole", stdout_of(r) == "no newline", r);
+    end = shell.close(reporter);
+    check("the bash session ends when its input does", end.status.code == 0, json{{"code", end.status.code}});
   } catch (const Error& e) {
     std::cout << "FAIL: " << e.loc().str() << " " << e.message() << "\n";
     return 1;

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 
 #include "util/error.hpp"
 #include "util/report.hpp"
@@ -33,8 +35,9 @@ void write_all(int fd, const std::string& data) {
 
 }  // namespace
 
-Session Session::start(box::BoxSpec spec, Reporter& reporter) {
+Session Session::start(box::BoxSpec spec, Reporter& reporter, Protocol protocol) {
   Session s;
+  s.protocol_ = protocol;
   auto [in_read, in_write] = make_pipe();
   auto [out_read, out_write] = make_pipe();
   s.scratch_ = std::make_unique<TempDir>("session-", spec.state_dir);
@@ -54,7 +57,8 @@ Session Session::start(box::BoxSpec spec, Reporter& reporter) {
 
 Session::Session(Session&& o) noexcept
     : box_(std::move(o.box_)), to_driver_(std::move(o.to_driver_)), from_driver_(std::move(o.from_driver_)),
-      scratch_(std::move(o.scratch_)), buffer_(std::move(o.buffer_)), alive_(o.alive_), timed_out_(o.timed_out_),
+      scratch_(std::move(o.scratch_)), buffer_(std::move(o.buffer_)), protocol_(o.protocol_),
+      pending_(std::move(o.pending_)), alive_(o.alive_), timed_out_(o.timed_out_),
       closed_(o.closed_) {
   o.closed_ = true;
 }
@@ -74,18 +78,38 @@ void Session::died(const std::string& why) {
               "later cells of this language and image cannot run; fix the cause and render again");
 }
 
+std::optional<nlohmann::json> Session::take_json_reply() {
+  auto nl = buffer_.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  size_t length = std::strtoul(buffer_.c_str(), nullptr, 10);
+  if (buffer_.size() < nl + 1 + length) return std::nullopt;
+  auto reply = nlohmann::json::parse(buffer_.substr(nl + 1, length), nullptr, false);
+  buffer_.erase(0, nl + 1 + length);
+  if (reply.is_discarded()) died("sent a reply waybill cannot read");
+  return reply;
+}
+
+std::optional<nlohmann::json> Session::take_shell_reply() {
+  auto nl = buffer_.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  long status = 0;
+  unsigned long out = 0, err = 0;
+  if (std::sscanf(buffer_.c_str(), "%ld %lu %lu", &status, &out, &err) != 3) died("sent a reply waybill cannot read");
+  if (buffer_.size() < nl + 1 + out + err) return std::nullopt;
+  nlohmann::json outputs = nlohmann::json::array();
+  if (out) outputs.push_back({{"type", "stream"}, {"name", "stdout"}, {"text", buffer_.substr(nl + 1, out)}});
+  if (err) outputs.push_back({{"type", "stream"}, {"name", "stderr"}, {"text", buffer_.substr(nl + 1 + out, err)}});
+  nlohmann::json error;
+  if (status != 0)
+    error = {{"ename", "exit status"}, {"evalue", std::to_string(status)}, {"traceback", ""},
+             {"line", pending_.value("first_line", 0)}};
+  buffer_.erase(0, nl + 1 + out + err);
+  return nlohmann::json{{"id", pending_.value("id", 0)}, {"outputs", outputs}, {"error", error}};
+}
+
 std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
-    auto nl = buffer_.find('\n');
-    if (nl != std::string::npos) {
-      size_t length = std::stoul(buffer_.substr(0, nl));
-      if (buffer_.size() >= nl + 1 + length) {
-        auto reply = nlohmann::json::parse(buffer_.substr(nl + 1, length), nullptr, false);
-        buffer_.erase(0, nl + 1 + length);
-        if (reply.is_discarded()) died("sent a reply waybill cannot read");
-        return reply;
-      }
-    }
+    if (auto reply = protocol_ == Protocol::Json ? take_json_reply() : take_shell_reply()) return reply;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     pollfd p{from_driver_.get(), POLLIN, 0};
@@ -102,7 +126,8 @@ std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::tim
 
 nlohmann::json Session::request(const nlohmann::json& message, std::chrono::milliseconds timeout) {
   if (!alive_) died("is not running");
-  std::string body = message.dump();
+  pending_ = message;
+  std::string body = protocol_ == Protocol::Json ? message.dump() : message.value("code", "");
   write_all(to_driver_.get(), std::to_string(body.size()) + "\n" + body);
   auto far = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
   auto deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : far;

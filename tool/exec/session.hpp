@@ -20,13 +20,18 @@ class Reporter;
 
 namespace waybill::exec {
 
-// The Python driver's source, compiled in from drivers/python_driver.py.
+// The drivers' sources, compiled in from drivers/.
 const std::string& python_driver_source();
+const std::string& shell_driver_source();
+
+// How a driver frames its replies: JSON (the Python driver), or the shell driver's raw
+// "STATUS OUT ERR" frames, which the session turns into the same JSON.
+enum class Protocol { Json, Shell };
 
 class Session {
  public:
   // Starts `spec` (its argv the driver's command line) with pipes for stdin and stdout.
-  static Session start(box::BoxSpec spec, Reporter& reporter);
+  static Session start(box::BoxSpec spec, Reporter& reporter, Protocol protocol = Protocol::Json);
 
   Session(Session&&) noexcept;
   Session& operator=(Session&&) = delete;
@@ -47,12 +52,17 @@ class Session {
  private:
   Session() = default;
   std::optional<nlohmann::json> read_reply(std::chrono::steady_clock::time_point deadline);
+  // The reply at the front of buffer_, once it is whole.
+  std::optional<nlohmann::json> take_json_reply();
+  std::optional<nlohmann::json> take_shell_reply();
   [[noreturn]] void died(const std::string& why);
 
   std::unique_ptr<box::Box> box_;
   UniqueFd to_driver_, from_driver_;
   std::unique_ptr<TempDir> scratch_;  // the driver's stderr
   std::string buffer_;
+  Protocol protocol_ = Protocol::Json;
+  nlohmann::json pending_;  // the request being answered
   bool alive_ = true, timed_out_ = false, closed_ = false;
 };
 
