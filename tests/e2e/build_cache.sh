@@ -71,3 +71,14 @@ contains "$out" "build cache entries"
 build 0 "$work/killed"
 lacks "$err" "CACHED"
 pass "image prune --build-cache empties the build cache"
+
+mkdir -p "$work/cmd"
+printf 'FROM debian-base:test\nCMD ["hello"]\nRUN echo x > /x\nENTRYPOINT ["echo"]\n' > "$work/cmd/Dockerfile"
+build 0 "$work/cmd"
+first=$out
+build 0 "$work/cmd"
+contains "$err" "CACHED RUN echo x"
+[ "$out" = "$first" ] || fail "a cached rebuild changed the image: $first then $out"
+c=$(config "$out")
+[ "$(field "$c" 'c["Config"]["Cmd"]')" = "['hello']" ] || fail "ENTRYPOINT after a cached step dropped this stage's CMD: $c"
+pass "a cached step keeps what the stage set before it (CMD before ENTRYPOINT)"

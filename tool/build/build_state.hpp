@@ -51,6 +51,9 @@ std::string hash_key(const std::string& parent, const std::string& description);
 // A string of the config's `config` object ("User", "WorkingDir"), "" when unset.
 std::string runtime_string(const ImageState& state, const char* key);
 
+// The config's WorkingDir, "/" when unset.
+std::string workdir_of(const ImageState& state);
+
 // "K=V" entries of the config's Env, and setting one.
 std::vector<std::string> config_env(const ImageState& state);
 void set_config_env(ImageState& state, const std::string& name, const std::string& value);
@@ -62,7 +65,7 @@ void apply_config_step(BuildRun& run, const Dockerfile& df, const Instruction& i
 // The step kinds that change files. Each returns with `state` advanced by one layer (or
 // none, when nothing changed) and a history entry.
 // `label` ("[build 3/7] ") prefixes the live view of the step's output.
-void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state, const std::string& label);
+void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std::string& label);
 void copy_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state,
                const ImageState* from_state, const std::string& from_label);
 void workdir_step(BuildRun& run, const std::string& path, ImageState& state);

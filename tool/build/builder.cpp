@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "box/environment.hpp"
 #include "build/build_state.hpp"
 #include "oci/image_ops.hpp"
 #include "oci/layer_unpack.hpp"
@@ -38,9 +39,15 @@ std::optional<ImageState> load_cached(BuildRun& run, const std::string& key, con
     oci::Descriptor d = oci::parse_descriptor(j["layers"][i], "a cached layer");
     if (!run.store.has_blob(d.digest)) return std::nullopt;  // pruned since: build again
     state.layers.push_back(d);
-    state.layer_dirs.push_back(oci::unpack_layer(run.store, d, ids[i]).dir);
+    // The parent's layers come first and are unpacked already; only the step's own
+    // layer may need unpacking.
+    bool parents = i < current.layers.size() && current.layers[i].digest == d.digest;
+    state.layer_dirs.push_back(parents ? current.layer_dirs[i] : oci::unpack_layer(run.store, d, ids[i]).dir);
   }
+  // What is in the key but not in the image: the values in scope, and whether this
+  // stage set CMD.
   state.args = current.args;
+  state.cmd_set = current.cmd_set;
   state.key = key;
   return state;
 }
@@ -110,6 +117,7 @@ class StageRunner {
     if (const Stage* earlier = df_.find_stage(base); earlier && earlier->index < stage.index) {
       state = build(*earlier);
       state.args.clear();
+      state.cmd_set = false;  // for this stage, the earlier stage's CMD is the base's
       state.key = hash_key(state.key, "stage");
       return state;
     }
@@ -247,7 +255,7 @@ class StageRunner {
     bool compact = run_.options.progress == BuildOptions::Progress::Compact;
     if (compact) run_.reporter.activity(label + in.text() + " ...");
     else run_.reporter.status(label + in.text());
-    if (in.op == Op::Run) run_step(run_, df_, in, state, label);
+    if (in.op == Op::Run) run_step(run_, in, state, label);
     else if (in.op == Op::Workdir) {
       set_runtime(state, "WorkingDir", workdir);
       workdir_step(run_, workdir, state);
@@ -264,8 +272,7 @@ class StageRunner {
   std::string resolve_workdir(const Instruction& in, const ImageState& state) {
     std::string path = expand_word(in.args()[0], stage_env(state), word_options(df_));
     if (path.empty() || path[0] != '/') {
-      std::string current = runtime_string(state, "WorkingDir");
-      path = (current.empty() ? "/" : current) + "/" + path;
+      path = workdir_of(state) + "/" + path;
     }
     return clean_path(path);
   }
@@ -322,9 +329,7 @@ EnvLookup stage_env(const ImageState& state) {
   std::vector<std::string> env = config_env(state);
   std::map<std::string, std::string> args = state.args;
   return [env = std::move(env), args = std::move(args)](std::string_view name) -> std::optional<std::string> {
-    for (auto it = env.rbegin(); it != env.rend(); ++it)
-      if (it->size() > name.size() && it->compare(0, name.size(), name) == 0 && (*it)[name.size()] == '=')
-        return it->substr(name.size() + 1);
+    if (auto value = box::env_get(env, name)) return value;
     if (auto a = args.find(std::string(name)); a != args.end()) return a->second;
     return std::nullopt;
   };
@@ -346,15 +351,14 @@ std::vector<std::string> config_env(const ImageState& state) {
 }
 
 void set_config_env(ImageState& state, const std::string& name, const std::string& value) {
-  auto& list = state.config.runtime()["Env"];
-  if (!list.is_array()) list = json::array();
-  for (auto& e : list) {
-    if (e.is_string() && e.get<std::string>().rfind(name + "=", 0) == 0) {
-      e = name + "=" + value;
-      return;
-    }
-  }
-  list.push_back(name + "=" + value);
+  std::vector<std::string> env = config_env(state);
+  box::env_set(env, name + "=" + value);
+  state.config.runtime()["Env"] = env;
+}
+
+std::string workdir_of(const ImageState& state) {
+  std::string wd = runtime_string(state, "WorkingDir");
+  return wd.empty() ? "/" : wd;
 }
 
 BuildResult build_image(const oci::Store& store, const BuildOptions& options, Reporter& reporter) {

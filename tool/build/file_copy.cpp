@@ -199,11 +199,7 @@ void copy_tree(RootWriter& out, const SourceRoot& source, const std::string& rel
     if (S_ISDIR(st.st_mode)) {
       out.subdirectory(st, path);
     } else if (S_ISLNK(st.st_mode)) {
-      char target[PATH_MAX];
-      auto r = open_in_root(source.fd, parent_of("/" + rel), O_PATH | O_DIRECTORY);
-      ssize_t n = r.error == BeneathError::None ? ::readlinkat(r.fd.get(), base_name(rel).c_str(), target, sizeof target) : -1;
-      if (n < 0) throw io_error("read the symlink", rel, errno);
-      out.symlink(std::string(target, static_cast<size_t>(n)), st, path);
+      out.symlink(read_link(source, rel), st, path);
     } else if (S_ISREG(st.st_mode)) {
       auto in = open_beneath(source.fd, rel, O_RDONLY | O_NOFOLLOW);
       if (in.error != BeneathError::None) throw io_error("open", rel + " in " + source.what, in.err);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 
 #include "util/error.hpp"
 #include "util/safe_path.hpp"
@@ -52,6 +53,16 @@ std::vector<std::string> list_dir(const SourceRoot& root, const std::string& rel
 bool ignored(const SourceRoot& root, const std::string& rel) { return root.ignore && root.ignore->ignored(rel); }
 
 }  // namespace
+
+std::string read_link(const SourceRoot& root, const std::string& rel) {
+  auto slash = rel.rfind('/');
+  auto dir = open_in_root(root.fd, slash == std::string::npos ? "." : rel.substr(0, slash), O_PATH | O_DIRECTORY);
+  std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+  char target[PATH_MAX];
+  ssize_t n = dir.error == BeneathError::None ? ::readlinkat(dir.fd.get(), name.c_str(), target, sizeof target) : -1;
+  if (n < 0) throw Error::from_errno("read the symlink", rel + " in " + root.what, errno, ErrorKind::Io);
+  return std::string(target, static_cast<size_t>(n));
+}
 
 bool has_glob(std::string_view pattern) { return pattern.find_first_of("*?[") != std::string_view::npos; }
 

@@ -38,4 +38,7 @@ void walk_tree(const SourceRoot& root, const std::string& dir,
 
 bool has_glob(std::string_view pattern);
 
+// The target of the symlink `rel` (relative to the root, not followed). Throws Error(Io).
+std::string read_link(const SourceRoot& root, const std::string& rel);
+
 }  // namespace waybill::build

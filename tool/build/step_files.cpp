@@ -40,12 +40,6 @@ std::string strip_tabs(const std::string& content) {
   return out;
 }
 
-// The working directory a relative path is taken against.
-std::string workdir_of(const ImageState& state) {
-  std::string wd = runtime_string(state, "WorkingDir");
-  return wd.empty() ? "/" : wd;
-}
-
 void hash_file(oci::Sha256& h, int root_fd, const std::string& rel) {
   auto in = open_in_root(root_fd, rel, O_RDONLY);
   if (in.error != BeneathError::None) throw Error::from_errno("read", rel + " in the build context", in.err, ErrorKind::Io);
@@ -69,12 +63,7 @@ std::string context_digest(BuildRun& run, const std::vector<std::string>& patter
     if (S_ISREG(st.st_mode)) {
       hash_file(h, run.context.get(), rel);
     } else if (S_ISLNK(st.st_mode)) {
-      char target[PATH_MAX];
-      auto dir = open_in_root(run.context.get(), rel.find('/') == std::string::npos ? "." : rel.substr(0, rel.rfind('/')),
-                              O_PATH | O_DIRECTORY);
-      std::string name = rel.substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1);
-      ssize_t n = dir.error == BeneathError::None ? ::readlinkat(dir.fd.get(), name.c_str(), target, sizeof target) : -1;
-      if (n > 0) h.update(target, static_cast<size_t>(n));
+      h.update(read_link(root, rel));
     }
     h.update("\n");
   };
@@ -144,7 +133,10 @@ void copy_step(BuildRun& run, const Dockerfile& df, const Instruction& in, Image
     }
   }
   std::string dest = expand_word(args.back(), env, words);
-  if (dest.empty() || dest[0] != '/') dest = (workdir_of(state) == "/" ? "/" : workdir_of(state) + "/") + dest;
+  if (dest.empty() || dest[0] != '/') {
+    std::string wd = workdir_of(state);
+    dest = (wd == "/" ? "/" : wd + "/") + dest;
+  }
   request.dest = dest;
   request.chown = expand_word(in.flag("chown").value_or(""), env, words);
   request.chmod = parse_chmod(in.flag("chmod").value_or(""));

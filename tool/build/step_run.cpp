@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "box/box.hpp"
+#include "box/environment.hpp"
 #include "box/image_box.hpp"
 #include "build/build_state.hpp"
 #include "oci/sha256.hpp"
@@ -102,8 +103,7 @@ class OutputLines {
 
 }  // namespace
 
-void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageState& state, const std::string& label) {
-  (void)df;
+void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std::string& label) {
   if (run.seccomp.empty()) run.seccomp = box::seccomp_program(run.store);
   TempDir step("run-", run.store.tmp_dir());
   fs::path upper = step.path() / "upper", work = step.path() / "work";
@@ -116,13 +116,9 @@ void run_step(BuildRun& run, const Dockerfile& df, const Instruction& in, ImageS
   spec.root.work = work;
   spec.argv = command_of(in, state);
   spec.env = config_env(state);
-  for (const auto& [name, value] : state.args) {
-    bool shadowed = false;
-    for (const auto& e : spec.env) shadowed = shadowed || e.rfind(name + "=", 0) == 0;
-    if (!shadowed) spec.env.push_back(name + "=" + value);
-  }
-  spec.cwd = runtime_string(state, "WorkingDir");
-  if (spec.cwd.empty()) spec.cwd = "/";
+  for (const auto& [name, value] : state.args)
+    if (!box::env_get(spec.env, name)) spec.env.push_back(name + "=" + value);  // ENV wins over ARG
+  spec.cwd = workdir_of(state);
   spec.user = runtime_string(state, "User");
   spec.tmpfs_tmp = false;
   spec.hostname = "waybill-build";  // fixed: a random name would leak into what steps write

@@ -17,15 +17,7 @@ namespace {
 
 std::optional<Error> render_entry(const render::RenderRequest& request, Reporter& reporter,
                                   std::vector<render::RenderedOutput>& outputs) {
-  try {
-    outputs = render::render_documents(request, reporter);
-    return std::nullopt;
-  } catch (const Error& e) {
-    return e;
-  } catch (const std::exception& e) {
-    return Error(ErrorKind::Internal, std::string("unexpected failure: ") + e.what(), {},
-                 "please report this as a bug, with the document that caused it");
-  }
+  return capture_error([&] { outputs = render::render_documents(request, reporter); });
 }
 
 std::vector<std::pair<std::string, std::string>> versions() {
