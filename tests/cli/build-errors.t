@@ -52,7 +52,7 @@ env WAYBILL_HOME=home waybill build -q nobase
 === exit 1
 === stderr
 nobase/Dockerfile:1:1: error: the image `nothere:1` is not in the store
-  hint: put it there first: waybill image load, import or bootstrap
+  hint: put it there first (waybill image load, import or bootstrap), or say how to get it in the manifest's `bases`
 === run
 env WAYBILL_HOME=home waybill build missing-dir
 === exit 2

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Golden test: render DOC.md to HTML and LaTeX with body-only templates and compare
-with DOC.expected.html and DOC.expected.tex, ignoring irrelevant whitespace.
+with DOC.expected.html and DOC.expected.tex, ignoring irrelevant whitespace. Cells are
+not run (--no-execute): these test the writers; tests/e2e runs cells.
 
 usage: golden.py WAYBILL DOC.md        (UPDATE_GOLDEN=1 rewrites the expected files)
 """
@@ -37,7 +38,7 @@ def main():
             if not os.path.exists(work):
                 shutil.copytree(here, work, ignore=shutil.ignore_patterns("*.expected.*"))
             proc = subprocess.run([waybill, "render", os.path.join(work, name + ".md"), "--to", fmt,
-                                   "--template", template, "-o", tmp, "-q"],
+                                   "--template", template, "-o", tmp, "-q", "--no-execute"],
                                   capture_output=True, text=True)
             if proc.returncode != 0:
                 print(f"render --to {fmt} failed ({proc.returncode}):\n{proc.stderr}")

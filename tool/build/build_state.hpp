@@ -37,6 +37,7 @@ struct BuildRun {
   std::string created;                                  // RFC 3339: SOURCE_DATE_EPOCH or now
   std::string seccomp;                                  // the compiled profile, read on first RUN
   size_t steps = 0, cached = 0;
+  std::vector<BaseUse> bases;                           // in the order FROM met them
 
   BuildRun(const oci::Store& s, const BuildOptions& o, Reporter& r) : store(s), options(o), reporter(r) {}
 };

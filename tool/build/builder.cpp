@@ -122,10 +122,21 @@ class StageRunner {
       return state;
     }
     auto entry = run_.store.find(base);
+    std::string origin = "store";
+    if (!entry && run_.options.obtain_base) {
+      if (auto how = run_.options.obtain_base(base, stage.from.loc)) {
+        origin = *how;
+        entry = run_.store.find(base);
+      }
+    }
     if (!entry)
       throw Error(ErrorKind::Document, "the image `" + base + "` is not in the store", stage.from.loc,
-                  "put it there first: waybill image load, import or bootstrap");
+                  "put it there first (waybill image load, import or bootstrap), or say how to get it in the "
+                  "manifest's `bases`");
     oci::StoredImage image = run_.store.image(*entry);
+    bool seen = false;
+    for (const auto& b : run_.bases) seen = seen || b.reference == base;
+    if (!seen) run_.bases.push_back(BaseUse{base, image.manifest_digest, origin});
     state.config = image.config;
     auto ids = image.config.diff_ids();
     for (size_t i = 0; i < image.manifest.layers.size() && i < ids.size(); ++i) {
@@ -230,6 +241,17 @@ class StageRunner {
     bool changes_files = in.op == Op::Run || in.op == Op::Copy || in.op == Op::Add || in.op == Op::Workdir;
     if (!changes_files) {
       apply_config(in, state);
+      // Cached too, for the history entry's time: a rebuild that ends with ENV or CMD
+      // must give the very same image.
+      if (!run_.options.no_cache) {
+        if (auto hit = load_cached(run_, state.key, state)) {
+          ++run_.cached;
+          run_.reporter.status(label + "CACHED " + in.text());
+          state = std::move(*hit);
+          return;
+        }
+      }
+      save_cached(run_, state);
       run_.reporter.status(label + in.text());
       return;
     }
@@ -400,7 +422,7 @@ BuildResult build_image(const oci::Store& store, const BuildOptions& options, Re
   oci::Descriptor manifest = oci::store_image(store, config, final_state.layers);
   for (const auto& tag : options.tags) store.set_name(tag, manifest);
   if (options.tags.empty()) store.add_unnamed(manifest);
-  return BuildResult{manifest, run.steps, run.cached};
+  return BuildResult{manifest, run.steps, run.cached, run.bases};
 }
 
 }  // namespace waybill::build

@@ -7,6 +7,7 @@
 // COPY, ADD and WORKDIR edit an overlay of the image directly (build/root_edit.hpp).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,11 +40,24 @@ struct BuildOptions {
   // CI). Compact: one line per step, drawn while it runs and kept with its time when
   // it ends; output only when a step fails.
   enum class Progress { Plain, Compact } progress = Progress::Plain;
+  // Called when FROM names an image the store does not have. It puts the image there
+  // and says how it got it ("bootstrap", "archive"), or returns nullopt when it knows
+  // no way, and the build fails as it would without it.
+  std::function<std::optional<std::string>(const std::string& reference, const SourceLoc& from)> obtain_base;
+};
+
+// A base image a build started from (FROM), and where it came from: "store" when it
+// was there already, else what obtain_base said.
+struct BaseUse {
+  std::string reference;
+  oci::Digest digest;
+  std::string origin;
 };
 
 struct BuildResult {
   oci::Descriptor manifest;
   size_t steps = 0, cached = 0;
+  std::vector<BaseUse> bases;
 };
 
 // Progress goes to `reporter` as status lines ("[build 3/7] RUN make", "CACHED", the

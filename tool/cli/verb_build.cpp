@@ -90,9 +90,9 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
       if (module.abi != kEngineModuleAbi)
         throw Error(ErrorKind::Environment, "the engine module does not match this waybill binary", {}, "reinstall waybill");
       if (is_document(req->dockerfile)) take_block(*req, *block, console);
-      ImageResponse response;
+      BuildResponse response;
       if (auto err = module.build(*req, console, response)) return report_error(*err, options);
-      std::fputs(response.out.c_str(), stdout);
+      std::fprintf(stdout, "%s\n", response.digest.c_str());
       return 0;
     } catch (const Error& e) {
       return report_error(e, options);

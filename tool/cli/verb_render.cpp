@@ -1,4 +1,6 @@
 // waybill render FILE... : documents to HTML, LaTeX or PDF.
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "cli/verbs.hpp"
@@ -18,6 +20,10 @@ struct RenderFlags {
   bool self_contained = false;
   bool quiet = false;
   bool dry_run = false;
+  bool no_execute = false;
+  bool no_cache = false;
+  bool refresh = false;
+  std::string stats_file;
 };
 
 render::RenderRequest to_request(const RenderFlags& f) {
@@ -40,6 +46,14 @@ render::RenderRequest to_request(const RenderFlags& f) {
   r.template_path = f.template_path;
   r.self_contained = f.self_contained;
   r.dry_run = f.dry_run;
+  r.no_execute = f.no_execute;
+  r.no_cache = f.no_cache;
+  r.refresh = f.refresh;
+  if (r.no_cache && r.refresh)
+    throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
+                "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
+  r.stats_file = f.stats_file;
+  r.compact_progress = ::isatty(STDERR_FILENO);
   r.exiting_after = true;  // the CLI returns from main right after
   return r;
 }
@@ -49,9 +63,11 @@ render::RenderRequest to_request(const RenderFlags& f) {
 VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
   auto flags = std::make_shared<RenderFlags>();
   sub.description(
-      "Render documents to HTML, LaTeX or PDF. Without --to, the formats come from the front matter "
-      "(`format:` or `output:`), else HTML. Output goes beside each input as NAME.html (or .tex, .pdf), "
-      "with assets in NAME_files/.");
+      "Render documents to HTML, LaTeX or PDF. The document's Dockerfile blocks are built into images, and its "
+      "code cells run inside them, one session per image and language; results are cached by content, so a "
+      "re-render runs only what changed. Without --to, the formats come from the front matter (`format:` or "
+      "`output:`), else HTML. Output goes beside each input as NAME.html (or .tex, .pdf), with assets in "
+      "NAME_files/.");
   sub.add_option("files", flags->files, "Markdown, R Markdown or Quarto documents")->required();
   sub.add_option("--to", flags->to, "Output format: html, latex or pdf (repeat or comma-separate for several)");
   sub.add_option("-o,--output-dir", flags->output_dir, "Write outputs to this directory instead of beside the input");
@@ -59,6 +75,14 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
   sub.add_flag("--self-contained", flags->self_contained,
                "Write one HTML file with styles, scripts, fonts and images embedded");
   sub.add_flag("-q,--quiet", flags->quiet, "Print no progress, only warnings and errors");
+  sub.add_flag("--no-execute", flags->no_execute,
+               "Show the code only: build no image and run no cell");
+  sub.add_flag("--no-cache", flags->no_cache,
+               "Run every cell (and build every image step) again, without reading or writing cached results");
+  sub.add_flag("--refresh", flags->refresh, "Run every cell again and overwrite its cached result");
+  sub.add_option("--stats", flags->stats_file,
+                 "Write JSON counts of images built, boxes started, cells run and cells cached to FILE")
+      ->type_name("FILE");
   sub.add_flag("--dry-run", flags->dry_run, "Print the plan (the images to build, the sessions and their cells) and "
                                             "stop; a wrong manifest is reported here");
   return [flags, &global]() -> int {

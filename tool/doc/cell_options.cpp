@@ -16,8 +16,8 @@ namespace waybill::doc {
 const std::vector<std::string>& known_cell_options() {
   static const std::vector<std::string> names = {
       "label",   "eval",    "echo",    "output",    "include",    "error",     "warning",
-      "message", "fig-cap", "fig-alt", "fig-width", "fig-height", "cache",     "timeout",
-      "image"};
+      "message", "fig-cap", "fig-alt", "fig-width", "fig-height", "fig-format", "cache",
+      "timeout", "image"};
   return names;
 }
 
@@ -27,7 +27,7 @@ namespace {
 // are accepted quietly so that existing documents do not drown in warnings.
 const std::set<std::string>& accepted_without_effect() {
   static const std::set<std::string> names = {
-      "fig-align", "fig-pos",      "fig-dpi",     "fig-format", "fig-env",   "out-width",
+      "fig-align", "fig-pos",      "fig-dpi",     "fig-env",   "out-width",
       "out-height", "dpi",         "dev",         "comment",    "collapse",  "tidy",
       "code-fold", "code-summary", "code-line-numbers", "classes", "column", "layout-ncol",
       "layout-nrow", "purl",       "engine",      "check",      "lst-label", "lst-cap",
@@ -133,6 +133,13 @@ void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, 
     o.fig_width = want_number(file, s, name);
   } else if (name == "fig-height") {
     o.fig_height = want_number(file, s, name);
+  } else if (name == "fig-format") {
+    std::string f = to_lower(want_string(file, s, name));
+    if (f == "retina") f = "png";
+    if (f != "png" && f != "svg")
+      throw Error(ErrorKind::Document, "cell option `fig-format` must be png or svg, not `" + f + "`",
+                  SourceLoc{file, s.value.pos.line, s.value.pos.col}, "`#| fig-format: svg` for vector figures");
+    o.fig_format = f;
   } else if (name == "cache") {
     o.cache = want_bool(file, s, name, rep);
   } else if (name == "timeout") {

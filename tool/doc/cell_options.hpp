@@ -27,6 +27,7 @@ struct CellOptions {
   std::string fig_alt;
   std::optional<double> fig_width;   // inches
   std::optional<double> fig_height;  // inches
+  std::string fig_format = "png";    // png or svg
   std::optional<bool> cache;
   std::optional<double> timeout;     // seconds
   std::string image;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -108,14 +109,30 @@ std::optional<nlohmann::json> Session::take_shell_reply() {
 }
 
 std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::time_point deadline) {
+  // The box blocked these signals in this process until it ends; a signalfd still sees
+  // them, so that Ctrl-C stops a render between two reads.
+  sigset_t stop;
+  sigemptyset(&stop);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, sig);
+  UniqueFd signals(::signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK));
   for (;;) {
-    if (auto reply = protocol_ == Protocol::Json ? take_json_reply() : take_shell_reply()) return reply;
+    if (auto reply = protocol_ == Protocol::Shell ? take_shell_reply() : take_json_reply()) return reply;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
-    pollfd p{from_driver_.get(), POLLIN, 0};
-    int n = ::poll(&p, 1, static_cast<int>(left.count()));
+    pollfd p[2] = {{from_driver_.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+    int n = ::poll(p, signals ? 2 : 1, static_cast<int>(left.count()));
     if (n < 0 && errno == EINTR) continue;
     if (n == 0) return std::nullopt;
+    if (signals && (p[1].revents & POLLIN)) {
+      signalfd_siginfo si{};
+      if (::read(signals.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+        alive_ = false;
+        box_->signal(SIGKILL);
+        throw Error(ErrorKind::Cell, std::string("interrupted (") + sigabbrev_np(static_cast<int>(si.ssi_signo)) + ")",
+                    {}, "the session's box was stopped; finished cells are cached, and nothing was written");
+      }
+    }
+    if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     char buf[1 << 16];
     ssize_t got = ::read(from_driver_.get(), buf, sizeof buf);
     if (got < 0 && errno == EINTR) continue;
@@ -124,11 +141,35 @@ std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::tim
   }
 }
 
+std::string Session::encode(const nlohmann::json& m) const {
+  if (protocol_ == Protocol::Json) {
+    std::string body = m.dump();
+    return std::to_string(body.size()) + "\n" + body;
+  }
+  bool is_inline = m.contains("expr");
+  std::string code = m.value(is_inline ? "expr" : "code", "");
+  std::string outdir = m.value("outdir", "");
+  if (protocol_ == Protocol::Shell) {
+    // The output directory's variable, on the code's first line so that line numbers
+    // stay the cell's.
+    if (!outdir.empty()) code = "export WAYBILL_OUTPUT_DIR='" + outdir + "'; " + code;
+    return std::to_string(code.size()) + "\n" + code;
+  }
+  auto number = [&](const char* key) {
+    auto it = m.find(key);
+    return it != m.end() && it->is_number() ? it->dump() : std::string("0");
+  };
+  std::string header = number("id") + " " + (is_inline ? "inline" : "cell") + " " + number("first_line") + " " +
+                       m.value("fig_format", "png") + " " + number("fig_width") + " " + number("fig_height") + " " +
+                       (m.value("warning", true) ? "1" : "0") + " " + (m.value("message", true) ? "1" : "0") + " " +
+                       std::to_string(outdir.size()) + " " + std::to_string(code.size()) + "\n";
+  return header + outdir + code;
+}
+
 nlohmann::json Session::request(const nlohmann::json& message, std::chrono::milliseconds timeout) {
   if (!alive_) died("is not running");
   pending_ = message;
-  std::string body = protocol_ == Protocol::Json ? message.dump() : message.value("code", "");
-  write_all(to_driver_.get(), std::to_string(body.size()) + "\n" + body);
+  write_all(to_driver_.get(), encode(message));
   auto far = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
   auto deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : far;
   if (auto reply = read_reply(deadline)) return *reply;

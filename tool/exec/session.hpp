@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "box/box.hpp"
+#include "exec/drivers.hpp"
 #include "util/fs.hpp"
 
 namespace waybill {
@@ -20,13 +21,11 @@ class Reporter;
 
 namespace waybill::exec {
 
-// The drivers' sources, compiled in from drivers/.
-const std::string& python_driver_source();
-const std::string& shell_driver_source();
-
-// How a driver frames its replies: JSON (the Python driver), or the shell driver's raw
-// "STATUS OUT ERR" frames, which the session turns into the same JSON.
-enum class Protocol { Json, Shell };
+// How a driver frames requests and replies. Json: JSON both ways (the Python driver).
+// Shell: the cell's code as the request, and "STATUS OUT ERR" frames back, which the
+// session turns into the same JSON. Fields: a header line of space-separated fields and
+// the code as the request (R has no JSON reader in base), JSON back.
+enum class Protocol { Json, Shell, Fields };
 
 class Session {
  public:
@@ -40,7 +39,8 @@ class Session {
   // Sends one request and waits for its reply. When `timeout` passes, the cell is
   // interrupted (SIGINT, as a notebook's interrupt does), and the session ended if it
   // does not answer within a few seconds. Throws Error(Cell) when the session has died,
-  // saying what its driver printed last.
+  // saying what its driver printed last, or when waybill itself is interrupted (SIGINT,
+  // SIGTERM, SIGHUP): the caller then unwinds, and the boxes are stopped.
   nlohmann::json request(const nlohmann::json& message, std::chrono::milliseconds timeout);
 
   bool alive() const { return alive_; }
@@ -55,6 +55,7 @@ class Session {
   // The reply at the front of buffer_, once it is whole.
   std::optional<nlohmann::json> take_json_reply();
   std::optional<nlohmann::json> take_shell_reply();
+  std::string encode(const nlohmann::json& message) const;
   [[noreturn]] void died(const std::string& why);
 
   std::unique_ptr<box::Box> box_;

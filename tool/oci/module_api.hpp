@@ -36,7 +36,17 @@ struct ImageResponse {
   int exit_code = 0;
 };
 
-// `waybill build`: what the command line gave, as plain values.
+// How to get a base image (FROM) the store lacks: a document manifest's `bases`.
+struct BaseRecipe {
+  std::string reference;             // the FROM name it provides
+  std::string archive;               // a docker or OCI archive; when empty, bootstrap:
+  std::string suite = "bookworm";
+  std::string mirror;                // empty: the machine's apt sources
+  std::string variant = "apt";
+  std::vector<std::string> include;
+};
+
+// `waybill build`, and a document's images: what to build, as plain values.
 struct BuildRequest {
   std::string context = ".";
   std::string dockerfile;                // path; empty: CONTEXT/Dockerfile
@@ -53,6 +63,17 @@ struct BuildRequest {
   std::optional<int64_t> source_date_epoch;
   std::string compression = "gzip";
   bool compact_progress = false;         // a terminal: one redrawn line per step
+  std::vector<BaseRecipe> bases;
+};
+
+struct BuildResponse {
+  std::string digest;                    // the image's manifest digest
+  size_t steps = 0, cached = 0;
+  struct Base {
+    std::string reference, digest;
+    std::string origin;                  // store, bootstrap or archive
+  };
+  std::vector<Base> bases;
 };
 
 struct EngineModule {
@@ -62,11 +83,11 @@ struct EngineModule {
   // Makes an image ready to run: every layer unpacked and its cache/run entry written
   // (oci/run_config.hpp). `home` is the store's directory.
   std::optional<Error> (*prepare_run)(const std::string& home, const std::string& image, Reporter& reporter);
-  // Builds an image from a Dockerfile; `response.out` gets the image's digest.
-  std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, ImageResponse& response);
+  // Builds an image from a Dockerfile.
+  std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 3;
+inline constexpr int kEngineModuleAbi = 4;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

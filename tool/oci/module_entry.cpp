@@ -193,7 +193,40 @@ std::optional<int64_t> build_epoch(const BuildRequest& r, const std::vector<std:
   return source_date_epoch_from_env();
 }
 
-std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, ImageResponse& resp) {
+// Gets a base the store lacks by the recipe that names it: mmdebstrap, or an archive.
+std::optional<std::string> obtain_base(const Store& store, const std::vector<BaseRecipe>& bases,
+                                       const std::string& reference, Reporter& rep) {
+  ImageRef wanted = ImageRef::parse(reference);
+  for (const auto& b : bases) {
+    if (ImageRef::parse(b.reference).full() != wanted.full()) continue;
+    if (b.archive.empty()) {
+      BootstrapRequest req;
+      req.name = wanted;
+      req.suite = b.suite;
+      req.mirror = b.mirror;
+      req.variant = b.variant;
+      req.include = b.include;
+      req.source_date_epoch = source_date_epoch_from_env();
+      rep.status("the base " + reference + " is not in the store: bootstrapping it");
+      bootstrap_image(store, req, rep);
+      return "bootstrap";
+    }
+    rep.status("the base " + reference + " is not in the store: loading " + b.archive);
+    std::vector<CreatedImage> loaded = load_archive(store, b.archive, rep);
+    if (!store.find(reference)) {
+      // An archive without names (or with others): its only image is the base.
+      if (loaded.size() != 1)
+        throw Error(ErrorKind::Document, "the archive " + b.archive + " holds " + std::to_string(loaded.size()) +
+                                             " images, none named " + reference, {},
+                    "save the base with its name: waybill image save " + reference + " -o FILE");
+      store.set_name(wanted, loaded[0].manifest);
+    }
+    return "archive";
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResponse& resp) {
   return capture_error([&] {
     build::BuildOptions o;
     o.context = r.context;
@@ -225,10 +258,17 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, ImageResp
     o.compression = compression_named(r.compression);
     o.progress = r.compact_progress ? build::BuildOptions::Progress::Compact : build::BuildOptions::Progress::Plain;
     Store store = Store::open();
+    if (!r.bases.empty())
+      o.obtain_base = [&](const std::string& reference, const SourceLoc&) {
+        return obtain_base(store, r.bases, reference, rep);
+      };
     build::BuildResult result = build::build_image(store, o, rep);
     rep.status("built " + result.manifest.digest.short_id() + ": " + std::to_string(result.steps) + " steps, " +
                std::to_string(result.cached) + " cached");
-    resp.out = result.manifest.digest.str() + "\n";
+    resp.digest = result.manifest.digest.str();
+    resp.steps = result.steps;
+    resp.cached = result.cached;
+    for (const auto& b : result.bases) resp.bases.push_back({b.reference, b.digest.str(), b.origin});
   });
 }
 

@@ -1,5 +1,7 @@
 #include "plan/plan.hpp"
 
+#include <algorithm>
+
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -7,24 +9,54 @@ namespace waybill::plan {
 
 namespace {
 
-// The image a cell runs in: its own `image` option, else the manifest's image for its
-// language, else the front matter's `waybill: {image: ...}`, else the only image the
-// document declares.
-std::string image_for(const doc::Document& d, const Plan& plan, const doc::Cell& cell) {
-  if (!cell.options.image.empty()) return cell.options.image;
-  if (auto it = plan.manifest.languages.find(cell.language); it != plan.manifest.languages.end() && !it->second.image.empty())
+// The image a cell or inline expression runs in: the cell's own `image` option, else
+// the manifest's image for its language, else the front matter's `waybill: {image: ...}`,
+// else the only image the document declares.
+std::string image_for(const doc::Document& d, const Plan& plan, const std::string& language,
+                      const std::string& own_image, const std::string& what, doc::Pos pos) {
+  if (!own_image.empty()) return own_image;
+  if (auto it = plan.manifest.languages.find(language); it != plan.manifest.languages.end() && !it->second.image.empty())
     return it->second.image;
   if (const auto* settings = d.meta.waybill())
     if (const auto* image = settings->get("image"); image && image->is_scalar()) return image->scalar;
   if (plan.images.size() == 1) return plan.images[0].name;
+  if (plan.images.empty() && !d.manifest) return "";  // nowhere to run: shown only (see make_plan)
   std::string names;
   for (const auto& i : plan.images) names += (names.empty() ? "" : ", ") + i.name;
-  std::string label = cell.options.label.empty() ? "" : " '" + cell.options.label + "'";
-  throw Error(ErrorKind::Document, "the " + cell.language + " cell" + label + " has no image to run in", d.loc(cell.fence),
+  throw Error(ErrorKind::Document, "the " + what + " has no image to run in", d.loc(pos),
               plan.images.empty() ? "declare one in a ```dockerfile {#name} block"
-                                  : "choose one of " + names + " with `#| image: NAME`, or set languages." + cell.language +
+                                  : "choose one of " + names + " with `#| image: NAME`, or set languages." + language +
                                         ".image in the manifest");
 }
+
+size_t session_for(Plan& plan, const std::string& image, const std::string& language) {
+  for (size_t s = 0; s < plan.sessions.size(); ++s)
+    if (plan.sessions[s].image == image && plan.sessions[s].language == language) return s;
+  SessionPlan session{image, language, {}, {}, {}};
+  if (auto it = plan.manifest.languages.find(language); it != plan.manifest.languages.end())
+    session.command = it->second.command;
+  plan.sessions.push_back(std::move(session));
+  return plan.sessions.size() - 1;
+}
+
+void collect_inlines(const std::vector<doc::Inline>& v, std::vector<InlinePlan>& out) {
+  for (const auto& in : v) {
+    if (in.kind == doc::InlineKind::InlineCell) out.push_back(InlinePlan{in.target, in.text, in.pos});
+    collect_inlines(in.children, out);
+  }
+}
+
+void collect_inlines(const std::vector<doc::Block>& v, std::vector<InlinePlan>& out) {
+  for (const auto& b : v) {
+    collect_inlines(b.inlines, out);
+    collect_inlines(b.caption, out);
+    for (const auto& row : b.rows)
+      for (const auto& cell : row) collect_inlines(cell.content, out);
+    collect_inlines(b.children, out);
+  }
+}
+
+bool before(doc::Pos a, doc::Pos b) { return a.line != b.line ? a.line < b.line : a.col < b.col; }
 
 }  // namespace
 
@@ -41,21 +73,37 @@ Plan make_plan(const doc::Document& d) {
   for (const auto& block : d.images)
     plan.images.push_back(ImagePlan{block.name, block.dockerfile, block.first_line, d.loc(block.fence)});
   plan.cell_session.resize(d.cells.size());
+  size_t unplaced = 0;
   for (const auto& cell : d.cells) {
     if (!cell.options.eval) continue;
-    std::string image = image_for(d, plan, cell);
-    size_t index = plan.sessions.size();
-    for (size_t s = 0; s < plan.sessions.size(); ++s)
-      if (plan.sessions[s].image == image && plan.sessions[s].language == cell.language) index = s;
-    if (index == plan.sessions.size()) {
-      SessionPlan session{image, cell.language, {}, {}};
-      if (auto it = plan.manifest.languages.find(cell.language); it != plan.manifest.languages.end())
-        session.command = it->second.command;
-      plan.sessions.push_back(std::move(session));
+    std::string label = cell.options.label.empty() ? "" : " '" + cell.options.label + "'";
+    std::string image = image_for(d, plan, cell.language, cell.options.image, cell.language + " cell" + label, cell.fence);
+    if (image.empty()) {
+      if (unplaced++ == 0)
+        plan.warnings.push_back(Diagnostic{Severity::Warning,
+                                           "the document declares no image, so its cells are shown, not run",
+                                           d.loc(cell.fence),
+                                           "add a ```dockerfile {#name} block, or name a stored image in the front "
+                                           "matter: `waybill: {image: NAME}`"});
+      continue;
     }
-    plan.sessions[index].cells.push_back(cell.index);
-    plan.cell_session[cell.index] = index;
+    size_t s = session_for(plan, image, cell.language);
+    plan.sessions[s].cells.push_back(cell.index);
+    plan.sessions[s].steps.push_back(SessionStep{SessionStep::Kind::Cell, cell.index, cell.fence});
+    plan.cell_session[cell.index] = s;
   }
+  collect_inlines(d.blocks, plan.inlines);
+  for (const auto& note : d.footnotes) collect_inlines(note, plan.inlines);
+  for (size_t i = 0; i < plan.inlines.size(); ++i) {
+    const InlinePlan& in = plan.inlines[i];
+    std::string image = image_for(d, plan, in.language, "", "inline " + in.language + " expression", in.pos);
+    if (image.empty()) continue;
+    size_t s = session_for(plan, image, in.language);
+    plan.sessions[s].steps.push_back(SessionStep{SessionStep::Kind::Inline, i, in.pos});
+  }
+  for (auto& session : plan.sessions)
+    std::stable_sort(session.steps.begin(), session.steps.end(),
+                     [](const SessionStep& a, const SessionStep& b) { return before(a.pos, b.pos); });
   return plan;
 }
 
@@ -65,9 +113,18 @@ std::string describe_plan(const Plan& plan, const doc::Document& d) {
   for (const auto& s : plan.sessions) {
     out += "session " + s.language + " in " + s.image;
     if (!s.command.empty()) out += " (" + join(s.command, " ") + ")";
+    size_t inlines = s.steps.size() - s.cells.size();
     out += ": " + std::to_string(s.cells.size()) + (s.cells.size() == 1 ? " cell" : " cells");
+    if (inlines) out += ", " + std::to_string(inlines) + (inlines == 1 ? " inline expression" : " inline expressions");
     std::vector<std::string> where;
-    for (size_t c : s.cells) where.push_back("line " + std::to_string(d.cells[c].fence.line));
+    for (const auto& step : s.steps) {
+      if (step.kind == SessionStep::Kind::Inline) {
+        where.push_back("inline at line " + std::to_string(step.pos.line));
+      } else {
+        const std::string& label = d.cells[step.index].options.label;
+        where.push_back("line " + std::to_string(step.pos.line) + (label.empty() ? "" : " " + label));
+      }
+    }
     out += " (" + join(where, ", ") + ")\n";
   }
   return out;

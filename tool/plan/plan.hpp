@@ -10,6 +10,7 @@
 
 #include "doc/model.hpp"
 #include "plan/manifest.hpp"
+#include "util/error.hpp"
 
 namespace waybill::plan {
 
@@ -20,19 +21,40 @@ struct ImagePlan {
   SourceLoc loc;
 };
 
+// An inline expression (`r x`, `{python} x`): evaluated in its language's session at
+// its place in the text, and its value put there.
+struct InlinePlan {
+  std::string language;
+  std::string code;
+  doc::Pos pos;
+};
+
+// What a session runs, in document order: a cell (an index into Document::cells) or an
+// inline expression (an index into Plan::inlines).
+struct SessionStep {
+  enum class Kind { Cell, Inline } kind = Kind::Cell;
+  size_t index = 0;
+  doc::Pos pos;
+};
+
 struct SessionPlan {
   std::string image;                 // a Dockerfile block's name or an image in the store
   std::string language;              // lower case
   std::vector<std::string> command;  // the manifest's interpreter command; empty: the driver's
   std::vector<size_t> cells;         // indexes into Document::cells, in document order
+  std::vector<SessionStep> steps;    // cells and inline expressions, in document order
 };
 
 struct Plan {
   Manifest manifest;
   std::vector<ImagePlan> images;
   std::vector<SessionPlan> sessions;
-  // Per cell of the document: its session, or nullopt when it is not run (eval: false).
+  std::vector<InlinePlan> inlines;
+  // Per cell of the document: its session, or nullopt when it is not run (eval: false,
+  // or a document that declares no image at all).
   std::vector<std::optional<size_t>> cell_session;
+  // What the caller should tell the user: cells that cannot run, and why.
+  std::vector<Diagnostic> warnings;
 
   const ImagePlan* image_block(const std::string& name) const;
 };

@@ -242,21 +242,75 @@ void HtmlWriter::figure(const Block& b, const std::string& number) {
 void HtmlWriter::cell(const doc::Cell& c, const std::string& figure_number) {
   std::string id = c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
   bool figure_label = c.options.label.starts_with("fig-");
-  raw("<div class=\"cell\" id=\"" + escape(figure_label ? "cell-" + id : id, true) + "\" data-language=\"" +
+  // A figure's or table's label goes to the figure or table the cell makes.
+  bool captioned = figure_label || c.options.label.starts_with("tbl-");
+  raw("<div class=\"cell\" id=\"" + escape(captioned ? "cell-" + id : id, true) + "\" data-language=\"" +
       escape(c.language, true) + "\">\n");
   if (c.options.echo) highlighted(c.code, c.language, "cell-code");
-  if (c.options.eval && c.options.echo)
-    raw("<div class=\"cell-status\">Not executed: this render shows the code only.</div>\n");
-  if (figure_label || !c.options.fig_cap.empty()) {
-    raw("<figure" + std::string(figure_label ? " id=\"" + escape(c.options.label, true) + "\"" : "") +
-        " class=\"figure figure-pending\">\n<div class=\"figure-placeholder\">Figure not generated yet: the cell has "
-        "not run.</div>\n");
-    raw("<figcaption>");
-    if (!figure_number.empty()) raw("<span class=\"caption-label\">Figure\u00a0" + figure_number + ":</span> ");
-    inlines(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter));
-    raw("</figcaption>\n</figure>\n");
+  const exec::CellResult* result = ctx_.results ? ctx_.results->cell(c.index) : nullptr;
+  if (result) {
+    cell_outputs(c, *result, figure_number);
+  } else {
+    if (c.options.eval && c.options.echo)
+      raw("<div class=\"cell-status\">Not executed: this render shows the code only.</div>\n");
+    if (figure_label || !c.options.fig_cap.empty()) {
+      raw("<figure" + std::string(figure_label ? " id=\"" + escape(c.options.label, true) + "\"" : "") +
+          " class=\"figure figure-pending\">\n<div class=\"figure-placeholder\">Figure not generated yet: the cell "
+          "has not run.</div>\n");
+      figure_caption(c, figure_number);
+      raw("</figure>\n");
+    }
   }
   raw("</div>\n");
+}
+
+void HtmlWriter::figure_caption(const doc::Cell& c, const std::string& figure_number) {
+  if (c.options.fig_cap.empty() && figure_number.empty()) return;
+  raw("<figcaption>");
+  if (!figure_number.empty()) raw("<span class=\"caption-label\">Figure\u00a0" + figure_number + ":</span> ");
+  inlines(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter));
+  raw("</figcaption>\n");
+}
+
+void HtmlWriter::output_text(std::string_view text, TextKind kind) {
+  static const char* const classes[] = {"cell-output cell-output-stdout", "cell-output cell-output-stderr",
+                                        "cell-output cell-output-result", "cell-output cell-output-error"};
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  raw("<pre class=\"" + std::string(classes[static_cast<int>(kind)]) + "\"><code>");
+  escape_into(out_, text);
+  raw("</code></pre>\n");
+}
+
+void HtmlWriter::output_html(const std::string& html) {
+  raw("<div class=\"cell-output cell-output-display\">\n" + html + "\n</div>\n");
+}
+
+void HtmlWriter::output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,
+                                const std::string& figure_number) {
+  bool figure_label = c.options.label.starts_with("fig-");
+  bool captioned = figure_label || !c.options.fig_cap.empty();
+  std::string alt = c.options.fig_alt.empty() ? c.options.fig_cap : c.options.fig_alt;
+  raw(captioned ? "<figure" + std::string(figure_label ? " id=\"" + escape(c.options.label, true) + "\"" : "") +
+                      " class=\"figure cell-figure\">\n"
+                : std::string("<div class=\"cell-output cell-output-display\">\n"));
+  for (const auto& f : figures) {
+    raw("<img src=\"" + escape(f.src, true) + "\" alt=\"" + escape(alt, true) + "\"");
+    if (c.options.fig_width) raw(" style=\"width:" + std::to_string(static_cast<int>(*c.options.fig_width * 96)) + "px\"");
+    raw(">\n");
+  }
+  if (captioned) {
+    figure_caption(c, figure_number);
+    raw("</figure>\n");
+  } else {
+    raw("</div>\n");
+  }
+}
+
+void HtmlWriter::output_files(const std::vector<FileRef>& files) {
+  raw("<ul class=\"cell-output cell-output-files\">\n");
+  for (const auto& f : files)
+    raw("<li><a href=\"" + escape(f.href, true) + "\" download>" + escape(f.name) + "</a></li>\n");
+  raw("</ul>\n");
 }
 
 void HtmlWriter::environment(const Block& b) {
@@ -382,6 +436,12 @@ void HtmlWriter::cross_ref(const std::string& id, const std::string& label, bool
 }
 
 void HtmlWriter::inline_cell(const Inline& in) {
+  if (const exec::CellResult* r = inline_result(in)) {
+    raw("<span class=\"inline-value\">");
+    text(inline_value(*r));
+    raw("</span>");
+    return;
+  }
   raw("<code class=\"inline-cell\" data-language=\"" + escape(in.target, true) + "\" title=\"inline " +
       escape(in.target, true) + " expression, not executed\">" + escape(in.text) + "</code>");
 }

@@ -53,7 +53,15 @@ class HtmlWriter : public Writer {
   void cross_ref(const std::string& id, const std::string& label, bool known) override;
   void inline_cell(const doc::Inline& in) override;
 
+  void output_text(std::string_view text, TextKind kind) override;
+  bool takes_html() const override { return true; }
+  void output_html(const std::string& html) override;
+  void output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,
+                      const std::string& figure_number) override;
+  void output_files(const std::vector<FileRef>& files) override;
+
  private:
+  void figure_caption(const doc::Cell& c, const std::string& figure_number);
   void attrs(const doc::Attr& a, const std::string& extra_class = {});
   void highlighted(const std::string& code, const std::string& language, const std::string& extra_class = {});
   void toc_entries(const std::vector<doc::Block>& blocks, std::vector<const doc::Block*>& out);

@@ -7,6 +7,7 @@
 
 #include "doc/markdown.hpp"
 #include "doc/reader.hpp"
+#include "util/report.hpp"
 #include "util/strings.hpp"
 
 namespace waybill::render {
@@ -351,18 +352,62 @@ void LatexWriter::figure(const Block& b, const std::string& number) {
 }
 
 void LatexWriter::cell(const doc::Cell& c, const std::string& figure_number) {
-  if (!c.options.label.empty() && !c.options.label.starts_with("fig-"))
-    raw("\\phantomsection\\label{" + label(c.options.label) + "}\n");
+  const exec::CellResult* result = ctx_.results ? ctx_.results->cell(c.index) : nullptr;
+  // A figure's label goes to its figure, and a table's to the table the cell prints.
+  bool captioned = c.options.label.starts_with("fig-") || (result && c.options.label.starts_with("tbl-"));
+  if (!c.options.label.empty() && !captioned) raw("\\phantomsection\\label{" + label(c.options.label) + "}\n");
   if (c.options.echo) {
     highlighted(c.code, c.language);
-    if (c.options.eval) raw("\\WBnotexecuted\n");
+    if (c.options.eval && !result) raw("\\WBnotexecuted\n");
     raw("\n");
+  }
+  if (result) {
+    cell_outputs(c, *result, figure_number);
+    return;
   }
   if (c.options.label.starts_with("fig-") || !c.options.fig_cap.empty()) {
     raw("\\begin{figure}[htbp]\n\\centering\n\\WBpendingfigure\n");
     caption(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter), figure_number, c.options.label);
     raw("\n\\end{figure}\n\n");
   }
+}
+
+void LatexWriter::output_text(std::string_view text, TextKind kind) {
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.empty()) return;
+  static const char* const envs[] = {"WBoutput", "WBstderr", "WBoutput", "WBerror"};
+  const char* env = envs[static_cast<int>(kind)];
+  raw(std::string("\\begin{") + env + "}\n" + verbatim_escape(text) + "\n\\end{" + env + "}\n\n");
+}
+
+void LatexWriter::output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,
+                                 const std::string& figure_number) {
+  bool captioned = c.options.label.starts_with("fig-") || !c.options.fig_cap.empty();
+  std::string size = c.options.fig_width ? "width=" + std::to_string(*c.options.fig_width) + "in"
+                                         : std::string("width=0.8\\linewidth");
+  raw(captioned ? "\\begin{figure}[htbp]\n\\centering\n" : "\\begin{center}\n");
+  for (const auto& f : figures) {
+    if (f.format == "svg" || f.format == "gif") {
+      ctx_.reporter.warn("a " + f.format + " figure of " + (c.options.label.empty() ? "a cell" : "cell '" + c.options.label + "'") +
+                             " cannot go into LaTeX output",
+                         ctx_.doc.loc(c.fence), "use `#| fig-format: png` for documents rendered to PDF");
+      raw("\\WBmissingimage{" + escape(f.src) + "}\n");
+      continue;
+    }
+    raw("\\includegraphics[" + size + ",keepaspectratio]{" + f.src + "}\n");
+  }
+  if (captioned) {
+    caption(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter), figure_number, c.options.label);
+    raw("\n\\end{figure}\n\n");
+  } else {
+    raw("\\end{center}\n\n");
+  }
+}
+
+void LatexWriter::output_files(const std::vector<FileRef>& files) {
+  raw("\\begin{itemize}\n");
+  for (const auto& f : files) raw("\\item \\texttt{" + escape(f.name) + "}\n");
+  raw("\\end{itemize}\n\n");
 }
 
 void LatexWriter::environment(const Block& b) {
@@ -466,6 +511,12 @@ void LatexWriter::cross_ref(const std::string& id, const std::string& text_label
   raw("\\hyperref[" + label(id) + "]{" + escape(text_label) + "}");
 }
 
-void LatexWriter::inline_cell(const Inline& in) { raw("\\texttt{" + escape(in.target + " " + in.text) + "}"); }
+void LatexWriter::inline_cell(const Inline& in) {
+  if (const exec::CellResult* r = inline_result(in)) {
+    text(inline_value(*r));
+    return;
+  }
+  raw("\\texttt{" + escape(in.target + " " + in.text) + "}");
+}
 
 }  // namespace waybill::render

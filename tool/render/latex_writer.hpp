@@ -54,6 +54,11 @@ class LatexWriter : public Writer {
   void cross_ref(const std::string& id, const std::string& label, bool known) override;
   void inline_cell(const doc::Inline& in) override;
 
+  void output_text(std::string_view text, TextKind kind) override;
+  void output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,
+                      const std::string& figure_number) override;
+  void output_files(const std::vector<FileRef>& files) override;
+
  private:
   void highlighted(const std::string& code, const std::string& language);
   std::string verbatim_escape(std::string_view s);

@@ -1,10 +1,10 @@
 #include "render/outputs.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 
 #include <regex>
 
+#include "util/base64.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/report.hpp"
@@ -89,13 +89,7 @@ OutputPaths output_paths(const fs::path& input, const std::string& extension, co
   return p;
 }
 
-std::string base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
+std::string base64(std::string_view data) { return base64_encode(data); }
 
 std::string media_type(const std::string& name) {
   std::string ext = to_lower(fs::path(name).extension().string());
@@ -148,6 +142,13 @@ std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::
       break;
   }
   return result;
+}
+
+std::string ImageAssets::add_generated(const std::string& assets_name, const std::string& name, std::string_view bytes) {
+  if (mode_ == Mode::Embed) return "data:" + media_type(name) + ";base64," + base64(bytes);
+  std::string rel = assets_name + "/" + name;
+  write_asset(target_ / rel, bytes);
+  return rel;
 }
 
 HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contained, const fs::path& templates_dir,

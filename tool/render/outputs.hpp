@@ -46,6 +46,10 @@ class ImageAssets {
   // reason has been reported, once per image).
   std::optional<std::string> resolve(const std::string& src, doc::Pos pos);
 
+  // A file a cell produced, written as `assets_name/name` under the target directory
+  // (or embedded, for a self-contained page): the reference to write.
+  std::string add_generated(const std::string& assets_name, const std::string& name, std::string_view bytes);
+
  private:
   std::filesystem::path doc_dir_;
   std::string doc_path_;

@@ -4,7 +4,10 @@
 #include <chrono>
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
 #include "doc/reader.hpp"
+#include "exec/executor.hpp"
 #include "plan/plan.hpp"
 #include "render/bibliography.hpp"
 #include "render/crossref.hpp"
@@ -62,6 +65,23 @@ class DocumentRender {
     bib_.collect_citations(doc_, rep_);
     refs_ = CrossRefs::build(doc_);
   }
+
+  // Builds the document's images and runs its cells (unless --no-execute).
+  void execute() {
+    if (req_.no_execute) return;
+    plan::Plan plan = plan::make_plan(doc_);
+    for (const auto& w : plan.warnings) rep_.diagnostic(w);
+    if (plan.images.empty() && plan.sessions.empty()) return;
+    exec::ExecSettings s;
+    s.doc_dir = doc_dir_;
+    s.doc_path = doc_.path;
+    s.no_cache = req_.no_cache;
+    s.refresh = req_.refresh;
+    s.compact_progress = req_.compact_progress;
+    results_ = exec::execute(doc_, plan, s, rep_);
+  }
+
+  const std::optional<exec::Results>& results() const { return results_; }
 
   std::vector<std::string> formats() const {
     if (!req_.formats.empty()) return req_.formats;
@@ -168,7 +188,11 @@ class DocumentRender {
     ImageAssets images(doc_dir_, doc_.path, wo.self_contained ? ImageAssets::Mode::Embed : copy_mode(out.dir), out.dir,
                        false, rep_);
     RenderContext ctx{doc_, refs_, bib_, highlighter_, rep_, wo,
-                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); }};
+                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); },
+                      results_ ? &*results_ : nullptr,
+                      [&](const std::string& name, std::string_view bytes) -> std::optional<std::string> {
+                        return images.add_generated(out.assets_name, name, bytes);
+                      }};
     HtmlWriter w(ctx);
     TemplateValue v = base_values(w, html_escape_attr);
     std::string body = w.body();
@@ -189,10 +213,14 @@ class DocumentRender {
     std::vector<std::pair<int, int>> line_map;
   };
 
-  Latex latex_source(const std::string& format, ImageAssets& images) {
+  Latex latex_source(const std::string& format, ImageAssets& images, const std::string& assets_name) {
     WriterOptions wo = writer_options(format);
     RenderContext ctx{doc_, refs_, bib_, highlighter_, rep_, wo,
-                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); }};
+                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); },
+                      results_ ? &*results_ : nullptr,
+                      [&](const std::string& name, std::string_view bytes) -> std::optional<std::string> {
+                        return images.add_generated(assets_name, name, bytes);
+                      }};
     LatexWriter w(ctx);
     auto esc = [&w](std::string_view s) { return w.escape(s); };
     TemplateValue v = base_values(w, esc);
@@ -226,7 +254,7 @@ class DocumentRender {
     OutputPaths out = output_paths(input_, "tex", out_dir());
     make_dirs(out.dir);
     ImageAssets images(doc_dir_, doc_.path, copy_mode(out.dir), out.dir, true, rep_);
-    write_file_atomic(out.file, latex_source("latex", images).tex);
+    write_file_atomic(out.file, latex_source("latex", images, out.assets_name).tex);
     return out.file;
   }
 
@@ -235,7 +263,7 @@ class DocumentRender {
     make_dirs(out.dir);
     TempDir work("waybill-latex-");
     ImageAssets images(doc_dir_, doc_.path, ImageAssets::Mode::Stage, work.path(), true, rep_);
-    Latex tex = latex_source("pdf", images);
+    Latex tex = latex_source("pdf", images, out.assets_name);
     build_pdf(PdfJob{tex.tex, tex.line_map, work.path(), out.file, doc_.path});
     return out.file;
   }
@@ -248,6 +276,7 @@ class DocumentRender {
   Bibliography bib_;
   CrossRefs refs_;
   Highlighter highlighter_;
+  std::optional<exec::Results> results_;
 };
 
 // Documents left for the process's end (RenderRequest::exiting_after). Reachable from a
@@ -258,6 +287,14 @@ std::vector<std::unique_ptr<DocumentRender>>* g_left_for_exit = nullptr;
 
 std::vector<RenderedOutput> render_documents(const RenderRequest& request, Reporter& reporter) {
   std::vector<RenderedOutput> outputs;
+  // --stats: totals over the documents, and each document's own counts.
+  nlohmann::json totals = exec::ExecStats{}.to_json(), stats = nlohmann::json::object();
+  auto write_stats = [&] {
+    if (request.stats_file.empty()) return;
+    nlohmann::json j = totals;
+    j["documents"] = stats;
+    write_file_atomic(request.stats_file, j.dump(2) + "\n");
+  };
   for (const std::string& file : request.files) {
     DeduplicatingReporter rep(reporter);
     try {
@@ -267,6 +304,11 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
         continue;
       }
       auto job = std::make_unique<DocumentRender>(request, file, rep);
+      job->execute();
+      if (job->results()) {
+        stats[file] = job->results()->stats.to_json();
+        for (const auto& [k, v] : stats[file].items()) totals[k] = totals.value(k, 0) + v.get<size_t>();
+      }
       for (const std::string& format : job->formats()) {
         RenderedOutput o = job->write(format);
         rep.status("rendered " + o.document + " → " + display_path(o.path) + " (" + format_duration_ms(o.milliseconds) + ")");
@@ -278,9 +320,11 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
       }
     } catch (Error& e) {
       if (!e.loc().known() && e.loc().file.empty()) e.add_context("rendering " + file);
+      write_stats();
       throw;
     }
   }
+  write_stats();
   return outputs;
 }
 

@@ -17,6 +17,12 @@ struct RenderRequest {
   bool self_contained = false;
   // Print the plan (images to build, sessions and their cells) instead of rendering.
   bool dry_run = false;
+  // Show code only: build no image and run no cell.
+  bool no_execute = false;
+  bool no_cache = false;      // run every cell, reading and writing no cached result
+  bool refresh = false;       // run every cell, and overwrite the cached results
+  std::string stats_file;     // write counts (images built, boxes, cells run and cached) as JSON
+  bool compact_progress = false;  // stderr is a terminal: builds draw one line per step
   // The caller exits right after rendering: leave the parsed documents to the process's
   // end instead of freeing them piece by piece (as compilers do with -disable-free).
   bool exiting_after = false;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "doc/markdown.hpp"
 #include "doc/reader.hpp"
+#include "util/base64.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 
@@ -131,6 +133,106 @@ bool Writer::ends_with_references_heading() const {
   if (bs.empty() || bs.back().kind != BlockKind::Heading) return false;
   std::string t = to_lower(trim(doc::plain_text(bs.back().inlines)));
   return t == "references" || t == "bibliography" || t == "works cited" || t == "literature";
+}
+
+namespace {
+
+std::string extension_of(const std::string& name) {
+  auto dot = name.rfind('.');
+  return dot == std::string::npos ? "" : to_lower(name.substr(dot + 1));
+}
+
+bool is_picture(const std::string& ext) {
+  return ext == "png" || ext == "svg" || ext == "jpg" || ext == "jpeg" || ext == "gif" || ext == "pdf";
+}
+
+std::string cell_name(const doc::Cell& c) {
+  return c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
+}
+
+}  // namespace
+
+void Writer::cell_outputs(const doc::Cell& c, const exec::CellResult& r, const std::string& figure_number) {
+  if (c.options.output == doc::OutputMode::Hide) return;
+  std::vector<FigureRef> figures;
+  std::vector<FileRef> files;
+  auto asset = [&](const std::string& name, const std::string& data64) -> std::optional<std::string> {
+    std::optional<std::string> bytes = base64_decode(data64);
+    if (!bytes || !ctx_.write_asset) return std::nullopt;
+    return ctx_.write_asset(name, *bytes);
+  };
+  bool asis = c.options.output == doc::OutputMode::Asis;
+  std::string asis_text;
+  // Markdown a cell printed (asis) or returned (text/markdown). A `tbl-` cell's first
+  // table takes the cell's label, so that its number and cross-references work.
+  bool table_labelled = false;
+  auto markdown = [&](const std::string& text) {
+    std::vector<doc::Block> v = doc::read_markdown_blocks(text, ctx_.doc.path, ctx_.reporter);
+    for (auto& b : v) {
+      if (b.kind == BlockKind::Table && b.attr.id.empty() && !table_labelled && c.options.label.starts_with("tbl-")) {
+        b.attr.id = c.options.label;
+        table_labelled = true;
+      }
+    }
+    blocks(v);
+  };
+  auto flush_asis = [&] {
+    if (asis_text.empty()) return;
+    markdown(asis_text);
+    asis_text.clear();
+  };
+  for (const auto& o : r.outputs) {
+    switch (o.kind) {
+      case exec::OutputKind::Stream:
+        if (asis && o.name == "stdout") {
+          asis_text += o.text;
+          continue;
+        }
+        flush_asis();
+        output_text(o.text, o.name == "stderr" ? TextKind::Stderr : TextKind::Stdout);
+        break;
+      case exec::OutputKind::Result: {
+        flush_asis();
+        if (auto html = o.data.find("text/html"); html != o.data.end() && takes_html()) {
+          output_html(html->second);
+        } else if (auto md = o.data.find("text/markdown"); md != o.data.end()) {
+          markdown(md->second);
+        } else if (auto plain = o.data.find("text/plain"); plain != o.data.end()) {
+          output_text(plain->second, TextKind::Result);
+        }
+        break;
+      }
+      case exec::OutputKind::Figure: {
+        std::string name = "figures/" + cell_name(c) + "-" + std::to_string(figures.size() + 1) + "." + o.format;
+        if (auto src = asset(name, o.base64)) figures.push_back(FigureRef{*src, o.format});
+        break;
+      }
+      case exec::OutputKind::File: {
+        std::string ext = extension_of(o.name);
+        auto src = asset("files/" + cell_name(c) + "/" + o.name, o.base64);
+        if (!src) break;
+        if (is_picture(ext)) figures.push_back(FigureRef{*src, ext == "jpeg" ? "jpg" : ext});
+        else files.push_back(FileRef{o.name, *src});
+        break;
+      }
+    }
+  }
+  flush_asis();
+  if (r.error) output_text(r.error->traceback.empty() ? r.error->ename + ": " + r.error->evalue : r.error->traceback,
+                           TextKind::Error);
+  if (!figures.empty()) output_figures(c, figures, figure_number);
+  if (!files.empty()) output_files(files);
+}
+
+const exec::CellResult* Writer::inline_result(const doc::Inline& in) const {
+  return ctx_.results ? ctx_.results->inline_at(in.pos) : nullptr;
+}
+
+std::string Writer::inline_value(const exec::CellResult& r) {
+  for (const auto& o : r.outputs)
+    if (o.kind == exec::OutputKind::Result)
+      if (auto it = o.data.find("text/plain"); it != o.data.end()) return it->second;
+  return std::string(trim(r.stdout_text()));
 }
 
 }  // namespace waybill::render

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "doc/model.hpp"
+#include "exec/cell_result.hpp"
+#include "exec/executor.hpp"
 #include "render/bibliography.hpp"
 #include "render/crossref.hpp"
 #include "render/highlight.hpp"
@@ -34,6 +36,11 @@ struct WriterOptions {
 // behaves the same in HTML and PDF.
 using ImageResolver = std::function<std::optional<std::string>(const std::string& src, doc::Pos pos)>;
 
+// Writes a file a cell produced (a figure, a file from its output directory) where the
+// output's assets go, under `name` ("figures/fig-drift-1.png"), and returns the
+// reference to write; nullopt when it cannot be used (the reason has been reported).
+using AssetWriter = std::function<std::optional<std::string>(const std::string& name, std::string_view bytes)>;
+
 struct RenderContext {
   const doc::Document& doc;
   const CrossRefs& refs;
@@ -42,6 +49,8 @@ struct RenderContext {
   Reporter& reporter;
   WriterOptions options;
   ImageResolver resolve_image;
+  const exec::Results* results = nullptr;  // nullptr: nothing ran (--no-execute)
+  AssetWriter write_asset;
 };
 
 class Writer {
@@ -101,6 +110,30 @@ class Writer {
   // label does not exist (then `label` is "?@fig-x").
   virtual void cross_ref(const std::string& id, const std::string& label, bool known) = 0;
   virtual void inline_cell(const doc::Inline& in) = 0;
+
+  // A cell's outputs, in order, as its options say (output: false hides them; asis
+  // reads stdout as Markdown). Text goes to output_text, HTML to output_html where the
+  // format takes it, figures and image files to output_figures, other files to
+  // output_files.
+  void cell_outputs(const doc::Cell& c, const exec::CellResult& r, const std::string& figure_number);
+  enum class TextKind { Stdout, Stderr, Result, Error };
+  virtual void output_text(std::string_view text, TextKind kind) = 0;
+  virtual bool takes_html() const { return false; }
+  virtual void output_html(const std::string& html) { (void)html; }
+  struct FigureRef {
+    std::string src;     // what write_asset returned
+    std::string format;  // png, svg, jpg, pdf
+  };
+  virtual void output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,
+                              const std::string& figure_number) = 0;
+  struct FileRef {
+    std::string name, href;
+  };
+  virtual void output_files(const std::vector<FileRef>& files) = 0;
+  // The result of an inline expression, or nullptr when it did not run.
+  const exec::CellResult* inline_result(const doc::Inline& in) const;
+  // The value an inline expression shows: its text/plain value.
+  static std::string inline_value(const exec::CellResult& r);
 
   // Shared helpers.
   std::string number_of(const std::string& id) const;

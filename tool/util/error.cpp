@@ -47,6 +47,11 @@ Error& Error::with_hint(std::string hint) {
   return *this;
 }
 
+Error& Error::with_loc_if_unknown(SourceLoc loc) {
+  if (loc_.file.empty() && !loc_.known()) loc_ = std::move(loc);
+  return *this;
+}
+
 Error& Error::add_context(std::string_view context) {
   message_ = std::string(context) + ": " + message_;
   return *this;

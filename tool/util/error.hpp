@@ -39,6 +39,8 @@ class Error : public std::exception {
   const char* what() const noexcept override { return message_.c_str(); }
 
   Error& with_hint(std::string hint);
+  // Locates an error that has no location yet (a session that died, at its cell).
+  Error& with_loc_if_unknown(SourceLoc loc);
   // Prefix the message with where it happened: "rendering paper.md: <message>".
   Error& add_context(std::string_view context);
 

@@ -27,7 +27,7 @@ struct Rendered {
       if (src.starts_with("http")) return std::nullopt;
       return src;
     };
-    RenderContext ctx{doc, refs, bib, highlighter, rep, opts, resolve};
+    RenderContext ctx{doc, refs, bib, highlighter, rep, opts, resolve, nullptr, {}};
     HtmlWriter h(ctx);
     html = h.body();
     LatexWriter l(ctx);

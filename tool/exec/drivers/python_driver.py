@@ -4,8 +4,11 @@
 # newline, then that many bytes of JSON. Cells never see those descriptors: their
 # stdin is /dev/null and their stdout and stderr are captured.
 #
-# Request:  {"id": N, "code": "...", "file": "paper.md", "first_line": L, "fig_format": "png"}
+# Request:  {"id": N, "code": "...", "file": "paper.md", "first_line": L, "fig_format": "png",
+#            "fig_width": 6, "fig_height": 4, "warning": true, "outdir": "/waybill/out/setup"}
 #           {"id": N, "expr": "..."}                       an inline expression
+# Every key but id and code (or expr) is optional. outdir becomes $WAYBILL_OUTPUT_DIR
+# for the cell; with "warning": false, the cell's warnings are not shown.
 # Response: {"id": N, "outputs": [...], "error": null | {...}, "seconds": S}
 #   outputs, in order: {"type": "stream", "name": "stdout"|"stderr", "text": "..."}
 #                      {"type": "result", "data": {"text/plain": "...", "text/html": "..."}}
@@ -20,6 +23,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -68,14 +72,18 @@ def display_data(value):
     return data
 
 
-def figures(fmt):
+def figures(fmt, width=None, height=None):
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is None:
         return []
     out = []
     for number in pyplot.get_fignums():
+        figure = pyplot.figure(number)
+        if width or height:
+            w, h = figure.get_size_inches()
+            figure.set_size_inches(width or w, height or h)
         buffer = io.BytesIO()
-        pyplot.figure(number).savefig(buffer, format=fmt, bbox_inches="tight")
+        figure.savefig(buffer, format=fmt, bbox_inches="tight")
         out.append({"type": "figure", "format": fmt, "data": base64.b64encode(buffer.getvalue()).decode("ascii")})
     pyplot.close("all")
     return out
@@ -99,8 +107,21 @@ def run_cell(request, namespace):
             outputs.append({"type": "result", "data": {"text/plain": str(value)}})
         except BaseException as e:  # noqa: B902 - a cell may raise anything, SystemExit included
             error = located_error(e, file)
+            error["line"] = request.get("first_line")
         return outputs, error
     offset = request.get("first_line", 1) - 1
+    if request.get("outdir"):
+        os.environ["WAYBILL_OUTPUT_DIR"] = request["outdir"]
+    with warnings.catch_warnings():
+        if request.get("warning") is False:
+            warnings.simplefilter("ignore")
+        error = run_code(request, namespace, file, offset, outputs)
+    outputs.extend(figures(request.get("fig_format", "png"), request.get("fig_width"), request.get("fig_height")))
+    return outputs, error
+
+
+def run_code(request, namespace, file, offset, outputs):
+    error = None
     try:
         try:
             tree = ast.parse(request["code"], file)
@@ -118,8 +139,7 @@ def run_cell(request, namespace):
                 outputs.append({"type": "result", "data": display_data(value)})
     except BaseException as e:  # noqa: B902
         error = located_error(e, file)
-    outputs.extend(figures(request.get("fig_format", "png")))
-    return outputs, error
+    return error
 
 
 def main():

@@ -1,0 +1,1 @@
+# R driver: to come

@@ -1,0 +1,347 @@
+#include "exec/executor.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "box/box.hpp"
+#include "exec/cell_cache.hpp"
+#include "exec/drivers.hpp"
+#include "exec/session.hpp"
+#include "exec/session_box.hpp"
+#include "oci/store.hpp"
+#include "util/error.hpp"
+#include "util/file_lock.hpp"
+#include "util/fs.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::exec {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using plan::SessionStep;
+
+// A step of a session, with what the cache knows of it.
+struct StepState {
+  const SessionStep* step = nullptr;
+  std::string key;
+  std::optional<CellResult> cached;
+  bool must_run = false;  // for its own result: not cached, or refused the cache
+};
+
+std::string cell_id(const doc::Cell& c) {
+  return c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
+}
+
+std::string first_lines(const std::string& text, size_t max_lines) {
+  std::vector<std::string_view> lines = split(text, '\n');
+  if (lines.size() <= max_lines) return text;
+  std::string out;
+  for (size_t i = lines.size() - max_lines; i < lines.size(); ++i) out += std::string(lines[i]) + "\n";
+  return "...\n" + out;
+}
+
+class DocumentRun {
+ public:
+  DocumentRun(const doc::Document& d, const plan::Plan& p, const ExecSettings& s, Reporter& r)
+      : doc_(d), plan_(p), settings_(s), rep_(r), store_(oci::Store::open()),
+        cache_(store_.cache_dir() / "cells") {
+    std::error_code ec;
+    doc_dir_ = std::filesystem::absolute(s.doc_dir.empty() ? "." : s.doc_dir, ec);
+    if (plan_.manifest.limits.document_timeout) deadline_ = Clock::now() + *plan_.manifest.limits.document_timeout;
+  }
+
+  Results run() {
+    results_.cells.resize(doc_.cells.size());
+    for (const auto& in : plan_.inlines) results_.inlines.emplace_back(in.pos, std::nullopt);
+    ImageSettings is{settings_.doc_dir, settings_.doc_path, settings_.no_cache, settings_.compact_progress};
+    results_.images = prepare_images(plan_, is, rep_);
+    for (const auto& [name, image] : results_.images) {
+      if (!image.from_block) continue;
+      if (image.cached_steps == image.steps) ++results_.stats.images_cached;
+      else ++results_.stats.images_built;
+    }
+    results_.inputs = plan::hash_inputs(plan_.manifest, settings_.doc_dir, rep_);
+    FileLock gc = store_.gc_lock(FileLock::Mode::Shared);
+    TempDir scratch("exec-", store_.tmp_dir());
+    scratch_ = &scratch;
+    for (size_t i = 0; i < plan_.sessions.size(); ++i) run_session(i);
+    scratch_ = nullptr;
+    return std::move(results_);
+  }
+
+ private:
+  SourceLoc loc(doc::Pos pos) const { return SourceLoc{settings_.doc_path, pos.line, pos.col}; }
+
+  const doc::Cell* cell_of(const SessionStep& step) const {
+    return step.kind == SessionStep::Kind::Cell ? &doc_.cells[step.index] : nullptr;
+  }
+
+  std::vector<StepState> plan_steps(const plan::SessionPlan& session, const Driver& driver) {
+    plan::KeyParts parts;
+    parts.image_digest = results_.images.at(session.image).digest;
+    parts.inputs = results_.inputs.digest;
+    parts.settings = plan::run_settings(plan_.manifest, session, driver.digest);
+    std::vector<StepState> steps;
+    for (const auto& step : session.steps) {
+      StepState st;
+      st.step = &step;
+      const doc::Cell* cell = cell_of(step);
+      st.key = cell ? plan::cell_key(parts, *cell) : plan::inline_key(parts, plan_.inlines[step.index]);
+      parts.previous = st.key;
+      bool use_cache = !settings_.no_cache && !settings_.refresh && !(cell && cell->options.cache == false);
+      if (use_cache) st.cached = cache_.find(st.key);
+      st.must_run = !st.cached;
+      steps.push_back(std::move(st));
+    }
+    return steps;
+  }
+
+  void run_session(size_t index) {
+    const plan::SessionPlan& session = plan_.sessions[index];
+    const SourceLoc where = loc(session.steps.front().pos);
+    Driver driver;
+    try {
+      driver = driver_for(session.language, session.command);
+    } catch (Error& e) {
+      throw e.with_loc_if_unknown(where);
+    }
+    std::vector<StepState> steps = plan_steps(session, driver);
+    size_t last = steps.size();  // the last step that must run, or size() for none
+    for (size_t i = 0; i < steps.size(); ++i)
+      if (steps[i].must_run) last = i;
+    auto t0 = Clock::now();
+    size_t ran = 0, cached = 0;
+    if (last == steps.size()) {
+      for (auto& st : steps) keep(st, std::move(*st.cached)), ++cached;
+    } else {
+      SessionDirs dirs = make_session_dirs(scratch_->path() / ("session-" + std::to_string(index)), driver);
+      SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, doc_dir_,
+                         settings_.doc_path, dirs};
+      std::optional<Session> live;
+      if (driver.kind != DriverKind::Process) {
+        rep_.activity("starting " + session.language + " in " + session.image);
+        live.emplace(Session::start(session_box_spec(in, rep_), rep_, protocol_of(driver.kind)));
+        ++results_.stats.boxes_started;
+      }
+      for (size_t i = 0; i < steps.size(); ++i) {
+        StepState& st = steps[i];
+        if (i > last) {
+          keep(st, std::move(*st.cached));
+          ++cached;
+          continue;
+        }
+        // Replaying an unchanged step matters only for the state it leaves, so a fresh
+        // process per cell has nothing to replay.
+        if (!st.must_run && driver.kind == DriverKind::Process) {
+          keep(st, std::move(*st.cached));
+          ++cached;
+          continue;
+        }
+        CellResult fresh = run_step(session, st, live ? &*live : nullptr, in);
+        if (st.must_run) {
+          accept(st, std::move(fresh));
+          ++ran;
+        } else {
+          replayed(st, fresh);
+          keep(st, std::move(*st.cached));
+        }
+      }
+      if (live) live->close(rep_);
+    }
+    rep_.status(session.language + " in " + session.image + ": " + std::to_string(ran) + " run, " +
+                std::to_string(cached) + " cached (" +
+                format_duration_ms(std::chrono::duration<double, std::milli>(Clock::now() - t0).count()) + ")");
+  }
+
+  static Protocol protocol_of(DriverKind kind) {
+    return kind == DriverKind::Shell ? Protocol::Shell : kind == DriverKind::R ? Protocol::Fields : Protocol::Json;
+  }
+
+  std::chrono::milliseconds timeout_for(const doc::Cell* cell, const SourceLoc& where) const {
+    std::chrono::milliseconds t{0};
+    if (cell && cell->options.timeout)
+      t = std::chrono::milliseconds(static_cast<long long>(*cell->options.timeout * 1000));
+    else if (plan_.manifest.limits.cell_timeout)
+      t = *plan_.manifest.limits.cell_timeout;
+    if (deadline_) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
+      if (left.count() <= 0)
+        throw Error(ErrorKind::Cell, "the document ran out of time (limits: document-timeout)", where,
+                    "raise limits.document-timeout in the manifest, or make the cells faster");
+      if (t.count() == 0 || left < t) t = left;
+    }
+    return t;
+  }
+
+  nlohmann::json request_for(const StepState& st, const SessionDirs& dirs) const {
+    const doc::Cell* cell = cell_of(*st.step);
+    nlohmann::json m = {{"id", st.step->index}, {"file", settings_.doc_path}};
+    if (!cell) {
+      m["expr"] = plan_.inlines[st.step->index].code;
+      m["first_line"] = st.step->pos.line;
+      return m;
+    }
+    const doc::CellOptions& o = cell->options;
+    m["code"] = cell->code;
+    m["first_line"] = cell->code_line;
+    m["fig_format"] = o.fig_format;
+    if (o.fig_width) m["fig_width"] = *o.fig_width;
+    if (o.fig_height) m["fig_height"] = *o.fig_height;
+    m["warning"] = o.warning;
+    m["message"] = o.message;
+    m["outdir"] = make_output_dir(dirs, cell_id(*cell));
+    return m;
+  }
+
+  CellResult run_step(const plan::SessionPlan& session, const StepState& st, Session* live,
+                      const SessionBoxInput& in) {
+    const doc::Cell* cell = cell_of(*st.step);
+    SourceLoc where = loc(st.step->pos);
+    std::string what = cell ? describe_cell(*cell) : "the inline " + session.language + " expression";
+    rep_.activity("running " + what);
+    std::chrono::milliseconds timeout = timeout_for(cell, where);
+    CellResult r;
+    try {
+      if (live) {
+        r = result_from_json(live->request(request_for(st, in.dirs), timeout));
+        r.timed_out = live->timed_out();
+      } else {
+        r = run_process_cell(*cell, in, timeout);
+      }
+    } catch (Error& e) {
+      throw e.with_loc_if_unknown(where).add_context(what);
+    }
+    if (cell) {
+      std::vector<CellOutput> files = collect_output_files(in.dirs, cell_id(*cell), rep_);
+      r.outputs.insert(r.outputs.end(), files.begin(), files.end());
+    }
+    r.key = st.key;
+    return r;
+  }
+
+  // Fresh-process languages: one box per cell, the code on its stdin.
+  CellResult run_process_cell(const doc::Cell& cell, const SessionBoxInput& in, std::chrono::milliseconds timeout) {
+    std::filesystem::path dir = in.dirs.driver.parent_path() / ("process-" + std::to_string(cell.index));
+    make_dirs(dir);
+    write_file_atomic(dir / "code", cell.code);
+    UniqueFd code(::open((dir / "code").c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd out(::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    UniqueFd err(::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!code || !out || !err) throw Error::from_errno("create", dir.string(), errno, ErrorKind::Io);
+    std::string outdir = make_output_dir(in.dirs, cell_id(cell));
+    box::BoxSpec spec = session_box_spec(in, rep_);
+    spec.env.push_back("WAYBILL_OUTPUT_DIR=" + outdir);
+    spec.timeout = timeout;
+    spec.stdio.in = code.get();
+    spec.stdio.out = out.get();
+    spec.stdio.err = err.get();
+    ++results_.stats.boxes_started;
+    box::Box b = box::Box::start(std::move(spec), rep_);
+    box::BoxOutcome end = b.wait(rep_);
+    CellResult r;
+    r.seconds = std::chrono::duration<double>(end.status.duration).count();
+    for (const char* name : {"stdout", "stderr"}) {
+      std::string text = read_file(dir / name);
+      if (!text.empty()) r.outputs.push_back(CellOutput{OutputKind::Stream, name, text, {}, {}, {}});
+    }
+    r.timed_out = end.status.timed_out;
+    if (end.start_error || end.status.code != 0) {
+      CellError e;
+      e.ename = end.status.timed_out ? "timeout" : end.status.signal ? "signal" : "exit status";
+      e.evalue = end.status.signal ? std::string(sigabbrev_np(end.status.signal)) : std::to_string(end.status.code);
+      if (end.start_error) e.traceback = end.start_error->message;
+      e.line = cell.code_line;
+      r.error = std::move(e);
+    }
+    return r;
+  }
+
+  // A result this render shows; a failing cell stops the render unless `error: true`.
+  void accept(StepState& st, CellResult r) {
+    const doc::Cell* cell = cell_of(*st.step);
+    if (r.error && !(cell && cell->options.error)) fail(st, r);
+    if (!settings_.no_cache) cache_.put(st.key, r);
+    if (cell) ++results_.stats.cells_run;
+    else ++results_.stats.inline_run;
+    place(st, std::move(r));
+  }
+
+  void keep(StepState& st, CellResult r) {
+    if (cell_of(*st.step)) ++results_.stats.cells_cached;
+    else ++results_.stats.inline_cached;
+    place(st, std::move(r));
+  }
+
+  void replayed(const StepState& st, const CellResult& fresh) {
+    ++results_.stats.cells_replayed;
+    if (fresh.error)
+      rep_.warn("replaying an unchanged cell to restore its session's state failed: " + fresh.error->ename + ": " +
+                    fresh.error->evalue,
+                loc(st.step->pos), "the cell's cached result is shown; later cells may see a different state");
+  }
+
+  void place(const StepState& st, CellResult r) {
+    r.key = st.key;
+    if (st.step->kind == SessionStep::Kind::Cell) results_.cells[st.step->index] = std::move(r);
+    else results_.inlines[st.step->index].second = std::move(r);
+  }
+
+  [[noreturn]] void fail(const StepState& st, const CellResult& r) {
+    const doc::Cell* cell = cell_of(*st.step);
+    int line = r.error->line > 0 ? r.error->line : st.step->pos.line;
+    std::string what = cell ? describe_cell(*cell) : "an inline " + plan_.inlines[st.step->index].language + " expression";
+    std::string detail = r.error->traceback.empty() ? r.error->ename + ": " + r.error->evalue
+                                                    : first_lines(r.error->traceback, 30);
+    if (r.timed_out) {
+      throw Error(ErrorKind::Cell, what + " timed out", loc(st.step->pos),
+                  "raise its `timeout` option or limits.timeout in the manifest");
+    }
+    throw Error(ErrorKind::Cell, what + " failed\n" + detail, SourceLoc{settings_.doc_path, line, 1},
+                cell ? "set `#| error: true` on the cell to show the error in the output and go on" : "");
+  }
+
+  const doc::Document& doc_;
+  const plan::Plan& plan_;
+  const ExecSettings& settings_;
+  Reporter& rep_;
+  oci::Store store_;
+  CellCache cache_;
+  std::filesystem::path doc_dir_;
+  std::optional<Clock::time_point> deadline_;
+  TempDir* scratch_ = nullptr;
+  Results results_;
+};
+
+}  // namespace
+
+nlohmann::json ExecStats::to_json() const {
+  return {{"images_built", images_built},     {"images_cached", images_cached}, {"boxes_started", boxes_started},
+          {"cells_run", cells_run},           {"cells_cached", cells_cached},   {"cells_replayed", cells_replayed},
+          {"inline_run", inline_run},         {"inline_cached", inline_cached}};
+}
+
+const CellResult* Results::cell(size_t index) const {
+  return index < cells.size() && cells[index] ? &*cells[index] : nullptr;
+}
+
+const CellResult* Results::inline_at(doc::Pos pos) const {
+  for (const auto& [p, r] : inlines)
+    if (p.line == pos.line && p.col == pos.col) return r ? &*r : nullptr;
+  return nullptr;
+}
+
+std::string describe_cell(const doc::Cell& cell) {
+  if (!cell.options.label.empty()) return "cell '" + cell.options.label + "'";
+  return "the " + cell.language + " cell at line " + std::to_string(cell.fence.line);
+}
+
+Results execute(const doc::Document& document, const plan::Plan& plan, const ExecSettings& settings,
+                Reporter& reporter) {
+  return DocumentRun(document, plan, settings, reporter).run();
+}
+
+}  // namespace waybill::exec

@@ -1,0 +1,69 @@
+#pragma once
+// The exec stage: a document's plan in, its results out. Images are built (or found),
+// then each session runs its steps (cells and inline expressions) in document order in
+// one box. Results are cached by key (plan/cache_key.hpp): a session whose steps are
+// all cached starts no box. When a step must run and earlier ones were cached, the
+// earlier ones are replayed first (run again, their cached results kept) to rebuild the
+// session's state, as a notebook would have it.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "doc/model.hpp"
+#include "exec/cell_result.hpp"
+#include "exec/images.hpp"
+#include "plan/cache_key.hpp"
+#include "plan/plan.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::exec {
+
+struct ExecSettings {
+  std::filesystem::path doc_dir;  // as given; "" is the current directory
+  std::string doc_path;           // for messages and tracebacks
+  bool no_cache = false;          // neither read nor write cached results (nor the build cache)
+  bool refresh = false;           // run every step and overwrite its cached result
+  bool compact_progress = false;
+};
+
+// What a render did, for `--stats` and for tests of the cache.
+struct ExecStats {
+  size_t images_built = 0;   // images whose build ran at least one step
+  size_t images_cached = 0;  // images whose every step came from the build cache
+  size_t boxes_started = 0;
+  size_t cells_run = 0, cells_cached = 0, cells_replayed = 0;
+  size_t inline_run = 0, inline_cached = 0;
+
+  nlohmann::json to_json() const;
+};
+
+struct Results {
+  std::vector<std::optional<CellResult>> cells;  // per Document::cells; nullopt: not run
+  // Per Plan::inlines: where the expression stands, and its result.
+  std::vector<std::pair<doc::Pos, std::optional<CellResult>>> inlines;
+  std::map<std::string, DocumentImage> images;
+  plan::DeclaredInputs inputs;
+  ExecStats stats;
+
+  const CellResult* cell(size_t index) const;
+  const CellResult* inline_at(doc::Pos pos) const;
+};
+
+// Throws Error: Cell for a failing cell whose `error` option is false (located at the
+// failing line, with the traceback), a session that died, a timeout or an interrupt;
+// Document for what the plan could not know (a mount that does not exist).
+Results execute(const doc::Document& document, const plan::Plan& plan, const ExecSettings& settings,
+                Reporter& reporter);
+
+// "cell 'setup'", or "the python cell at line 40" for a cell without a label.
+std::string describe_cell(const doc::Cell& cell);
+
+}  // namespace waybill::exec

@@ -1,0 +1,108 @@
+#include "exec/images.hpp"
+
+#include "oci/module_api.hpp"
+#include "oci/store.hpp"
+#include "util/error.hpp"
+#include "util/module.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::exec {
+
+namespace {
+
+// A reference path component: lower-case letters, digits and single separators.
+std::string component(std::string_view text) {
+  std::string out;
+  for (char c : to_lower(text)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (ok) out += c;
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "doc" : out;
+}
+
+const EngineModule& engine() {
+  const auto& module = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
+  if (module.abi != kEngineModuleAbi)
+    throw Error(ErrorKind::Environment, "the engine module does not match this waybill", {}, "reinstall waybill");
+  return module;
+}
+
+std::vector<BaseRecipe> recipes(const plan::Manifest& manifest, const std::filesystem::path& doc_dir) {
+  std::vector<BaseRecipe> out;
+  for (const auto& b : manifest.bases) {
+    out.emplace_back();
+    BaseRecipe& r = out.back();
+    r.reference = b.reference;
+    if (!b.bootstrap.has_value()) {
+      r.archive = (doc_dir / b.archive).string();
+      continue;
+    }
+    const plan::BootstrapRecipe& boot = b.bootstrap.value();
+    r.suite = boot.suite;
+    r.mirror = boot.mirror;
+    r.variant = boot.variant;
+    r.include = boot.include;
+  }
+  return out;
+}
+
+DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, const ImageSettings& s, Reporter& rep) {
+  BuildRequest req;
+  req.context = s.doc_dir.empty() ? "." : s.doc_dir.string();
+  req.dockerfile_text = block.dockerfile;
+  req.dockerfile_name = s.doc_path;
+  req.first_line = block.first_line;
+  DocumentImage image;
+  image.name = block.name;
+  image.tag = image_tag(s.doc_path, block.name);
+  image.from_block = true;
+  req.tags = {image.tag};
+  req.no_cache = s.no_cache;
+  req.compact_progress = s.compact_progress;
+  req.bases = recipes(plan.manifest, s.doc_dir);
+  BuildResponse resp;
+  if (auto err = engine().build(req, rep, resp)) throw *err;
+  image.digest = resp.digest;
+  image.steps = resp.steps;
+  image.cached_steps = resp.cached;
+  for (const auto& b : resp.bases) image.bases.push_back(BaseOrigin{b.reference, b.digest, b.origin});
+  return image;
+}
+
+}  // namespace
+
+std::string image_tag(const std::string& doc_path, const std::string& block_name) {
+  return component(std::filesystem::path(doc_path).stem().string()) + "/" +
+         component(block_name.empty() ? "default" : block_name);
+}
+
+std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, const ImageSettings& s, Reporter& rep) {
+  std::map<std::string, DocumentImage> images;
+  for (const auto& block : plan.images) {
+    rep.status("image " + (block.name.empty() ? std::string("default") : block.name) + ": building");
+    images[block.name] = build_block(block, plan, s, rep);
+  }
+  std::optional<oci::Store> store;
+  for (const auto& session : plan.sessions) {
+    if (images.count(session.image)) continue;
+    if (!store) store = oci::Store::open();
+    auto entry = store->find(session.image);
+    if (!entry) {
+      const plan::SessionStep& first = session.steps.front();
+      throw Error(ErrorKind::Document,
+                  "the image `" + session.image + "` is neither a Dockerfile block of this document nor in the store",
+                  SourceLoc{s.doc_path, first.pos.line, first.pos.col},
+                  "declare it in a ```dockerfile {#" + session.image + "} block, or put it in the store first");
+    }
+    DocumentImage image;
+    image.name = session.image;
+    image.digest = entry->manifest.digest.str();
+    images[session.image] = std::move(image);
+  }
+  return images;
+}
+
+}  // namespace waybill::exec

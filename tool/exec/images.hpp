@@ -1,0 +1,49 @@
+#pragma once
+// The images a document's sessions run in (the pipeline's Plan ──build──▶ Images):
+// every Dockerfile block built by the engine module, with the manifest's `bases` for
+// FROM images the store lacks, and tagged DOCSTEM/NAME; images named by reference
+// looked up in the store. The result says, per image, what its digest is and how it
+// was obtained, for cache keys now and the provenance record later.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "plan/plan.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::exec {
+
+struct BaseOrigin {
+  std::string reference, digest;
+  std::string origin;  // store, bootstrap or archive
+};
+
+struct DocumentImage {
+  std::string name;      // the block's name, or the reference a cell gave
+  std::string digest;    // manifest digest: what sessions run and keys cover
+  std::string tag;       // the store name a built block got
+  bool from_block = false;
+  size_t steps = 0, cached_steps = 0;
+  std::vector<BaseOrigin> bases;
+};
+
+struct ImageSettings {
+  std::filesystem::path doc_dir;   // the build context
+  std::string doc_path;            // for messages
+  bool no_cache = false;           // --no-cache reaches the build cache too
+  bool compact_progress = false;
+};
+
+// Throws Error: Document (located) for a broken Dockerfile or an unknown image, Cell for
+// a failing RUN, Environment when the engine cannot run.
+std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, const ImageSettings& settings,
+                                                    Reporter& reporter);
+
+// The store name a document's image block is tagged with: "paper/analysis".
+std::string image_tag(const std::string& doc_path, const std::string& block_name);
+
+}  // namespace waybill::exec
