@@ -22,8 +22,9 @@ build_packages=(cmake ninja-build g++ pkg-config git
 render_packages=(libjs-katex fonts-katex latexmk lmodern
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-plain-generic
   mmdebstrap)
-# Peers the interoperability tests run against; matplotlib for the Python driver's figure test.
-test_packages=(python3 python3-html5lib python3-matplotlib poppler-utils chromium podman skopeo runc bubblewrap)
+# Peers the interoperability tests run against; matplotlib and R for the drivers' tests.
+test_packages=(python3 python3-html5lib python3-matplotlib r-base-core poppler-utils chromium podman skopeo runc
+  bubblewrap)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

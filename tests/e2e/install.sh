@@ -12,7 +12,7 @@ test -f "$prefix/lib/waybill/document.so"
 test -f "$prefix/lib/waybill/engine.so"
 test -f "$prefix/lib/waybill/box.so"
 test -f "$prefix/share/waybill/templates/html/default.html"
-"$prefix/bin/waybill" render "$doc" -o "$prefix/out" -q
+"$prefix/bin/waybill" render "$doc" -o "$prefix/out" -q --no-execute
 test -s "$prefix/out/$(basename "${doc%.*}").html"
 "$prefix/bin/waybill" --version
 echo "installed tree works"

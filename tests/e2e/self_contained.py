@@ -12,6 +12,9 @@ import tempfile
 
 def main():
     waybill, doc = sys.argv[1], sys.argv[2]
+    if os.geteuid() != 0:
+        print("SKIP: the flagship's cells run in boxes, which need root (CI runs as root)")
+        sys.exit(77)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([waybill, "render", doc, "--to", "html", "--self-contained", "-o", tmp, "-q"], check=True)
         name = os.path.splitext(os.path.basename(doc))[0]

@@ -78,7 +78,7 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
   sub.add_flag("--no-execute", flags->no_execute,
                "Show the code only: build no image and run no cell");
   sub.add_flag("--no-cache", flags->no_cache,
-               "Run every cell (and build every image step) again, without reading or writing cached results");
+               "Run every cell again, without reading or writing cached results (images still come from the build cache)");
   sub.add_flag("--refresh", flags->refresh, "Run every cell again and overwrite its cached result");
   sub.add_option("--stats", flags->stats_file,
                  "Write JSON counts of images built, boxes started, cells run and cells cached to FILE")

@@ -41,7 +41,11 @@ Driver driver_for(const std::string& language, const std::vector<std::string>& c
     d.kind = DriverKind::R;
     d.file = "r_driver.R";
     d.source = &r_driver_source();
-    d.argv = with(command, {"Rscript", "--vanilla"}, d.file);
+    // sh moves the protocol to fds 3 and 4, so that what cells write to fd 1 (system())
+    // or read from fd 0 cannot touch it (see r_driver.R).
+    d.argv = {"sh", "-c", "exec 3>&1 4<&0 </dev/null >\"$WAYBILL_R_STDOUT\"; exec \"$@\"", "sh"};
+    for (auto& a : with(command, {"Rscript", "--vanilla"}, d.file)) d.argv.push_back(std::move(a));
+    d.env = {"WAYBILL_R_STDOUT=/tmp/.waybill-r-stdout"};
   } else if (language == "bash" || language == "sh" || language == "shell") {
     d.kind = DriverKind::Shell;
     d.file = "shell_driver.sh";

@@ -22,6 +22,7 @@ struct Driver {
   std::string file;               // the driver's file name under kDriverDir; "" for Process
   const std::string* source = nullptr;
   std::vector<std::string> argv;  // the box's command line
+  std::vector<std::string> env;   // "K=V" the driver needs
   std::string digest;             // of the source and the command: part of every cache key
 };
 

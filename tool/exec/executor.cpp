@@ -57,7 +57,9 @@ class DocumentRun {
   Results run() {
     results_.cells.resize(doc_.cells.size());
     for (const auto& in : plan_.inlines) results_.inlines.emplace_back(in.pos, std::nullopt);
-    ImageSettings is{settings_.doc_dir, settings_.doc_path, settings_.no_cache, settings_.compact_progress};
+    // --no-cache is about cells: images come from the build cache still (`waybill build
+    // --no-cache` rebuilds one), so their digests, and so the cells' keys, stay put.
+    ImageSettings is{settings_.doc_dir, settings_.doc_path, false, settings_.compact_progress};
     results_.images = prepare_images(plan_, is, rep_);
     for (const auto& [name, image] : results_.images) {
       if (!image.from_block) continue;

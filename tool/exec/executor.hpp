@@ -29,7 +29,7 @@ namespace waybill::exec {
 struct ExecSettings {
   std::filesystem::path doc_dir;  // as given; "" is the current directory
   std::string doc_path;           // for messages and tracebacks
-  bool no_cache = false;          // neither read nor write cached results (nor the build cache)
+  bool no_cache = false;          // neither read nor write cached cell results
   bool refresh = false;           // run every step and overwrite its cached result
   bool compact_progress = false;
 };

@@ -30,6 +30,7 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
   o.entrypoint = "";  // the driver is the command, whatever the image's entrypoint
   o.workdir = "/doc";
   for (const auto& [k, v] : in.manifest.env) o.env.push_back(k + "=" + v);
+  for (const auto& kv : in.driver.env) o.env.push_back(kv);
   o.network = in.manifest.network == plan::NetworkSetting::Host ? box::Network::Host : box::Network::None;
   o.limits.memory_bytes = in.manifest.limits.memory_bytes;
   o.limits.cpus = in.manifest.limits.cpus;
