@@ -37,6 +37,7 @@ RUN apt-get update -q && apt-get install -y -q --no-install-recommends python3 >
 languages:
   python: {image: py}
   bash: {image: py}
+  shout: {image: py, command: [tr, a-z, A-Z]}
 inputs: [data.csv]
 limits: {timeout: 60s}
 ```
@@ -104,6 +105,22 @@ print(open("data.csv").read().strip())
 echo "bash says $((6 * 7))"
 ```
 
+```{perl}
+#| label: perl-one
+our $kept = 5;
+print "perl sets $kept\n";
+```
+
+```{perl}
+#| label: perl-two
+print defined $kept ? "state kept\n" : "a fresh process\n";
+```
+
+```{shout}
+#| label: shout
+any language the manifest names
+```
+
 Twice x is `{python} x * 2`.
 """
 
@@ -156,7 +173,7 @@ def main():
 
         s = stats(doc)
         check("the first render builds the image and runs every cell",
-              s["images_built"] == 1 and s["cells_run"] == 9 and s["inline_run"] == 1 and s["boxes_started"] == 2, s)
+              s["images_built"] == 1 and s["cells_run"] == 12 and s["inline_run"] == 1 and s["boxes_started"] == 5, s)
         html = open(os.path.join(docdir, "cells.html")).read()
         streams = cell_html(html, "streams")
         check("stdout and stderr are shown separately, in order, then the value",
@@ -181,19 +198,24 @@ def main():
         check("the declared input is readable at /doc", "input,1" in cell_html(html, "input"))
         check("a bash cell runs in its own session", "bash says 42" in cell_html(html, "shell"))
         check("an inline expression is evaluated in its session", '<span class="inline-value">40</span>' in html)
+        check("other languages run each cell as a fresh process",
+              "perl sets 5" in cell_html(html, "perl-one") and "a fresh process" in cell_html(html, "perl-two"),
+              cell_html(html, "perl-two"))
+        check("a language the manifest names runs its command with the code on stdin",
+              "ANY LANGUAGE THE MANIFEST NAMES" in cell_html(html, "shout"), cell_html(html, "shout"))
         check("nothing was written to the document's directory by the cells",
               not os.path.exists(os.path.join(docdir, "new-file.txt")))
 
         s = stats(doc)
         check("a re-render with nothing changed starts no box and runs nothing",
-              s["boxes_started"] == 0 and s["cells_run"] == 0 and s["cells_cached"] == 9 and
+              s["boxes_started"] == 0 and s["cells_run"] == 0 and s["cells_cached"] == 12 and
               s["images_cached"] == 1 and s["images_built"] == 0, s)
         check("the cached render is the same page", open(os.path.join(docdir, "cells.html")).read() == html)
 
         open(doc, "w").write(DOC.replace('return "<b>rich html</b>"', 'return "<b>edited html</b>"'))
         s = stats(doc)
         check("editing one cell re-runs it and the later cells of its session only",
-              s["cells_run"] == 6 and s["cells_replayed"] == 2 and s["cells_cached"] == 3 and
+              s["cells_run"] == 6 and s["cells_replayed"] == 2 and s["cells_cached"] == 6 and
               s["boxes_started"] == 1 and s["inline_run"] == 1, s)
         check("the edit shows", "<b>edited html</b>" in open(os.path.join(docdir, "cells.html")).read())
 
@@ -204,13 +226,13 @@ def main():
 
         open(os.path.join(docdir, "data.csv"), "w").write("input,2\n")
         s = stats(doc)
-        check("editing a declared input re-runs its sessions", s["cells_run"] == 9 and s["boxes_started"] == 2, s)
+        check("editing a declared input re-runs its sessions", s["cells_run"] == 12 and s["boxes_started"] == 5, s)
         check("the new input shows", "input,2" in open(os.path.join(docdir, "cells.html")).read())
 
         s = stats(doc, "--refresh")
-        check("--refresh runs every cell", s["cells_run"] == 9, s)
+        check("--refresh runs every cell", s["cells_run"] == 12, s)
         s = stats(doc, "--no-cache")
-        check("--no-cache runs every cell", s["cells_run"] == 9 and s["images_built"] == 0, s)
+        check("--no-cache runs every cell", s["cells_run"] == 12 and s["images_built"] == 0, s)
         s = stats(doc)
         check("after --no-cache, the earlier results are still cached", s["cells_run"] == 0, s)
 

@@ -45,7 +45,8 @@ Driver driver_for(const std::string& language, const std::vector<std::string>& c
     // or read from fd 0 cannot touch it (see r_driver.R).
     d.argv = {"sh", "-c", "exec 3>&1 4<&0 </dev/null >\"$WAYBILL_R_STDOUT\"; exec \"$@\"", "sh"};
     for (auto& a : with(command, {"Rscript", "--vanilla"}, d.file)) d.argv.push_back(std::move(a));
-    d.env = {"WAYBILL_R_STDOUT=/tmp/.waybill-r-stdout"};
+    // Debian's images have no locale but C.UTF-8; in plain C, R mangles non-ASCII text.
+    d.env = {"WAYBILL_R_STDOUT=/tmp/.waybill-r-stdout", "LANG=C.UTF-8"};
   } else if (language == "bash" || language == "sh" || language == "shell") {
     d.kind = DriverKind::Shell;
     d.file = "shell_driver.sh";
@@ -63,7 +64,7 @@ Driver driver_for(const std::string& language, const std::vector<std::string>& c
                   "stdin:\n  languages:\n    " + language + ": {command: [" + language + "]}");
     }
   }
-  d.digest = plan::sha256_hex((d.source ? *d.source : std::string()) + "\n" + join(d.argv, "\x1f"));
+  d.digest = plan::sha256_hex((d.source ? *d.source : std::string()) + "\n" + join(d.argv, "\x1f") + "\n" + join(d.env, "\x1f"));
   return d;
 }
 

@@ -29,8 +29,9 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
   o.command = in.driver.argv;
   o.entrypoint = "";  // the driver is the command, whatever the image's entrypoint
   o.workdir = "/doc";
-  for (const auto& [k, v] : in.manifest.env) o.env.push_back(k + "=" + v);
+  // The driver's variables first, so that the manifest's env can override them.
   for (const auto& kv : in.driver.env) o.env.push_back(kv);
+  for (const auto& [k, v] : in.manifest.env) o.env.push_back(k + "=" + v);
   o.network = in.manifest.network == plan::NetworkSetting::Host ? box::Network::Host : box::Network::None;
   o.limits.memory_bytes = in.manifest.limits.memory_bytes;
   o.limits.cpus = in.manifest.limits.cpus;

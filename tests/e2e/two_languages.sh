@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The two-language sample: Python and R cells, each language in its own image built on
+# the flagship's bootstrapped base, reading one declared input. Both languages' results
+# show, agree in the text, come from the cache on a re-render, and re-run when the input
+# changes. WAYBILL_HOME is the flagship fixture's store.
+set -euo pipefail
+waybill=$1
+samples=$2
+[ "$(id -u)" = 0 ] || { echo "SKIP: cells run in boxes, which need root (CI runs as root)"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$samples/two-languages" "$work/doc"
+fail() { echo "FAIL: $*"; exit 1; }
+stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/stats.json" "$1"; }
+
+"$waybill" render "$work/doc/report.md" --stats "$work/stats.json"
+html=$(cat "$work/doc/report.html")
+for text in 'Harbour     10.04' '<table class="dataframe">' 'src="report_files/figures/fig-seasons-1.png"' \
+            'In Python, the warmest station is <span class="inline-value">Harbour</span>' \
+            'In R, the warmest station is <span class="inline-value">Harbour</span>' \
+            'mean of <span class="inline-value">10.04</span>' '<span class="caption-label">Figure' ; do
+  grep -qF -- "$text" <<< "$html" || fail "report.html lacks: $text"
+done
+[ "$(grep -c 'mean of <span class="inline-value">10.04</span>' <<< "$html")" = 2 ] || fail "the languages disagree"
+head -c 8 "$work/doc/report_files/figures/fig-seasons-1.png" | od -c | grep -q 'P   N   G' || fail "R's figure is not a PNG"
+echo "ok: Python and R cells ran in their own images and agree"
+
+"$waybill" render "$work/doc/report.md" --stats "$work/stats.json" -q
+[ "$(stat boxes_started)" = 0 ] && [ "$(stat cells_cached)" = 3 ] || fail "a re-render ran something: $(cat "$work/stats.json")"
+echo "ok: a re-render takes every result from the cache"
+
+sed -i 's/^Harbour,7,.*/Harbour,7,30.0/' "$work/doc/measurements.csv"
+"$waybill" render "$work/doc/report.md" --stats "$work/stats.json" -q
+[ "$(stat boxes_started)" = 2 ] && [ "$(stat cells_run)" = 3 ] || fail "an input edit did not re-run both sessions: $(cat "$work/stats.json")"
+grep -qF 'mean of <span class="inline-value">11.12</span>' "$work/doc/report.html" || fail "the new input does not show"
+echo "ok: editing the declared input re-runs both languages' cells"
