@@ -11,9 +11,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 waybill, fixtures = sys.argv[1], sys.argv[2]
 if os.geteuid() != 0:
@@ -250,6 +252,29 @@ def main():
         open(slow_doc, "w").write(head + "```{python}\n#| label: slow\n#| timeout: 1\nimport time\ntime.sleep(60)\n```\n")
         p = run(["render", slow_doc, "--to", "html"], expect=1)
         check("a cell past its timeout is stopped, and named", "cell 'slow' timed out" in p.stderr, p.stderr)
+
+        fresh_doc = os.path.join(docdir, "fresh.md")
+        open(fresh_doc, "w").write(head + "```{python}\n#| label: always\n#| cache: false\nimport time\nprint(time.time())\n```\n"
+                                   "\n```{python}\nprint('cached')\n```\n")
+        stats(fresh_doc)
+        s = stats(fresh_doc)
+        check("cache: false runs its cell on every render, and only it",
+              s["cells_run"] == 1 and s["cells_cached"] == 1 and s["boxes_started"] == 1, s)
+
+        # Ctrl-C during a render: the boxes stop, nothing is written, the store stays whole.
+        slow_page = os.path.join(docdir, "slow.html")
+        open(slow_doc, "w").write(head + "```{python}\n#| label: slow\nimport time\nprint('started', flush=True)\n"
+                                  "time.sleep(600)\n```\n")
+        p = subprocess.Popen([waybill, "render", slow_doc, "--to", "html"], stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and not any(n != "scratch" for n in
+                                                   os.listdir(os.path.join(os.environ["WAYBILL_HOME"], "boxes"))):
+            time.sleep(0.1)
+        time.sleep(1)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+        check("Ctrl-C stops a render that is running a cell", p.returncode != 0 and "interrupted" in err, err)
+        check("an interrupted render writes no page", not os.path.exists(slow_page))
 
         leftovers = [n for n in os.listdir(os.path.join(os.environ["WAYBILL_HOME"], "boxes")) if n != "scratch"]
         check("no box is left behind", not leftovers, leftovers)

@@ -4,6 +4,7 @@ protocol exactly as a session does, on this machine's python3.
 
 usage: python_driver_test.py DRIVER
 """
+import base64
 import json
 import subprocess
 import sys
@@ -77,11 +78,23 @@ def main():
     check("sys.exit in a cell is an error, not the end of the session", r["error"]["ename"] == "SystemExit", r)
     r = d.send(code="print('still here')\n")
     check("the session goes on", streams(r) == [("stdout", "still here\n")], r)
+    warn = "import warnings\nwarnings.warn('careful', UserWarning)\n"
+    r = d.send(code=warn)
+    check("a warning goes to stderr", any(n == "stderr" and "careful" in t for n, t in streams(r)), r)
+    r = d.send(code=warn.replace("careful", "hushed"), warning=False)
+    check("warning: false hides warnings", streams(r) == [], r)
+    r = d.send(code="import os\nprint(os.environ['WAYBILL_OUTPUT_DIR'])\n", outdir="/tmp/out-7")
+    check("the output directory is in the environment", streams(r) == [("stdout", "/tmp/out-7\n")], r)
     try:
         import matplotlib  # noqa: F401
         r = d.send(code="import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.title('t')\nNone\n", fig_format="png")
         figs = [o for o in r["outputs"] if o["type"] == "figure"]
         check("an open matplotlib figure is captured as PNG", len(figs) == 1 and figs[0]["data"].startswith("iVBOR"), r)
+        r = d.send(code="fig = plt.figure(figsize=(2, 2))\nplt.plot([1, 2])\nNone\n", fig_format="svg", fig_width=5)
+        figs = [o for o in r["outputs"] if o["type"] == "figure"]
+        svg = base64.b64decode(figs[0]["data"]).decode() if figs else ""
+        check("fig-format svg gives SVG, and fig-width sets the size", figs and figs[0]["format"] == "svg" and
+              "<svg" in svg and 'width="3' in svg, svg[:400])
     except ImportError:
         print("skip: matplotlib is not installed for this python3 (Debian: python3-matplotlib), so figure capture is untested here")
     check("the driver ends when its input does", d.close() == 0, "exit status")

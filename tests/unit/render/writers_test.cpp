@@ -20,14 +20,26 @@ struct Rendered {
   Highlighter highlighter{std::string(WAYBILL_SOURCE_DIR) + "/templates/highlight"};
   std::string html, latex, fallbacks;
 
-  explicit Rendered(const std::string& md, WriterOptions opts = {}) {
+  std::vector<std::string> assets;  // names the writers stored cell files under
+
+  explicit Rendered(const std::string& md, WriterOptions opts = {},
+                    const std::function<void(exec::Results&, const doc::Document&)>& ran = {}) {
     doc = doc::parse_document("t.md", md, rep);
     refs = CrossRefs::build(doc);
+    exec::Results results;
+    if (ran) {
+      results.cells.resize(doc.cells.size());
+      ran(results, doc);
+    }
     auto resolve = [](const std::string& src, doc::Pos) -> std::optional<std::string> {
       if (src.starts_with("http")) return std::nullopt;
       return src;
     };
-    RenderContext ctx{doc, refs, bib, highlighter, rep, opts, resolve, nullptr, {}};
+    auto write_asset = [this](const std::string& name, std::string_view) -> std::optional<std::string> {
+      assets.push_back(name);
+      return "t_files/" + name;
+    };
+    RenderContext ctx{doc, refs, bib, highlighter, rep, opts, resolve, ran ? &results : nullptr, write_asset};
     HtmlWriter h(ctx);
     html = h.body();
     LatexWriter l(ctx);
@@ -147,4 +159,96 @@ TEST_CASE("callouts and divs") {
   CHECK(contains(r.html, "<div id=\"d\" class=\"wide\">"));
   CHECK(contains(r.latex, "\\begin{WBcallout}{tip}{Tip}"));
   CHECK(contains(r.latex, "\\hypertarget{d}{}"));
+}
+
+namespace {
+
+exec::CellOutput stream(const std::string& name, const std::string& text) {
+  exec::CellOutput o;
+  o.name = name;
+  o.text = text;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a cell's results are shown in order: streams, values, figures, files, the error") {
+  Rendered r("```{python}\n#| label: fig-run\n#| fig-cap: A *run*\nx\n```\n\nSee @fig-run.\n", {},
+             [](exec::Results& res, const doc::Document&) {
+               exec::CellResult c;
+               c.outputs.push_back(stream("stdout", "a < b\n"));
+               c.outputs.push_back(stream("stderr", "careful\n"));
+               exec::CellOutput value;
+               value.kind = exec::OutputKind::Result;
+               value.data = {{"text/plain", "Frame()"}, {"text/html", "<table><tr><td>1</td></tr></table>"}};
+               c.outputs.push_back(value);
+               exec::CellOutput fig;
+               fig.kind = exec::OutputKind::Figure;
+               fig.format = "png";
+               fig.base64 = "iVBORw0KGgo=";
+               c.outputs.push_back(fig);
+               exec::CellOutput file;
+               file.kind = exec::OutputKind::File;
+               file.name = "result.csv";
+               file.base64 = "YSxiCg==";
+               c.outputs.push_back(file);
+               c.error = exec::CellError{"ValueError", "bad", "Traceback ...\nValueError: bad", 4};
+               res.cells[0] = c;
+             });
+  const std::string& h = r.html;
+  CHECK(contains(h, "<pre class=\"cell-output cell-output-stdout\"><code>a &lt; b</code></pre>"));
+  CHECK(contains(h, "cell-output-stderr\"><code>careful</code>"));
+  CHECK(contains(h, "<table><tr><td>1</td></tr></table>"));  // the HTML, not the text
+  CHECK_FALSE(contains(h, "Frame()"));
+  CHECK(contains(h, "<figure id=\"fig-run\" class=\"figure cell-figure\">"));
+  CHECK(contains(h, "<img src=\"t_files/figures/fig-run-1.png\" alt=\"A *run*\">"));
+  CHECK(contains(h, "Figure\u00a01:</span> A <em>run</em>"));
+  CHECK(contains(h, "<a href=\"t_files/files/fig-run/result.csv\" download>result.csv</a>"));
+  CHECK(contains(h, "cell-output-error\"><code>Traceback ...\nValueError: bad</code>"));
+  CHECK(h.find("a &lt; b") < h.find("careful"));
+  CHECK_FALSE(contains(h, "Not executed"));
+  // LaTeX: text in verbatim environments, the value as text, the figure included.
+  CHECK(contains(r.latex, "\\begin{WBoutput}\na < b\n\\end{WBoutput}"));
+  CHECK(contains(r.latex, "\\begin{WBoutput}\nFrame()\n\\end{WBoutput}"));
+  CHECK(contains(r.latex, "\\includegraphics[width=0.8\\linewidth,keepaspectratio]{t_files/figures/fig-run-1.png}"));
+  CHECK(contains(r.latex, "\\label{fig-run}"));
+  CHECK(contains(r.latex, "\\begin{WBerror}"));
+}
+
+TEST_CASE("cell options decide what of a result shows") {
+  auto ran = [](exec::Results& res, const doc::Document& d) {
+    for (size_t i = 0; i < d.cells.size(); ++i) {
+      exec::CellResult c;
+      c.outputs.push_back(stream("stdout", i == 2 ? "| a | b |\n|--|--|\n| 1 | 2 |\n" : "printed " + std::to_string(i) + "\n"));
+      res.cells[i] = c;
+    }
+  };
+  Rendered r("```{python}\n#| echo: false\ncode0()\n```\n\n```{python}\n#| output: false\ncode1()\n```\n\n"
+             "```{python}\n#| label: tbl-made\n#| output: asis\ncode2()\n```\n\n"
+             "```{python}\n#| include: false\ncode3()\n```\n\n@tbl-made.\n",
+             {}, ran);
+  CHECK_FALSE(contains(r.html, "code0"));
+  CHECK(contains(r.html, "printed 0"));
+  CHECK(contains(r.html, "code1"));
+  CHECK_FALSE(contains(r.html, "printed 1"));
+  CHECK(contains(r.html, "<table id=\"tbl-made\""));  // asis: printed Markdown, numbered by the label
+  CHECK(contains(r.html, "Table\u00a01:"));
+  CHECK(contains(r.html, "<a href=\"#tbl-made\" class=\"cross-ref\">Table\u00a01</a>"));
+  CHECK_FALSE(contains(r.html, "code3"));
+  CHECK_FALSE(contains(r.html, "printed 3"));
+}
+
+TEST_CASE("an inline expression shows its value once it has run") {
+  Rendered shown("Twice is `{python} x * 2` here.\n", {}, [](exec::Results& res, const doc::Document&) {
+    exec::CellResult c;
+    exec::CellOutput v;
+    v.kind = exec::OutputKind::Result;
+    v.data = {{"text/plain", "4 & more"}};
+    c.outputs.push_back(v);
+    res.inlines.emplace_back(doc::Pos{1, 11}, c);  // the code span's content
+  });
+  CHECK(contains(shown.html, "Twice is <span class=\"inline-value\">4 &amp; more</span> here."));
+  CHECK(contains(shown.latex, "Twice is 4 \\& more here."));
+  Rendered not_run("Twice is `{python} x * 2` here.\n");
+  CHECK(contains(not_run.html, "class=\"inline-cell\""));
 }
