@@ -43,6 +43,7 @@ void take_block(BuildRequest& req, const std::string& name, Reporter& reporter) 
   req.dockerfile_text = chosen->dockerfile;
   req.dockerfile_name = req.dockerfile;
   req.first_line = chosen->first_line;
+  req.bases = chosen->bases;  // FROM images the store lacks come from the manifest, as in render
 }
 
 }  // namespace

@@ -30,7 +30,9 @@ const EngineModule& engine() {
   return module;
 }
 
-std::vector<BaseRecipe> recipes(const plan::Manifest& manifest, const std::filesystem::path& doc_dir) {
+}  // namespace
+
+std::vector<BaseRecipe> base_recipes(const plan::Manifest& manifest, const std::filesystem::path& doc_dir) {
   std::vector<BaseRecipe> out;
   for (const auto& b : manifest.bases) {
     out.emplace_back();
@@ -49,6 +51,8 @@ std::vector<BaseRecipe> recipes(const plan::Manifest& manifest, const std::files
   return out;
 }
 
+namespace {
+
 DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, const ImageSettings& s, Reporter& rep) {
   BuildRequest req;
   req.context = s.doc_dir.empty() ? "." : s.doc_dir.string();
@@ -62,7 +66,7 @@ DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, 
   req.tags = {image.tag};
   req.no_cache = s.no_cache;
   req.compact_progress = s.compact_progress;
-  req.bases = recipes(plan.manifest, s.doc_dir);
+  req.bases = base_recipes(plan.manifest, s.doc_dir);
   BuildResponse resp;
   if (auto err = engine().build(req, rep, resp)) throw *err;
   image.digest = resp.digest;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "oci/module_api.hpp"
 #include "plan/plan.hpp"
 
 namespace waybill {
@@ -42,6 +43,10 @@ struct ImageSettings {
 // a failing RUN, Environment when the engine cannot run.
 std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, const ImageSettings& settings,
                                                     Reporter& reporter);
+
+// The manifest's `bases` as the engine module takes them: archive paths joined to the
+// document's directory.
+std::vector<BaseRecipe> base_recipes(const plan::Manifest& manifest, const std::filesystem::path& doc_dir);
 
 // The store name a document's image block is tagged with: "paper/analysis".
 std::string image_tag(const std::string& doc_path, const std::string& block_name);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "oci/module_api.hpp"
 #include "render/render.hpp"
 #include "util/error.hpp"
 
@@ -16,6 +17,7 @@ struct DocumentImage {
   std::string name;
   std::string dockerfile;
   int first_line = 0;  // the document line of the Dockerfile's first line
+  std::vector<BaseRecipe> bases;  // the manifest's `bases`, for FROM images the store lacks
 };
 
 struct DocumentModule {
@@ -28,7 +30,7 @@ struct DocumentModule {
   std::optional<Error> (*images)(const std::string& file, Reporter& reporter, std::vector<DocumentImage>& images);
 };
 
-inline constexpr int kDocumentModuleAbi = 2;
+inline constexpr int kDocumentModuleAbi = 3;
 inline constexpr const char* kDocumentModuleName = "document";
 inline constexpr const char* kDocumentModuleEntry = "waybill_document_module";
 

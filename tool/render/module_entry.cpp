@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "doc/reader.hpp"
+#include "exec/images.hpp"
+#include "plan/plan.hpp"
 #include "render/module_api.hpp"
 #include "render/render.hpp"
 #include "util/build_info.hpp"
@@ -35,7 +37,10 @@ std::vector<std::pair<std::string, std::string>> versions() {
 std::optional<Error> images_entry(const std::string& file, Reporter& reporter, std::vector<DocumentImage>& images) {
   return capture_error([&] {
     doc::Document d = doc::read_document(file, reporter);
-    for (const auto& block : d.images) images.push_back(DocumentImage{block.name, block.dockerfile, block.first_line});
+    plan::Plan plan = plan::make_plan(d);
+    std::vector<BaseRecipe> bases = exec::base_recipes(plan.manifest, std::filesystem::path(file).parent_path());
+    for (const auto& block : d.images)
+      images.push_back(DocumentImage{block.name, block.dockerfile, block.first_line, bases});
   });
 }
 
