@@ -18,7 +18,8 @@ fresh=$("$waybill" image ls -q | wc -l)
 cat "$out/stats.json"
 if [ "$fresh" = 0 ]; then
   # From an empty store, the base came through `bases` (bootstrap) and the cells ran.
-  "$waybill" image inspect debian:bookworm | grep -q '"org.waybill.bootstrap.suite"' ||
+  inspect=$("$waybill" image inspect debian:bookworm)
+  grep -q '"org.waybill.bootstrap.suite"' <<< "$inspect" ||
     { echo "debian:bookworm was not bootstrapped through the manifest's bases"; exit 1; }
   grep -q '"cells_run": 5' "$out/stats.json" || { echo "the flagship's cells did not all run"; exit 1; }
 fi

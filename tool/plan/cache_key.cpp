@@ -27,6 +27,18 @@ nlohmann::json common(const KeyParts& p) {
           {"settings", p.settings}};
 }
 
+// glob(3)'s result, freed however the scope ends.
+struct GlobMatches {
+  glob_t g{};
+  int rc = 0;
+  explicit GlobMatches(const std::string& pattern) : rc(::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g)) {}
+  ~GlobMatches() { ::globfree(&g); }
+  GlobMatches(const GlobMatches&) = delete;
+  GlobMatches& operator=(const GlobMatches&) = delete;
+  size_t size() const { return rc == 0 ? g.gl_pathc : 0; }
+  const char* operator[](size_t i) const { return g.gl_pathv[i]; }
+};
+
 std::string hash_open_file(int fd, const std::string& name) {
   oci::Sha256 h;
   h.update(read_fd(fd, name));
@@ -48,11 +60,10 @@ DeclaredInputs hash_inputs(const Manifest& manifest, const std::filesystem::path
     if (!pattern.empty() && pattern[0] == '/')
       throw Error(ErrorKind::Document, "inputs: `" + pattern + "` is absolute", manifest.loc,
                   "inputs are globs relative to the document, e.g. data/*.csv");
-    glob_t g{};
-    int rc = ::glob((base + "/" + pattern).c_str(), GLOB_NOSORT, nullptr, &g);
+    GlobMatches matches(base + "/" + pattern);
     size_t before = out.files.size();
-    for (size_t i = 0; rc == 0 && i < g.gl_pathc; ++i) {
-      std::string rel = std::filesystem::path(g.gl_pathv[i]).lexically_relative(base).string();
+    for (size_t i = 0; i < matches.size(); ++i) {
+      std::string rel = std::filesystem::path(matches[i]).lexically_relative(base).string();
       // Resolved beneath the document's directory: `../x` and links out of it are refused.
       BeneathResult file = open_beneath(base, rel, O_RDONLY);
       if (file.error == BeneathError::Escapes)
@@ -63,7 +74,6 @@ DeclaredInputs hash_inputs(const Manifest& manifest, const std::filesystem::path
       if (::fstat(file.fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
       out.files.push_back(InputFile{rel, hash_open_file(file.fd.get(), rel)});
     }
-    ::globfree(&g);
     if (out.files.size() == before)
       reporter.warn("inputs: `" + pattern + "` matches no file", manifest.loc, "globs are relative to the document");
   }
