@@ -9,42 +9,21 @@ import json
 import subprocess
 import sys
 
+from driver_protocol import DriverProcess, check, streams
 
-class Driver:
-    def __init__(self, path):
-        self.proc = subprocess.Popen([sys.executable, "-u", path], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self.next_id = 0
 
-    def send(self, **request):
-        self.next_id += 1
-        request["id"] = self.next_id
+def start(path):
+    def encode(request_id, request):
+        request["id"] = request_id
         request.setdefault("file", "paper.md")
         body = json.dumps(request).encode()
-        self.proc.stdin.write(b"%d\n" % len(body) + body)
-        self.proc.stdin.flush()
-        length = int(self.proc.stdout.readline())
-        reply = json.loads(self.proc.stdout.read(length))
-        assert reply["id"] == self.next_id, reply
-        return reply
-
-    def close(self):
-        self.proc.stdin.close()
-        return self.proc.wait(timeout=10)
-
-
-def streams(reply):
-    return [(o["name"], o["text"]) for o in reply["outputs"] if o["type"] == "stream"]
-
-
-def check(name, condition, detail):
-    if not condition:
-        print(f"FAIL: {name}: {detail}")
-        sys.exit(1)
-    print(f"ok: {name}")
+        return b"%d\n" % len(body) + body
+    proc = subprocess.Popen([sys.executable, "-u", path], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    return DriverProcess(proc, encode)
 
 
 def main():
-    d = Driver(sys.argv[1])
+    d = start(sys.argv[1])
     r = d.send(code="x = 1\nimport sys\n", first_line=10)
     check("a cell with no output", r["outputs"] == [] and r["error"] is None, r)
     r = d.send(code="print(x + 1)\n", first_line=20)

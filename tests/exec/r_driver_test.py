@@ -6,54 +6,28 @@ requests, framed JSON replies. Runs this machine's Rscript; skips (exit 77) with
 usage: r_driver_test.py DRIVER
 """
 import base64
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 
+from driver_protocol import DriverProcess, check, results, streams
+
 WRAPPER = 'exec 3>&1 4<&0 </dev/null >"$WAYBILL_R_STDOUT"; exec "$@"'
 
 
-class Driver:
-    def __init__(self, path, work):
-        env = dict(os.environ, WAYBILL_R_STDOUT=os.path.join(work, "fd1"))
-        self.proc = subprocess.Popen(["sh", "-c", WRAPPER, "sh", "Rscript", "--vanilla", path],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        self.next_id = 0
-
-    def send(self, code, kind="cell", first_line=1, fig_format="png", width=0, height=0, warning=True,
-             message=True, outdir=""):
-        self.next_id += 1
-        body, out = code.encode(), outdir.encode()
-        header = (f"{self.next_id} {kind} {first_line} {fig_format} {width} {height} {int(warning)} "
-                  f"{int(message)} {len(out)} {len(body)}\n")
-        self.proc.stdin.write(header.encode() + out + body)
-        self.proc.stdin.flush()
-        length = int(self.proc.stdout.readline())
-        reply = json.loads(self.proc.stdout.read(length))
-        assert reply["id"] == self.next_id, reply
-        return reply
-
-    def close(self):
-        self.proc.stdin.close()
-        return self.proc.wait(timeout=20)
-
-
-def streams(reply):
-    return [(o["name"], o["text"]) for o in reply["outputs"] if o["type"] == "stream"]
-
-
-def results(reply):
-    return [o["data"] for o in reply["outputs"] if o["type"] == "result"]
-
-
-def check(name, condition, detail):
-    if not condition:
-        print(f"FAIL: {name}: {detail}")
-        sys.exit(1)
-    print(f"ok: {name}")
+def start(path, work):
+    def encode(request_id, r):
+        body, out = r["code"].encode(), r.get("outdir", "").encode()
+        header = (f"{request_id} {r.get('kind', 'cell')} {r.get('first_line', 1)} {r.get('fig_format', 'png')} "
+                  f"{r.get('width', 0)} {r.get('height', 0)} {int(r.get('warning', True))} "
+                  f"{int(r.get('message', True))} {len(out)} {len(body)}\n")
+        return header.encode() + out + body
+    env = dict(os.environ, WAYBILL_R_STDOUT=os.path.join(work, "fd1"))
+    proc = subprocess.Popen(["sh", "-c", WRAPPER, "sh", "Rscript", "--vanilla", path],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    return DriverProcess(proc, encode)
 
 
 def main():
@@ -61,48 +35,48 @@ def main():
         print("skipped: Rscript is not installed (apt-get install r-base-core)")
         sys.exit(77)
     with tempfile.TemporaryDirectory() as work:
-        d = Driver(sys.argv[1], work)
-        r = d.send("x <- 41\n", first_line=10)
+        d = start(sys.argv[1], work)
+        r = d.send(code="x <- 41\n", first_line=10)
         check("a cell with no output", r["outputs"] == [] and r["error"] is None, r)
-        r = d.send("cat(x + 1, '\\n')\n")
+        r = d.send(code="cat(x + 1, '\\n')\n")
         check("state persists from cell to cell", streams(r) == [("stdout", "42 \n")], r)
-        r = d.send("cat('a\\n')\nmessage('b')\ncat('c\\n')\n")
+        r = d.send(code="cat('a\\n')\nmessage('b')\ncat('c\\n')\n")
         check("stdout and stderr stay separate and in order",
               streams(r) == [("stdout", "a\n"), ("stderr", "b\n"), ("stdout", "c\n")], r)
-        r = d.send("invisible(system('echo from a subprocess'))\n")
+        r = d.send(code="invisible(system('echo from a subprocess'))\n")
         check("output written to fd 1 is captured", ("stdout", "from a subprocess\n") in streams(r), r)
-        r = d.send("y <- x * 2\ny\n")
+        r = d.send(code="y <- x * 2\ny\n")
         check("a visible value is a result, printed as R prints it", results(r) == [{"text/plain": "[1] 82\n"}], r)
-        r = d.send("data.frame(a = 1:2, b = c('x', '<y>'))\n")
+        r = d.send(code="data.frame(a = 1:2, b = c('x', '<y>'))\n")
         data = results(r)[0] if results(r) else {}
         check("a data frame is also an HTML table", "<table" in data.get("text/html", "") and
               "&lt;y&gt;" in data.get("text/html", "") and "a" in data.get("text/plain", ""), r)
-        r = d.send("f <- function(v) log(v)\nz <- f(-1)\n", first_line=30)
+        r = d.send(code="f <- function(v) log(v)\nz <- f(-1)\n", first_line=30)
         check("a warning goes to stderr, located", streams(r) and streams(r)[0][0] == "stderr" and
               "NaNs produced" in streams(r)[0][1], r)
-        r = d.send("z <- log(-1)\n", warning=False)
+        r = d.send(code="z <- log(-1)\n", warning=False)
         check("warning: false hides warnings", streams(r) == [], r)
-        r = d.send("a <- 1\nstop('broken on purpose')\nb <- 2\n", first_line=40)
+        r = d.send(code="a <- 1\nstop('broken on purpose')\nb <- 2\n", first_line=40)
         e = r["error"] or {}
         check("an error is reported at its document line", e.get("line") == 41 and
               "broken on purpose" in e.get("evalue", ""), r)
-        r = d.send("exists('b')\n")
+        r = d.send(code="exists('b')\n")
         check("execution stops at the error", results(r) == [{"text/plain": "[1] FALSE\n"}], r)
-        r = d.send("x <- (\n", first_line=50)
+        r = d.send(code="x <- (\n", first_line=50)
         check("a syntax error is located", (r["error"] or {}).get("ename") == "SyntaxError", r)
-        r = d.send("plot(1:10)\n", width=4, height=3)
+        r = d.send(code="plot(1:10)\n", width=4, height=3)
         figures = [o for o in r["outputs"] if o["type"] == "figure"]
         check("a plot becomes a PNG figure", len(figures) == 1 and
               base64.b64decode(figures[0]["data"])[:8] == b"\x89PNG\r\n\x1a\n", r)
-        r = d.send("plot(1:3)\nplot(3:1)\n", fig_format="svg")
+        r = d.send(code="plot(1:3)\nplot(3:1)\n", fig_format="svg")
         figures = [o for o in r["outputs"] if o["type"] == "figure"]
         check("fig-format svg gives one SVG per plot", len(figures) == 2 and
               b"<svg" in base64.b64decode(figures[0]["data"]), r)
-        r = d.send("x * 2", kind="inline")
+        r = d.send(code="x * 2", kind="inline")
         check("an inline expression's value", results(r) == [{"text/plain": "82"}], r)
-        r = d.send("Sys.getenv('WAYBILL_OUTPUT_DIR')\n", outdir="/waybill/out/cell-3")
+        r = d.send(code="Sys.getenv('WAYBILL_OUTPUT_DIR')\n", outdir="/waybill/out/cell-3")
         check("the output directory is in the environment", results(r) == [{"text/plain": "[1] \"/waybill/out/cell-3\"\n"}], r)
-        r = d.send("cat('héllo ✓\\n')\n")
+        r = d.send(code="cat('héllo ✓\\n')\n")
         check("UTF-8 survives", streams(r) == [("stdout", "héllo ✓\n")], r)
         check("the driver ends when its input does", d.close() == 0, "")
 
