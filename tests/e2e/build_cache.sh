@@ -49,14 +49,15 @@ lacks "$err" "CACHED"
 pass "--no-cache"
 
 mkdir -p "$work/killed"
-printf 'FROM debian-base:test\nRUN echo before > /before\nRUN sleep 30\n' > "$work/killed/Dockerfile"
+printf 'FROM debian-base:test\nRUN echo before > /before\nRUN sleep 37\n' > "$work/killed/Dockerfile"
 "$waybill" build -q "$work/killed" > /dev/null 2>&1 &
 pid=$!
-for _ in $(seq 100); do pgrep -f "sleep 30" > /dev/null && break; sleep 0.1; done
+# Polled, not timed: on a machine busy with other tests both may take a while.
+for _ in $(seq 300); do pgrep -f "sleep 37" > /dev/null && break; sleep 0.1; done
 kill -9 "$pid"
 wait "$pid" 2> /dev/null || true
-for _ in $(seq 50); do pgrep -f "sleep 30" > /dev/null || break; sleep 0.1; done
-! pgrep -f "sleep 30" > /dev/null || fail "a killed build left its RUN running"
+for _ in $(seq 300); do pgrep -f "sleep 37" > /dev/null || break; sleep 0.1; done
+! pgrep -f "sleep 37" > /dev/null || fail "a killed build left its RUN running"
 expect 0 image fsck
 printf 'FROM debian-base:test\nRUN echo before > /before\nRUN echo after\n' > "$work/killed/Dockerfile"
 build 0 "$work/killed"

@@ -253,6 +253,29 @@ def main():
         p = run(["render", slow_doc, "--to", "html"], expect=1)
         check("a cell past its timeout is stopped, and named", "cell 'slow' timed out" in p.stderr, p.stderr)
 
+        # A base the store lacks, loaded from the archive the manifest names.
+        archive_dir = os.path.join(work, "archived")
+        os.makedirs(archive_dir)
+        shutil.copy(os.path.join(fixtures, "base.tar"), os.path.join(archive_dir, "base.tar"))
+        archived = os.path.join(archive_dir, "archived.md")
+        open(archived, "w").write("```dockerfile {#env}\nFROM lab/base:2024\n```\n\n```yaml {.manifest}\n"
+                                  "bases:\n  lab/base:2024: {archive: base.tar}\n```\n\n```{bash}\ncat /etc/debian_version\n```\n")
+        p = run(["render", archived, "--to", "html"])
+        check("a base missing from the store is loaded from the manifest's archive",
+              "loading" in p.stderr and "base.tar" in p.stderr and
+              re.search(r"cell-output-stdout\"><code>12\.", open(archived.replace(".md", ".html")).read()), p.stderr)
+        p = run(["image", "inspect", "lab/base:2024"])
+        check("and it stays in the store under the name FROM gave", '"Labels"' in p.stdout)
+
+        # The manifest's memory limit holds, and a session that hits it says so.
+        hungry = os.path.join(docdir, "hungry.md")
+        open(hungry, "w").write(head.replace("limits: {timeout: 60s}", "limits: {timeout: 60s, memory: 64m}") +
+                                "```{python}\n#| label: hungry\nb = bytearray(400 * 2**20)\n"
+                                "for i in range(0, len(b), 4096):\n    b[i] = 1\n```\n")
+        p = run(["render", hungry, "--to", "html"], expect=1)
+        check("a cell past the memory limit ends its session, and the error says why",
+              "cell 'hungry'" in p.stderr and ("out of memory" in p.stderr or "MemoryError" in p.stderr), p.stderr)
+
         fresh_doc = os.path.join(docdir, "fresh.md")
         open(fresh_doc, "w").write(head + "```{python}\n#| label: always\n#| cache: false\nimport time\nprint(time.time())\n```\n"
                                    "\n```{python}\nprint('cached')\n```\n")

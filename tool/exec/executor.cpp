@@ -253,7 +253,10 @@ class DocumentRun {
     r.timed_out = end.status.timed_out;
     if (end.start_error || end.status.code != 0) {
       CellError e;
-      e.ename = end.status.timed_out ? "timeout" : end.status.signal ? "signal" : "exit status";
+      e.ename = end.status.out_of_memory ? "out of memory"
+                : end.status.timed_out   ? "timeout"
+                : end.status.signal      ? "signal"
+                                         : "exit status";
       e.evalue = end.status.signal ? std::string(sigabbrev_np(end.status.signal)) : std::to_string(end.status.code);
       if (end.start_error) e.traceback = end.start_error->message;
       e.line = cell.code_line;
@@ -296,8 +299,8 @@ class DocumentRun {
     const doc::Cell* cell = cell_of(*st.step);
     int line = r.error->line > 0 ? r.error->line : st.step->pos.line;
     std::string what = cell ? describe_cell(*cell) : "an inline " + plan_.inlines[st.step->index].language + " expression";
-    std::string detail = r.error->traceback.empty() ? r.error->ename + ": " + r.error->evalue
-                                                    : first_lines(r.error->traceback, 30);
+    std::string detail(trim_right(r.error->traceback.empty() ? r.error->ename + ": " + r.error->evalue
+                                                             : first_lines(r.error->traceback, 30)));
     if (r.timed_out) {
       throw Error(ErrorKind::Cell, what + " timed out", loc(st.step->pos),
                   "raise its `timeout` option or limits.timeout in the manifest");

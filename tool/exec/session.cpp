@@ -39,6 +39,7 @@ void write_all(int fd, const std::string& data) {
 Session Session::start(box::BoxSpec spec, Reporter& reporter, Protocol protocol) {
   Session s;
   s.protocol_ = protocol;
+  s.reporter_ = &reporter;
   auto [in_read, in_write] = make_pipe();
   auto [out_read, out_write] = make_pipe();
   s.scratch_ = std::make_unique<TempDir>("session-", spec.state_dir);
@@ -57,7 +58,7 @@ Session Session::start(box::BoxSpec spec, Reporter& reporter, Protocol protocol)
 }
 
 Session::Session(Session&& o) noexcept
-    : box_(std::move(o.box_)), to_driver_(std::move(o.to_driver_)), from_driver_(std::move(o.from_driver_)),
+    : reporter_(o.reporter_), box_(std::move(o.box_)), to_driver_(std::move(o.to_driver_)), from_driver_(std::move(o.from_driver_)),
       scratch_(std::move(o.scratch_)), buffer_(std::move(o.buffer_)), protocol_(o.protocol_),
       pending_(std::move(o.pending_)), alive_(o.alive_), timed_out_(o.timed_out_),
       closed_(o.closed_) {
@@ -71,11 +72,24 @@ Session::~Session() {
   }
 }
 
+std::string Session::end_reason() {
+  if (!box_ || closed_ || !reporter_) return "";
+  closed_ = true;
+  to_driver_.reset();
+  box::BoxOutcome end = box_->wait(*reporter_);
+  if (end.status.out_of_memory) return " (it ran out of memory: see the manifest's limits.memory)";
+  if (end.status.signal) return std::string(" (its driver was killed by ") + sigabbrev_np(end.status.signal) + ")";
+  if (end.start_error) return " (" + end.start_error->message + ")";
+  if (end.status.code != 0) return " (its driver exited with status " + std::to_string(end.status.code) + ")";
+  return "";
+}
+
 void Session::died(const std::string& why) {
   alive_ = false;
+  std::string reason = end_reason();
   std::string log = scratch_ ? read_file_if_exists(scratch_->path() / "stderr").value_or("") : "";
   if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
-  throw Error(ErrorKind::Cell, "the session " + why + (log.empty() ? "" : "; it printed:\n" + log), {},
+  throw Error(ErrorKind::Cell, "the session " + why + reason + (log.empty() ? "" : "; it printed:\n" + log), {},
               "later cells of this language and image cannot run; fix the cause and render again");
 }
 

@@ -58,6 +58,11 @@ class Session {
   std::string encode(const nlohmann::json& message) const;
   [[noreturn]] void died(const std::string& why);
 
+  // How the box ended, once the driver is gone: said in the error (out of memory, a
+  // signal), so that "the session ended" comes with its reason.
+  std::string end_reason();
+
+  Reporter* reporter_ = nullptr;
   std::unique_ptr<box::Box> box_;
   UniqueFd to_driver_, from_driver_;
   std::unique_ptr<TempDir> scratch_;  // the driver's stderr

@@ -110,6 +110,15 @@ Plan make_plan(const doc::Document& d) {
 std::string describe_plan(const Plan& plan, const doc::Document& d) {
   std::string out;
   for (const auto& i : plan.images) out += "image " + i.name + " (Dockerfile at " + i.loc.str() + ")\n";
+  for (const auto& b : plan.manifest.bases) {
+    out += "base " + b.reference + " when the store lacks it: ";
+    if (b.bootstrap)
+      out += "bootstrap " + b.bootstrap->suite + " (" + b.bootstrap->variant + ") from " +
+             (b.bootstrap->mirror.empty() ? std::string("the machine's apt sources") : b.bootstrap->mirror) +
+             (b.bootstrap->include.empty() ? "" : ", with " + join(b.bootstrap->include, " ")) + "\n";
+    else
+      out += "load " + b.archive + "\n";
+  }
   for (const auto& s : plan.sessions) {
     out += "session " + s.language + " in " + s.image;
     if (!s.command.empty()) out += " (" + join(s.command, " ") + ")";
