@@ -32,7 +32,10 @@ echo "ok: a re-render takes every result from the cache"
 # A July that no earlier run has seen (the fixture's store outlives this test).
 july="$((30 + RANDOM % 60)).$((RANDOM % 10))"
 sed -i "s/^Harbour,7,.*/Harbour,7,$july/" "$work/doc/measurements.csv"
-mean=$(awk -F, '$1 == "Harbour" { s += $3; n++ } END { printf "%.2f", s / n }' "$work/doc/measurements.csv")
+# The expected value computed as the cell does (statistics.mean rounds exactly).
+mean=$(python3 -c 'import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["station"] == "Harbour"]
+print("%.2f" % statistics.mean(float(r["temperature"]) for r in rows))' "$work/doc/measurements.csv")
 "$waybill" render "$work/doc/report.md" --stats "$work/stats.json" -q
 [ "$(stat boxes_started)" = 2 ] && [ "$(stat cells_run)" = 3 ] || fail "an input edit did not re-run both sessions: $(cat "$work/stats.json")"
 # Python's value is checked to the digit; R rounds before printing, so a mean that ends
