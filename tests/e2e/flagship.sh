@@ -32,5 +32,32 @@ for text in 'class="math display"' 'id="fig-drift"' 'id="tbl-bounds"' 'href="#re
   grep -qF "$text" "$out/paper.html" || { echo "paper.html lacks: $text"; exit 1; }
 done
 grep -qF "Not executed" "$out/paper.txt" && { echo "paper.pdf has cells that did not run"; exit 1; }
+# The provenance record beside the outputs: every subject hashes to what is on disk, the
+# image and its bootstrapped base are named by digest, and every cell is a byproduct.
+/usr/bin/python3 - "$out" <<'PY'
+import hashlib, json, os, sys
+out = sys.argv[1]
+st = json.load(open(os.path.join(out, "paper.provenance.json")))
+assert st["_type"] == "https://in-toto.io/Statement/v1" and st["predicateType"] == "https://slsa.dev/provenance/v1", st["_type"]
+names = [s["name"] for s in st["subject"]]
+for want in ("paper.html", "paper.pdf", "paper_files/figures/fig-drift-1.png"):
+    assert want in names, (want, names)
+for s in st["subject"]:
+    data = open(os.path.join(out, s["name"]), "rb").read()
+    assert hashlib.sha256(data).hexdigest() == s["digest"]["sha256"], s["name"]
+pred = st["predicate"]
+deps = {d["name"]: d for d in pred["buildDefinition"]["resolvedDependencies"]}
+assert "image/analysis" in deps and deps["image/analysis"]["digest"]["sha256"], deps.keys()
+base = deps["base/debian:bookworm"]["annotations"]
+assert base["org.waybill.bootstrap.suite"] == "bookworm" and "python3" not in base["org.waybill.bootstrap.packages"], base
+cells = {b["name"]: b["annotations"] for b in pred["runDetails"]["byproducts"]}
+for label in ("cell/setup", "cell/errors", "cell/tbl-errors", "cell/fig-drift", "cell/environment"):
+    assert label in cells and cells[label]["status"] == "ok" and cells[label]["cacheKey"], (label, cells.keys())
+assert sum(n.startswith("inline/") for n in cells) == 2, cells.keys()
+assert cells["cell/fig-drift"]["image"] == "sha256:" + deps["image/analysis"]["digest"]["sha256"]
+meta = pred["runDetails"]["metadata"]
+assert meta["invocationId"] and meta["startedOn"] <= meta["finishedOn"], meta
+print("provenance record: %d subjects, %d dependencies, %d byproducts" % (len(names), len(deps), len(cells)))
+PY
 test -s "$out/paper_files/figures/fig-drift-1.png"
 echo "flagship: $pages pages, text and HTML as expected"

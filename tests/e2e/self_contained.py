@@ -22,8 +22,8 @@ def main():
         with open(os.path.join(tmp, name + ".html"), encoding="utf-8") as f:
             page = f.read()
     problems = []
-    if entries != [name + ".html"]:
-        problems.append(f"expected one file, found {sorted(entries)}")
+    if sorted(entries) != [name + ".html", name + ".provenance.json"]:
+        problems.append(f"expected the page and its provenance record, found {sorted(entries)}")
     for needle in ("<style>", "data:font/woff2;base64,", "katex.render"):
         if needle not in page:
             problems.append(f"missing {needle!r}")

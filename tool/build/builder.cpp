@@ -136,7 +136,12 @@ class StageRunner {
     oci::StoredImage image = run_.store.image(*entry);
     bool seen = false;
     for (const auto& b : run_.bases) seen = seen || b.reference == base;
-    if (!seen) run_.bases.push_back(BaseUse{base, image.manifest_digest, origin});
+    if (!seen) {
+      BaseUse use{base, image.manifest_digest, origin, {}};
+      for (const auto& [k, v] : image.config.labels())
+        if (k.starts_with("org.waybill.")) use.labels[k] = v;
+      run_.bases.push_back(std::move(use));
+    }
     state.config = image.config;
     auto ids = image.config.diff_ids();
     for (size_t i = 0; i < image.manifest.layers.size() && i < ids.size(); ++i) {

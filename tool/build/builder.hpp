@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -52,6 +53,7 @@ struct BaseUse {
   std::string reference;
   oci::Digest digest;
   std::string origin;
+  std::map<std::string, std::string> labels;  // its org.waybill.* labels (how it was bootstrapped)
 };
 
 struct BuildResult {

@@ -56,7 +56,16 @@ class DocumentRun {
 
   Results run() {
     results_.cells.resize(doc_.cells.size());
+    results_.cell_images.resize(doc_.cells.size());
+    results_.inline_plans = plan_.inlines;
+    results_.inline_images.resize(plan_.inlines.size());
     for (const auto& in : plan_.inlines) results_.inlines.emplace_back(in.pos, std::nullopt);
+    for (const auto& session : plan_.sessions) {
+      for (const auto& step : session.steps) {
+        if (step.kind == SessionStep::Kind::Cell) results_.cell_images[step.index] = session.image;
+        else results_.inline_images[step.index] = session.image;
+      }
+    }
     // --no-cache is about cells: images come from the build cache still (`waybill build
     // --no-cache` rebuilds one), so their digests, and so the cells' keys, stay put.
     ImageSettings is{settings_.doc_dir, settings_.doc_path, false, settings_.compact_progress};

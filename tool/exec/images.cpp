@@ -72,7 +72,7 @@ DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, 
   image.digest = resp.digest;
   image.steps = resp.steps;
   image.cached_steps = resp.cached;
-  for (const auto& b : resp.bases) image.bases.push_back(BaseOrigin{b.reference, b.digest, b.origin});
+  for (const auto& b : resp.bases) image.bases.push_back(BaseOrigin{b.reference, b.digest, b.origin, b.labels});
   return image;
 }
 

@@ -21,6 +21,9 @@ namespace waybill::exec {
 struct BaseOrigin {
   std::string reference, digest;
   std::string origin;  // store, bootstrap or archive
+  // The image's org.waybill.* labels: for a bootstrapped base, its suite, mirror, tool
+  // and every package's version.
+  std::map<std::string, std::string> labels;
 };
 
 struct DocumentImage {

@@ -3,6 +3,7 @@
 // libarchive, zlib, zstd and libdeflate behind them. The CLI fills the request; the
 // module does the work and returns the text the verb prints on stdout.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -72,6 +73,7 @@ struct BuildResponse {
   struct Base {
     std::string reference, digest;
     std::string origin;                  // store, bootstrap or archive
+    std::map<std::string, std::string> labels;  // org.waybill.*: a bootstrap's suite, mirror, packages
   };
   std::vector<Base> bases;
 };
@@ -87,7 +89,7 @@ struct EngineModule {
   std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 4;
+inline constexpr int kEngineModuleAbi = 5;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

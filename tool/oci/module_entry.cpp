@@ -268,7 +268,7 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResp
     resp.digest = result.manifest.digest.str();
     resp.steps = result.steps;
     resp.cached = result.cached;
-    for (const auto& b : result.bases) resp.bases.push_back({b.reference, b.digest.str(), b.origin});
+    for (const auto& b : result.bases) resp.bases.push_back({b.reference, b.digest.str(), b.origin, b.labels});
   });
 }
 

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "doc/reader.hpp"
 #include "exec/executor.hpp"
+#include "plan/cache_key.hpp"
 #include "plan/plan.hpp"
+#include "prov/record.hpp"
 #include "render/bibliography.hpp"
 #include "render/crossref.hpp"
 #include "render/highlight.hpp"
@@ -83,6 +86,35 @@ class DocumentRender {
 
   const std::optional<exec::Results>& results() const { return results_; }
 
+  // The provenance record (prov/record.hpp) of the files just written, beside them.
+  void write_record(const std::vector<RenderedOutput>& written) {
+    fs::path dir = out_dir().empty() ? (doc_dir_.empty() ? fs::path(".") : doc_dir_) : out_dir();
+    prov::RecordInput in;
+    in.document = &doc_;
+    in.document_digest = "sha256:" + plan::sha256_hex(doc_.source);
+    in.options = {{"formats", formats()},     {"selfContained", req_.self_contained},
+                  {"execute", !req_.no_execute}, {"noCache", req_.no_cache},
+                  {"refresh", req_.refresh},  {"template", req_.template_path}};
+    in.results = results_ ? &*results_ : nullptr;
+    in.output_dir = dir;
+    std::string stem = input_.stem().string();
+    for (const auto& o : written) in.outputs.push_back(fs::path(o.path).lexically_relative(dir));
+    // Everything in the assets folder: figures, files, styles, fonts.
+    std::error_code ec;
+    std::vector<fs::path> assets;
+    for (auto it = fs::recursive_directory_iterator(dir / (stem + "_files"), ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      if (it->is_regular_file(ec)) assets.push_back(it->path().lexically_relative(dir));
+    std::sort(assets.begin(), assets.end());
+    in.outputs.insert(in.outputs.end(), assets.begin(), assets.end());
+    for (const auto& t : templates_used_) in.read_files.emplace_back(t, "template");
+    for (const auto& b : bib_.files()) in.read_files.emplace_back(b, "bibliography");
+    in.invocation_id = prov::random_uuid();
+    in.started_on = started_on_;
+    in.finished_on = prov::utc_now();
+    write_file_atomic(prov::record_path(dir, stem), prov::make_statement(in).dump(2) + "\n");
+  }
+
   std::vector<std::string> formats() const {
     if (!req_.formats.empty()) return req_.formats;
     if (!doc_.meta.formats.empty()) return doc_.meta.formats;
@@ -117,7 +149,9 @@ class DocumentRender {
       path = templates_dir() / (format == "html" ? "html/default.html" : "latex/default.tex");
     }
     try {
-      return {read_file(path), display_path(path)};
+      std::pair<std::string, std::string> loaded{read_file(path), display_path(path)};
+      templates_used_.insert(path);
+      return loaded;
     } catch (Error& e) {
       e.with_hint("--template and the `template:` key name a mustache template file");
       throw;
@@ -277,6 +311,8 @@ class DocumentRender {
   CrossRefs refs_;
   Highlighter highlighter_;
   std::optional<exec::Results> results_;
+  mutable std::set<fs::path> templates_used_;  // what load_template read, for the record
+  std::string started_on_ = prov::utc_now();
 };
 
 // Documents left for the process's end (RenderRequest::exiting_after). Reachable from a
@@ -309,11 +345,14 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
         stats[file] = job->results()->stats.to_json();
         for (const auto& [k, v] : stats[file].items()) totals[k] = totals.value(k, 0) + v.get<size_t>();
       }
+      std::vector<RenderedOutput> written;
       for (const std::string& format : job->formats()) {
         RenderedOutput o = job->write(format);
         rep.status("rendered " + o.document + " → " + display_path(o.path) + " (" + format_duration_ms(o.milliseconds) + ")");
+        written.push_back(o);
         outputs.push_back(std::move(o));
       }
+      job->write_record(written);
       if (request.exiting_after && &file == &request.files.back()) {
         if (!g_left_for_exit) g_left_for_exit = new std::vector<std::unique_ptr<DocumentRender>>;
         g_left_for_exit->push_back(std::move(job));
