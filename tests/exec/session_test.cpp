@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
           !r["error"].is_null() && r["error"]["ename"] == "KeyboardInterrupt" && session.timed_out(), r);
     r = cell("print('after', x)\n");
     check("the session survives the interrupt", stdout_of(r) == "after 41\n", r);
+    check("the next cell is not reported as timed out", !session.timed_out(), r);
     box::BoxOutcome end = session.close(reporter);
     check("the session ends when its input does", end.status.code == 0, json{{"code", end.status.code}});
 

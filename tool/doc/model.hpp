@@ -123,6 +123,10 @@ struct Cell {
   CellOptions options;
   Pos fence;              // the opening fence
   int code_line = 0;      // the document line of the first line of `code`
+
+  // Its label, or "cell-N" (1-based) for a cell without one: how pages, output folders
+  // and provenance records name it.
+  std::string name() const { return options.label.empty() ? "cell-" + std::to_string(index + 1) : options.label; }
 };
 
 // A Dockerfile block: ```dockerfile {#name}.

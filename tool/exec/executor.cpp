@@ -32,11 +32,8 @@ struct StepState {
   bool must_run = false;  // for its own result: not cached, or refused the cache
 };
 
-std::string cell_id(const doc::Cell& c) {
-  return c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
-}
-
-std::string first_lines(const std::string& text, size_t max_lines) {
+// The last `max_lines` lines of a traceback: where it ends is what matters.
+std::string last_lines(const std::string& text, size_t max_lines) {
   std::vector<std::string_view> lines = split(text, '\n');
   if (lines.size() <= max_lines) return text;
   std::string out;
@@ -57,13 +54,11 @@ class DocumentRun {
   Results run() {
     results_.cells.resize(doc_.cells.size());
     results_.cell_images.resize(doc_.cells.size());
-    results_.inline_plans = plan_.inlines;
-    results_.inline_images.resize(plan_.inlines.size());
-    for (const auto& in : plan_.inlines) results_.inlines.emplace_back(in.pos, std::nullopt);
+    for (const auto& in : plan_.inlines) results_.inlines.push_back(InlineRun{in, "", std::nullopt});
     for (const auto& session : plan_.sessions) {
       for (const auto& step : session.steps) {
         if (step.kind == SessionStep::Kind::Cell) results_.cell_images[step.index] = session.image;
-        else results_.inline_images[step.index] = session.image;
+        else results_.inlines[step.index].image = session.image;
       }
     }
     // --no-cache is about cells: images come from the build cache still (`waybill build
@@ -77,10 +72,8 @@ class DocumentRun {
     }
     results_.inputs = plan::hash_inputs(plan_.manifest, settings_.doc_dir, rep_);
     FileLock gc = store_.gc_lock(FileLock::Mode::Shared);
-    TempDir scratch("exec-", store_.tmp_dir());
-    scratch_ = &scratch;
     for (size_t i = 0; i < plan_.sessions.size(); ++i) run_session(i);
-    scratch_ = nullptr;
+    scratch_.reset();
     return std::move(results_);
   }
 
@@ -129,6 +122,8 @@ class DocumentRun {
     if (last == steps.size()) {
       for (auto& st : steps) keep(st, std::move(*st.cached)), ++cached;
     } else {
+      // Made only when a box starts: a fully cached render touches no more of the store.
+      if (!scratch_) scratch_.emplace("exec-", store_.tmp_dir());
       SessionDirs dirs = make_session_dirs(scratch_->path() / ("session-" + std::to_string(index)), driver);
       SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, doc_dir_,
                          settings_.doc_path, dirs};
@@ -204,7 +199,7 @@ class DocumentRun {
     if (o.fig_height) m["fig_height"] = *o.fig_height;
     m["warning"] = o.warning;
     m["message"] = o.message;
-    m["outdir"] = make_output_dir(dirs, cell_id(*cell));
+    m["outdir"] = make_output_dir(dirs, cell->name());
     return m;
   }
 
@@ -227,7 +222,7 @@ class DocumentRun {
       throw e.with_loc_if_unknown(where).add_context(what);
     }
     if (cell) {
-      std::vector<CellOutput> files = collect_output_files(in.dirs, cell_id(*cell), rep_);
+      std::vector<CellOutput> files = collect_output_files(in.dirs, cell->name(), rep_);
       r.outputs.insert(r.outputs.end(), files.begin(), files.end());
     }
     r.key = st.key;
@@ -243,7 +238,7 @@ class DocumentRun {
     UniqueFd out(::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     UniqueFd err(::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!code || !out || !err) throw Error::from_errno("create", dir.string(), errno, ErrorKind::Io);
-    std::string outdir = make_output_dir(in.dirs, cell_id(cell));
+    std::string outdir = make_output_dir(in.dirs, cell.name());
     box::BoxSpec spec = session_box_spec(in, rep_);
     spec.env.push_back("WAYBILL_OUTPUT_DIR=" + outdir);
     spec.timeout = timeout;
@@ -301,7 +296,7 @@ class DocumentRun {
   void place(const StepState& st, CellResult r) {
     r.key = st.key;
     if (st.step->kind == SessionStep::Kind::Cell) results_.cells[st.step->index] = std::move(r);
-    else results_.inlines[st.step->index].second = std::move(r);
+    else results_.inlines[st.step->index].result = std::move(r);
   }
 
   [[noreturn]] void fail(const StepState& st, const CellResult& r) {
@@ -309,7 +304,7 @@ class DocumentRun {
     int line = r.error->line > 0 ? r.error->line : st.step->pos.line;
     std::string what = cell ? describe_cell(*cell) : "an inline " + plan_.inlines[st.step->index].language + " expression";
     std::string detail(trim_right(r.error->traceback.empty() ? r.error->ename + ": " + r.error->evalue
-                                                             : first_lines(r.error->traceback, 30)));
+                                                             : last_lines(r.error->traceback, 30)));
     if (r.timed_out) {
       throw Error(ErrorKind::Cell, what + " timed out", loc(st.step->pos),
                   "raise its `timeout` option or limits.timeout in the manifest");
@@ -326,7 +321,7 @@ class DocumentRun {
   CellCache cache_;
   std::filesystem::path doc_dir_;
   std::optional<Clock::time_point> deadline_;
-  TempDir* scratch_ = nullptr;
+  std::optional<TempDir> scratch_;  // the sessions' driver and output directories
   Results results_;
 };
 
@@ -343,8 +338,8 @@ const CellResult* Results::cell(size_t index) const {
 }
 
 const CellResult* Results::inline_at(doc::Pos pos) const {
-  for (const auto& [p, r] : inlines)
-    if (p.line == pos.line && p.col == pos.col) return r ? &*r : nullptr;
+  for (const auto& in : inlines)
+    if (in.expression.pos.line == pos.line && in.expression.pos.col == pos.col) return in.result ? &*in.result : nullptr;
   return nullptr;
 }
 

@@ -45,15 +45,17 @@ struct ExecStats {
   nlohmann::json to_json() const;
 };
 
+// An inline expression, the image its session ran in, and its result.
+struct InlineRun {
+  plan::InlinePlan expression;
+  std::string image;
+  std::optional<CellResult> result;  // nullopt: not run
+};
+
 struct Results {
   std::vector<std::optional<CellResult>> cells;  // per Document::cells; nullopt: not run
-  // Per Plan::inlines: where the expression stands, and its result.
-  std::vector<std::pair<doc::Pos, std::optional<CellResult>>> inlines;
-  // What ran where, for the provenance record: per cell, the image it ran in ("" when it
-  // did not run); per inline expression, its plan and image.
-  std::vector<std::string> cell_images;
-  std::vector<plan::InlinePlan> inline_plans;
-  std::vector<std::string> inline_images;
+  std::vector<std::string> cell_images;          // per cell, the image it ran in ("" when it did not run)
+  std::vector<InlineRun> inlines;                // per Plan::inlines
   std::map<std::string, DocumentImage> images;
   plan::DeclaredInputs inputs;
   ExecStats stats;

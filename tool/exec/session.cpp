@@ -182,6 +182,7 @@ std::string Session::encode(const nlohmann::json& m) const {
 
 nlohmann::json Session::request(const nlohmann::json& message, std::chrono::milliseconds timeout) {
   if (!alive_) died("is not running");
+  timed_out_ = false;
   pending_ = message;
   write_all(to_driver_.get(), encode(message));
   auto far = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);

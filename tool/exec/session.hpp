@@ -44,6 +44,7 @@ class Session {
   nlohmann::json request(const nlohmann::json& message, std::chrono::milliseconds timeout);
 
   bool alive() const { return alive_; }
+  // Whether the last request ran out of time and was interrupted.
   bool timed_out() const { return timed_out_; }
 
   // Ends the session: closes the driver's input and waits for the box to finish.

@@ -39,11 +39,6 @@ struct GlobMatches {
   const char* operator[](size_t i) const { return g.gl_pathv[i]; }
 };
 
-std::string hash_open_file(int fd, const std::string& name) {
-  oci::Sha256 h;
-  h.update(read_fd(fd, name));
-  return h.finish().str();
-}
 
 }  // namespace
 
@@ -72,7 +67,7 @@ DeclaredInputs hash_inputs(const Manifest& manifest, const std::filesystem::path
       if (!file.fd) continue;  // a directory or a dangling link: nothing to hash
       struct stat st{};
       if (::fstat(file.fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-      out.files.push_back(InputFile{rel, hash_open_file(file.fd.get(), rel)});
+      out.files.push_back(InputFile{rel, "sha256:" + sha256_hex(read_fd(file.fd.get(), rel))});
     }
     if (out.files.size() == before)
       reporter.warn("inputs: `" + pattern + "` matches no file", manifest.loc, "globs are relative to the document");

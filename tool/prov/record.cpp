@@ -6,7 +6,6 @@
 #include <ctime>
 #include <random>
 
-#include "oci/sha256.hpp"
 #include "plan/cache_key.hpp"
 #include "util/build_info.hpp"
 #include "util/error.hpp"
@@ -29,10 +28,6 @@ json digest_set(const std::string& digest) {
 }
 
 json text_digest(const std::string& text) { return {{"sha256", plan::sha256_hex(text)}}; }
-
-std::string cell_name(const doc::Cell& c) {
-  return c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
-}
 
 // What a result's outputs were, each by kind and digest, in order.
 json output_digests(const exec::CellResult& r) {
@@ -89,14 +84,13 @@ json byproducts(const RecordInput& in) {
   for (const auto& c : d.cells) {
     const exec::CellResult* r = res.cell(c.index);
     if (!r) continue;
-    out.push_back(byproduct("cell/" + cell_name(c), c.language, image_digest(res.cell_images[c.index]), c.code, c.fence, *r));
+    out.push_back(byproduct("cell/" + c.name(), c.language, image_digest(res.cell_images[c.index]), c.code, c.fence, *r));
   }
-  for (size_t i = 0; i < res.inlines.size(); ++i) {
-    const auto& [pos, r] = res.inlines[i];
-    if (!r) continue;
-    const plan::InlinePlan& p = res.inline_plans[i];
-    out.push_back(byproduct("inline/" + std::to_string(pos.line) + ":" + std::to_string(pos.col), p.language,
-                            image_digest(res.inline_images[i]), p.code, pos, *r));
+  for (const auto& in : res.inlines) {
+    if (!in.result) continue;
+    const plan::InlinePlan& e = in.expression;
+    out.push_back(byproduct("inline/" + std::to_string(e.pos.line) + ":" + std::to_string(e.pos.col), e.language,
+                            image_digest(in.image), e.code, e.pos, *in.result));
   }
   return out;
 }
@@ -135,11 +129,7 @@ json host() {
 
 }  // namespace
 
-std::string file_digest(const std::filesystem::path& file) {
-  oci::Sha256 h;
-  h.update(read_file(file));
-  return h.finish().str();
-}
+std::string file_digest(const std::filesystem::path& file) { return "sha256:" + plan::sha256_hex(read_file(file)); }
 
 std::filesystem::path record_path(const std::filesystem::path& output_dir, const std::string& stem) {
   return output_dir / (stem + ".provenance.json");

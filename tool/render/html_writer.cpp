@@ -240,7 +240,7 @@ void HtmlWriter::figure(const Block& b, const std::string& number) {
 }
 
 void HtmlWriter::cell(const doc::Cell& c, const std::string& figure_number) {
-  std::string id = c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
+  std::string id = c.name();
   bool figure_label = c.options.label.starts_with("fig-");
   // A figure's or table's label goes to the figure or table the cell makes.
   bool captioned = figure_label || c.options.label.starts_with("tbl-");

@@ -66,7 +66,7 @@ std::string katex_css(bool embed, Reporter& reporter) {
                       "reinstall the fonts-katex package");
         data = "";
       }
-      out += "src:url(data:font/woff2;base64," + base64(*data) + ") format(\"woff2\")";
+      out += "src:url(data:font/woff2;base64," + base64_encode(*data) + ") format(\"woff2\")";
     } else {
       out += "src:url(fonts/" + font + ".woff2) format(\"woff2\")";
     }
@@ -88,8 +88,6 @@ OutputPaths output_paths(const fs::path& input, const std::string& extension, co
   p.assets = p.dir / p.assets_name;
   return p;
 }
-
-std::string base64(std::string_view data) { return base64_encode(data); }
 
 std::string media_type(const std::string& name) {
   std::string ext = to_lower(fs::path(name).extension().string());
@@ -138,14 +136,14 @@ std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::
       result = fs::path(rel).lexically_normal().string();
       break;
     case Mode::Embed:
-      result = "data:" + media_type(rel) + ";base64," + base64(read_fd(file.fd.get(), rel));
+      result = "data:" + media_type(rel) + ";base64," + base64_encode(read_fd(file.fd.get(), rel));
       break;
   }
   return result;
 }
 
 std::string ImageAssets::add_generated(const std::string& assets_name, const std::string& name, std::string_view bytes) {
-  if (mode_ == Mode::Embed) return "data:" + media_type(name) + ";base64," + base64(bytes);
+  if (mode_ == Mode::Embed) return "data:" + media_type(name) + ";base64," + base64_encode(bytes);
   std::string rel = assets_name + "/" + name;
   write_asset(target_ / rel, bytes);
   return rel;

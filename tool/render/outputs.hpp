@@ -60,8 +60,6 @@ class ImageAssets {
   std::map<std::string, std::optional<std::string>> done_;
 };
 
-// Base64 of `data` (OpenSSL), for data: URIs.
-std::string base64(std::string_view data);
 // A media type from a file name's extension ("image/png"); "application/octet-stream".
 std::string media_type(const std::string& name);
 

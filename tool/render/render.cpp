@@ -158,6 +158,17 @@ class DocumentRender {
     }
   }
 
+  // What the writers see: the document, its results, and where images and the files
+  // cells produced go (through `images`, which outlives the context).
+  RenderContext context(const WriterOptions& wo, ImageAssets& images, const std::string& assets_name) {
+    return RenderContext{doc_, refs_, bib_, highlighter_, rep_, wo,
+                         [&images](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); },
+                         results_ ? &*results_ : nullptr,
+                         [&images, assets_name](const std::string& name, std::string_view bytes) -> std::optional<std::string> {
+                           return images.add_generated(assets_name, name, bytes);
+                         }};
+  }
+
   ImageAssets::Mode copy_mode(const fs::path& out_dir) const {
     return same_directory(out_dir, doc_dir_) ? ImageAssets::Mode::Reference : ImageAssets::Mode::Copy;
   }
@@ -221,12 +232,7 @@ class DocumentRender {
     make_dirs(out.dir);
     ImageAssets images(doc_dir_, doc_.path, wo.self_contained ? ImageAssets::Mode::Embed : copy_mode(out.dir), out.dir,
                        false, rep_);
-    RenderContext ctx{doc_, refs_, bib_, highlighter_, rep_, wo,
-                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); },
-                      results_ ? &*results_ : nullptr,
-                      [&](const std::string& name, std::string_view bytes) -> std::optional<std::string> {
-                        return images.add_generated(out.assets_name, name, bytes);
-                      }};
+    RenderContext ctx = context(wo, images, out.assets_name);
     HtmlWriter w(ctx);
     TemplateValue v = base_values(w, html_escape_attr);
     std::string body = w.body();
@@ -249,12 +255,7 @@ class DocumentRender {
 
   Latex latex_source(const std::string& format, ImageAssets& images, const std::string& assets_name) {
     WriterOptions wo = writer_options(format);
-    RenderContext ctx{doc_, refs_, bib_, highlighter_, rep_, wo,
-                      [&](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); },
-                      results_ ? &*results_ : nullptr,
-                      [&](const std::string& name, std::string_view bytes) -> std::optional<std::string> {
-                        return images.add_generated(assets_name, name, bytes);
-                      }};
+    RenderContext ctx = context(wo, images, assets_name);
     LatexWriter w(ctx);
     auto esc = [&w](std::string_view s) { return w.escape(s); };
     TemplateValue v = base_values(w, esc);

@@ -146,10 +146,6 @@ bool is_picture(const std::string& ext) {
   return ext == "png" || ext == "svg" || ext == "jpg" || ext == "jpeg" || ext == "gif" || ext == "pdf";
 }
 
-std::string cell_name(const doc::Cell& c) {
-  return c.options.label.empty() ? "cell-" + std::to_string(c.index + 1) : c.options.label;
-}
-
 }  // namespace
 
 void Writer::cell_outputs(const doc::Cell& c, const exec::CellResult& r, const std::string& figure_number) {
@@ -203,13 +199,13 @@ void Writer::cell_outputs(const doc::Cell& c, const exec::CellResult& r, const s
         break;
       }
       case exec::OutputKind::Figure: {
-        std::string name = "figures/" + cell_name(c) + "-" + std::to_string(figures.size() + 1) + "." + o.format;
+        std::string name = "figures/" + c.name() + "-" + std::to_string(figures.size() + 1) + "." + o.format;
         if (auto src = asset(name, o.base64)) figures.push_back(FigureRef{*src, o.format});
         break;
       }
       case exec::OutputKind::File: {
         std::string ext = extension_of(o.name);
-        auto src = asset("files/" + cell_name(c) + "/" + o.name, o.base64);
+        auto src = asset("files/" + c.name() + "/" + o.name, o.base64);
         if (!src) break;
         if (is_picture(ext)) figures.push_back(FigureRef{*src, ext == "jpeg" ? "jpg" : ext});
         else files.push_back(FileRef{o.name, *src});

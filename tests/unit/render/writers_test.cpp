@@ -245,7 +245,7 @@ TEST_CASE("an inline expression shows its value once it has run") {
     v.kind = exec::OutputKind::Result;
     v.data = {{"text/plain", "4 & more"}};
     c.outputs.push_back(v);
-    res.inlines.emplace_back(doc::Pos{1, 11}, c);  // the code span's content
+    res.inlines.push_back(exec::InlineRun{{"python", "x * 2", doc::Pos{1, 11}}, "env", c});  // the code span's content
   });
   CHECK(contains(shown.html, "Twice is <span class=\"inline-value\">4 &amp; more</span> here."));
   CHECK(contains(shown.latex, "Twice is 4 \\& more here."));
