@@ -17,6 +17,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_util import check, fail, runner  # noqa: E402
+
 waybill, fixtures = sys.argv[1], sys.argv[2]
 if os.geteuid() != 0:
     print("SKIP: cells run in boxes, which need root (CI runs as root)")
@@ -127,22 +130,7 @@ Twice x is `{python} x * 2`.
 """
 
 
-def run(args, expect=0, cwd=None):
-    p = subprocess.run([waybill] + args, capture_output=True, text=True, cwd=cwd)
-    if p.returncode != expect:
-        fail(f"waybill {' '.join(args)}: exit {p.returncode}, expected {expect}\n{p.stderr}")
-    return p
-
-
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
-def check(name, condition, detail=""):
-    if not condition:
-        fail(f"{name}\n{detail}")
-    print("ok:", name)
+run = runner(waybill)
 
 
 def stats(doc, *flags):

@@ -123,7 +123,9 @@ class StageRunner {
     }
     auto entry = run_.store.find(base);
     std::string origin = "store";
-    if (!entry && run_.options.obtain_base) {
+    bool seen = false;
+    for (const auto& b : run_.bases) seen = seen || b.reference == base;
+    if ((!entry || (run_.options.refresh_bases && !seen)) && run_.options.obtain_base) {
       if (auto how = run_.options.obtain_base(base, stage.from.loc)) {
         origin = *how;
         entry = run_.store.find(base);
@@ -134,8 +136,6 @@ class StageRunner {
                   "put it there first (waybill image load, import or bootstrap), or say how to get it in the "
                   "manifest's `bases`");
     oci::StoredImage image = run_.store.image(*entry);
-    bool seen = false;
-    for (const auto& b : run_.bases) seen = seen || b.reference == base;
     if (!seen) {
       BaseUse use{base, image.manifest_digest, origin, {}};
       for (const auto& [k, v] : image.config.labels())

@@ -34,6 +34,7 @@ struct BuildOptions {
   std::vector<std::pair<std::string, std::string>> build_args;
   std::string target;              // a stage name; empty: the last stage
   bool no_cache = false;
+  bool refresh_bases = false;  // call obtain_base for every base, even one the store has
   box::Network network = box::Network::Host;  // RUN's default; `RUN --network` overrides it
   std::optional<int64_t> source_date_epoch;   // timestamps and mtimes, for reproducible digests
   oci::Compression compression = oci::Compression::Gzip;

@@ -24,6 +24,8 @@ struct RenderFlags {
   bool no_cache = false;
   bool refresh = false;
   std::string stats_file;
+  bool lock = false;
+  std::string sign_key;
 };
 
 render::RenderRequest to_request(const RenderFlags& f) {
@@ -53,6 +55,11 @@ render::RenderRequest to_request(const RenderFlags& f) {
     throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
                 "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
   r.stats_file = f.stats_file;
+  r.lock = f.lock;
+  if (r.lock && r.no_execute)
+    throw Error(ErrorKind::Usage, "--lock and --no-execute do not go together", {},
+                "a lock records what the cells printed, so they must run");
+  r.sign_key = f.sign_key;
   r.compact_progress = ::isatty(STDERR_FILENO);
   r.exiting_after = true;  // the CLI returns from main right after
   return r;
@@ -83,6 +90,15 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
   sub.add_option("--stats", flags->stats_file,
                  "Write JSON counts of images built, boxes started, cells run and cells cached to FILE")
       ->type_name("FILE");
+  sub.add_flag("--lock", flags->lock,
+               "Also write NAME.waybill.lock beside the document: what every cell printed (normalised) and the "
+               "hashes of its results, of the images and of the inputs, for `waybill check` (the front matter's "
+               "`waybill: {lock: true}` does the same)");
+  sub.add_option("--sign", flags->sign_key,
+                 "Sign the provenance record NAME.provenance.json with this Ed25519 private key (a DSSE envelope; "
+                 "make a key with `waybill key generate`)")
+      ->type_name("KEY")
+      ->check(CLI::ExistingFile);
   sub.add_flag("--dry-run", flags->dry_run, "Print the plan (the images to build, the sessions and their cells) and "
                                             "stop; a wrong manifest is reported here");
   return [flags, &global]() -> int {

@@ -27,6 +27,9 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_image(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_run(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_build(CLI::App& sub, GlobalOptions& global);
+VerbRunner add_check(CLI::App& sub, GlobalOptions& global);
+VerbRunner add_verify(CLI::App& sub, GlobalOptions& global);
+VerbRunner add_key(CLI::App& sub, GlobalOptions& global);
 
 // `waybill --version`: this binary and every library it links, modules included.
 int print_version();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <regex>
 #include <set>
 
 #include "doc/cell_header.hpp"
@@ -17,7 +18,7 @@ const std::vector<std::string>& known_cell_options() {
   static const std::vector<std::string> names = {
       "label",   "eval",    "echo",    "output",    "include",    "error",     "warning",
       "message", "fig-cap", "fig-alt", "fig-width", "fig-height", "fig-format", "cache",
-      "timeout", "image"};
+      "timeout", "image",   "check"};
   return names;
 }
 
@@ -30,7 +31,7 @@ const std::set<std::string>& accepted_without_effect() {
       "fig-align", "fig-pos",      "fig-dpi",     "fig-env",   "out-width",
       "out-height", "dpi",         "dev",         "comment",    "collapse",  "tidy",
       "code-fold", "code-summary", "code-line-numbers", "classes", "column", "layout-ncol",
-      "layout-nrow", "purl",       "engine",      "check",      "lst-label", "lst-cap",
+      "layout-nrow", "purl",       "engine",      "lst-label", "lst-cap",
       "strip-white", "prompt",     "highlight",   "size",       "background", "cache-lazy",
       "dependson", "autodep",      "fig-show",    "fig-keep",   "fig-subcap", "child",
       "ref-label", "opts-label",   "R-options",   "class-output", "class-source", "attr-output",
@@ -91,6 +92,48 @@ double want_duration(const std::string& file, const OptionSetting& s, const std:
   type_error(file, s, name, "a duration", "`#| " + name + ": 30` (seconds) or `#| " + name + ": 2m`");
 }
 
+SourceLoc loc_of(const std::string& file, const MetaValue& v, const OptionSetting& s) {
+  return v.pos.line ? SourceLoc{file, v.pos.line, v.pos.col} : SourceLoc{file, s.pos.line, s.pos.col};
+}
+
+// `check: false`, or a mapping of ignore (a regex or a list), tolerance and pixels.
+CheckOptions want_check(const std::string& file, const OptionSetting& s) {
+  CheckOptions c;
+  const char* example = "`#| check: {ignore: \"[0-9.]+ s\", tolerance: 1e-6, pixels: 0.01}` or `#| check: false`";
+  if (auto b = s.value.as_bool()) {
+    c.enabled = *b;
+    return c;
+  }
+  if (!s.value.is_map()) type_error(file, s, "check", "false or a mapping", example);
+  for (const auto& [key, v] : s.value.map) {
+    if (key == "ignore") {
+      if (!v.is_scalar() && !v.is_list())
+        throw Error(ErrorKind::Document, "`check: ignore` must be a regular expression or a list of them",
+                    loc_of(file, v, s), example);
+      for (const auto& re : v.as_string_list()) {
+        try {
+          std::regex compiled(re, std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+          throw Error(ErrorKind::Document, "`check: ignore` is not a valid regular expression: " + re + " (" +
+                                               e.what() + ")",
+                      loc_of(file, v, s), "ECMAScript syntax, as in JavaScript: `\\d+ ms`");
+        }
+        c.ignore.push_back(re);
+      }
+    } else if (key == "tolerance" || key == "pixels") {
+      auto n = v.as_number();
+      if (!n || *n < 0)
+        throw Error(ErrorKind::Document, "`check: " + key + "` must be a number of at least 0",
+                    loc_of(file, v, s), example);
+      (key == "tolerance" ? c.tolerance : c.pixels) = *n;
+    } else {
+      throw Error(ErrorKind::Document, "unknown key `" + key + "` in `check`", loc_of(file, v, s),
+                  "known keys: ignore, tolerance, pixels");
+    }
+  }
+  return c;
+}
+
 void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, const std::string& file,
                Reporter& rep) {
   if (name == "label") {
@@ -146,6 +189,8 @@ void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, 
     o.timeout = want_duration(file, s, name);
   } else if (name == "image") {
     o.image = want_string(file, s, name);
+  } else if (name == "check") {
+    o.check = want_check(file, s);
   }
 }
 

@@ -14,6 +14,15 @@ namespace waybill::doc {
 
 enum class OutputMode { Show, Hide, Asis };
 
+// How `waybill check` compares a cell's fresh outputs with its locked ones
+// (`#| check: {ignore: REGEX, tolerance: 1e-6, pixels: 0.01}`, or `check: false`).
+struct CheckOptions {
+  bool enabled = true;                // false: the cell is run but not compared
+  std::vector<std::string> ignore;    // ECMAScript regexes; matches are blanked on both sides
+  std::optional<double> tolerance;    // numbers in text may differ by this (absolute or relative)
+  std::optional<double> pixels;       // figures: mean channel difference allowed, 0..1
+};
+
 struct CellOptions {
   std::string label;
   bool eval = true;
@@ -31,6 +40,7 @@ struct CellOptions {
   std::optional<bool> cache;
   std::optional<double> timeout;     // seconds
   std::string image;
+  CheckOptions check;
 
   // Where each option was set, by canonical name ("fig-cap"), for messages.
   std::map<std::string, Pos> where;

@@ -61,9 +61,10 @@ class DocumentRun {
         else results_.inlines[step.index].image = session.image;
       }
     }
-    // --no-cache is about cells: images come from the build cache still (`waybill build
-    // --no-cache` rebuilds one), so their digests, and so the cells' keys, stay put.
-    ImageSettings is{settings_.doc_dir, settings_.doc_path, false, settings_.compact_progress};
+    // render's --no-cache is about cells: images come from the build cache still (`waybill
+    // build --no-cache` rebuilds one), so their digests, and so the cells' keys, stay put.
+    ImageSettings is{settings_.doc_dir, settings_.doc_path, settings_.build_no_cache, settings_.compact_progress,
+                     settings_.refresh_bases};
     results_.images = prepare_images(plan_, is, rep_);
     for (const auto& [name, image] : results_.images) {
       if (!image.from_block) continue;
@@ -210,6 +211,7 @@ class DocumentRun {
     std::string what = cell ? describe_cell(*cell) : "the inline " + session.language + " expression";
     rep_.activity("running " + what);
     std::chrono::milliseconds timeout = timeout_for(cell, where);
+    auto t0 = Clock::now();
     CellResult r;
     try {
       if (live) {
@@ -221,6 +223,8 @@ class DocumentRun {
     } catch (Error& e) {
       throw e.with_loc_if_unknown(where).add_context(what);
     }
+    // Drivers that do not time their cells (shell) get the wall time of the request.
+    if (r.seconds == 0) r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     if (cell) {
       std::vector<CellOutput> files = collect_output_files(in.dirs, cell->name(), rep_);
       r.outputs.insert(r.outputs.end(), files.begin(), files.end());
@@ -272,8 +276,9 @@ class DocumentRun {
   // A result this render shows; a failing cell stops the render unless `error: true`.
   void accept(StepState& st, CellResult r) {
     const doc::Cell* cell = cell_of(*st.step);
-    if (r.error && !(cell && cell->options.error)) fail(st, r);
-    if (!settings_.no_cache) cache_.put(st.key, r);
+    bool expected = !r.error || (cell && cell->options.error);
+    if (!expected && !settings_.keep_going) fail(st, r);
+    if (!settings_.no_cache && expected) cache_.put(st.key, r);
     if (cell) ++results_.stats.cells_run;
     else ++results_.stats.inline_run;
     place(st, std::move(r));

@@ -32,6 +32,11 @@ struct ExecSettings {
   bool no_cache = false;          // neither read nor write cached cell results
   bool refresh = false;           // run every step and overwrite its cached result
   bool compact_progress = false;
+  // `waybill check`: a failing cell is a result to compare, not the end of the run (and
+  // is not cached); images may be built without the build cache, bases obtained again.
+  bool keep_going = false;
+  bool build_no_cache = false;
+  bool refresh_bases = false;
 };
 
 // What a render did, for `--stats` and for tests of the cache.

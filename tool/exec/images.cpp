@@ -65,6 +65,7 @@ DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, 
   image.from_block = true;
   req.tags = {image.tag};
   req.no_cache = s.no_cache;
+  req.refresh_bases = s.refresh_bases;
   req.compact_progress = s.compact_progress;
   req.bases = base_recipes(plan.manifest, s.doc_dir);
   BuildResponse resp;

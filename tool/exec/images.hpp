@@ -40,6 +40,7 @@ struct ImageSettings {
   std::string doc_path;            // for messages
   bool no_cache = false;           // --no-cache reaches the build cache too
   bool compact_progress = false;
+  bool refresh_bases = false;      // obtain bases with recipes again (check --rebuild)
 };
 
 // Throws Error: Document (located) for a broken Dockerfile or an unknown image, Cell for

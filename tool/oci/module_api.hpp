@@ -65,6 +65,9 @@ struct BuildRequest {
   std::string compression = "gzip";
   bool compact_progress = false;         // a terminal: one redrawn line per step
   std::vector<BaseRecipe> bases;
+  // Obtain every base that has a recipe again, even when the store has it (`check
+  // --rebuild`: a base that changed upstream shows as drift).
+  bool refresh_bases = false;
 };
 
 struct BuildResponse {
@@ -89,7 +92,7 @@ struct EngineModule {
   std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 5;
+inline constexpr int kEngineModuleAbi = 6;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

@@ -195,7 +195,7 @@ std::optional<int64_t> build_epoch(const BuildRequest& r, const std::vector<std:
 
 // Gets a base the store lacks by the recipe that names it: mmdebstrap, or an archive.
 std::optional<std::string> obtain_base(const Store& store, const std::vector<BaseRecipe>& bases,
-                                       const std::string& reference, Reporter& rep) {
+                                       const std::string& reference, bool again, Reporter& rep) {
   ImageRef wanted = ImageRef::parse(reference);
   for (const auto& b : bases) {
     if (ImageRef::parse(b.reference).full() != wanted.full()) continue;
@@ -207,13 +207,17 @@ std::optional<std::string> obtain_base(const Store& store, const std::vector<Bas
       req.variant = b.variant;
       req.include = b.include;
       req.source_date_epoch = source_date_epoch_from_env();
-      rep.status("the base " + reference + " is not in the store: bootstrapping it");
+      rep.status("the base " + reference + (again ? ": bootstrapping it again" : " is not in the store: bootstrapping it"));
       bootstrap_image(store, req, rep);
       return "bootstrap";
     }
-    rep.status("the base " + reference + " is not in the store: loading " + b.archive);
+    rep.status("the base " + reference + (again ? ": loading it again from " : " is not in the store: loading ") +
+               b.archive);
     std::vector<CreatedImage> loaded = load_archive(store, b.archive, rep);
-    if (!store.find(reference)) {
+    bool named = false;
+    for (const auto& img : loaded)
+      for (const auto& n : img.names) named = named || n.full() == wanted.full();
+    if (!named) {
       // An archive without names (or with others): its only image is the base.
       if (loaded.size() != 1)
         throw Error(ErrorKind::Document, "the archive " + b.archive + " holds " + std::to_string(loaded.size()) +
@@ -251,6 +255,7 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResp
     }
     o.target = r.target;
     o.no_cache = r.no_cache;
+    o.refresh_bases = r.refresh_bases;
     if (r.network != "host" && r.network != "none" && r.network != "default")
       throw Error(ErrorKind::Usage, "unknown network `" + r.network + "`", {}, "use host (the default) or none");
     o.network = r.network == "none" ? box::Network::None : box::Network::Host;
@@ -260,7 +265,7 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResp
     Store store = Store::open();
     if (!r.bases.empty())
       o.obtain_base = [&](const std::string& reference, const SourceLoc&) {
-        return obtain_base(store, r.bases, reference, rep);
+        return obtain_base(store, r.bases, reference, r.refresh_bases && store.find(reference).has_value(), rep);
       };
     build::BuildResult result = build::build_image(store, o, rep);
     rep.status("built " + result.manifest.digest.short_id() + ": " + std::to_string(result.steps) + " steps, " +

@@ -158,8 +158,12 @@ std::string utc_now() {
 
 nlohmann::json make_statement(const RecordInput& in) {
   json subjects = json::array();
-  for (const auto& out : in.outputs)
-    subjects.push_back({{"name", out.generic_string()}, {"digest", digest_set(file_digest(in.output_dir / out))}});
+  for (const auto& out : in.outputs) {
+    std::string bytes = read_file(in.output_dir / out);
+    subjects.push_back({{"name", out.generic_string()},
+                        {"digest", {{"sha256", plan::sha256_hex(bytes)}}},
+                        {"annotations", {{"size", bytes.size()}}}});
+  }
   json definition = {
       {"buildType", std::string("https://waybill.dev/buildtypes/render/v") + build_info::version},
       {"externalParameters",

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "oci/module_api.hpp"
+#include "prov/check.hpp"
+#include "prov/signing.hpp"
+#include "prov/verify.hpp"
 #include "render/render.hpp"
 #include "util/error.hpp"
 
@@ -28,9 +31,13 @@ struct DocumentModule {
   std::vector<std::pair<std::string, std::string>> (*library_versions)();
   // The document's Dockerfile blocks, in order.
   std::optional<Error> (*images)(const std::string& file, Reporter& reporter, std::vector<DocumentImage>& images);
+  // `waybill check`: drift is in the outcome, not an error.
+  std::optional<Error> (*check)(const prov::CheckRequest& request, Reporter& reporter, prov::CheckOutcome& outcome);
+  std::optional<Error> (*verify)(const prov::VerifyRequest& request, prov::VerifyReport& report);
+  std::optional<Error> (*key_generate)(const std::string& prefix, prov::KeyFiles& files);
 };
 
-inline constexpr int kDocumentModuleAbi = 3;
+inline constexpr int kDocumentModuleAbi = 4;
 inline constexpr const char* kDocumentModuleName = "document";
 inline constexpr const char* kDocumentModuleEntry = "waybill_document_module";
 

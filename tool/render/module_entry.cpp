@@ -1,6 +1,7 @@
 // The document module's one exported symbol. Everything else in the module is hidden.
 #include <cmark-gfm.h>
 #include <openssl/crypto.h>
+#include <png.h>
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@ std::vector<std::pair<std::string, std::string>> versions() {
       {"kainjow-mustache", build_info::mustache_version},
       {"source-highlight", build_info::source_highlight_version},
       {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
+      {"libpng", png_get_libpng_ver(nullptr)},
   };
 }
 
@@ -44,7 +46,20 @@ std::optional<Error> images_entry(const std::string& file, Reporter& reporter, s
   });
 }
 
-const DocumentModule kModule{kDocumentModuleAbi, render_entry, versions, images_entry};
+std::optional<Error> check_entry(const prov::CheckRequest& request, Reporter& reporter, prov::CheckOutcome& outcome) {
+  return capture_error([&] { outcome = prov::check_documents(request, reporter); });
+}
+
+std::optional<Error> verify_entry(const prov::VerifyRequest& request, prov::VerifyReport& report) {
+  return capture_error([&] { report = prov::verify_record(request); });
+}
+
+std::optional<Error> key_generate_entry(const std::string& prefix, prov::KeyFiles& files) {
+  return capture_error([&] { files = prov::generate_key_pair(prefix); });
+}
+
+const DocumentModule kModule{kDocumentModuleAbi, render_entry, versions,    images_entry,
+                             check_entry,        verify_entry, key_generate_entry};
 
 }  // namespace
 

@@ -11,7 +11,9 @@
 #include "exec/executor.hpp"
 #include "plan/cache_key.hpp"
 #include "plan/plan.hpp"
+#include "prov/lock.hpp"
 #include "prov/record.hpp"
+#include "prov/signing.hpp"
 #include "render/bibliography.hpp"
 #include "render/crossref.hpp"
 #include "render/highlight.hpp"
@@ -19,6 +21,7 @@
 #include "render/latex_writer.hpp"
 #include "render/outputs.hpp"
 #include "render/pdf.hpp"
+#include "render/provenance_panel.hpp"
 #include "render/template.hpp"
 #include "util/build_info.hpp"
 #include "util/error.hpp"
@@ -112,7 +115,20 @@ class DocumentRender {
     in.invocation_id = prov::random_uuid();
     in.started_on = started_on_;
     in.finished_on = prov::utc_now();
-    write_file_atomic(prov::record_path(dir, stem), prov::make_statement(in).dump(2) + "\n");
+    nlohmann::json statement = prov::make_statement(in);
+    std::string text = req_.sign_key.empty() ? statement.dump(2) + "\n"
+                                             : prov::sign_envelope(statement.dump(), req_.sign_key).dump(2) + "\n";
+    write_file_atomic(prov::record_path(dir, stem), text);
+  }
+
+  // The lock file beside the document, when asked for (--lock or the front matter).
+  void write_lock() {
+    if (!req_.lock && !prov::lock_requested(doc_)) return;
+    if (!results_)
+      throw Error(ErrorKind::Usage, "a lock records what the cells printed, so it needs them to run", {},
+                  "render without --no-execute to write " + display_path(prov::lock_path(doc_.path)));
+    prov::write_lock(doc_, *results_);
+    rep_.status("locked " + display_path(prov::lock_path(doc_.path)));
   }
 
   std::vector<std::string> formats() const {
@@ -171,6 +187,11 @@ class DocumentRender {
 
   ImageAssets::Mode copy_mode(const fs::path& out_dir) const {
     return same_directory(out_dir, doc_dir_) ? ImageAssets::Mode::Reference : ImageAssets::Mode::Copy;
+  }
+
+  PanelInput panel_input() const {
+    return PanelInput{&doc_, results_ ? &*results_ : nullptr, input_.stem().string() + ".provenance.json",
+                      std::getenv("SOURCE_DATE_EPOCH") != nullptr};
   }
 
   fs::path out_dir() const { return req_.output_dir.empty() ? fs::path() : fs::path(req_.output_dir); }
@@ -240,6 +261,7 @@ class DocumentRender {
     v.set("toc", wo.toc ? w.toc() : std::string());
     v.set("math", w.uses_math());
     HtmlHead head = install_html_assets(out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
+    v.set("provenance", provenance_html(panel_input()));
     v.set("head", head.head);
     v.set("scripts", head.scripts);
     auto [tmpl, name] = load_template("html");
@@ -275,6 +297,7 @@ class DocumentRender {
     }
     v.set("author-block", author_block);
     v.set("unicode-fallbacks", w.unicode_fallbacks());
+    v.set("provenance", provenance_latex(panel_input(), esc));
     auto [tmpl, name] = load_template(format);
     Latex out;
     std::string page = expand_template(tmpl, name, v);
@@ -332,6 +355,7 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
     j["documents"] = stats;
     write_file_atomic(request.stats_file, j.dump(2) + "\n");
   };
+  if (!request.sign_key.empty()) prov::signing_key_id(request.sign_key);  // a wrong key fails before any work
   for (const std::string& file : request.files) {
     DeduplicatingReporter rep(reporter);
     try {
@@ -354,6 +378,7 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
         outputs.push_back(std::move(o));
       }
       job->write_record(written);
+      job->write_lock();
       if (request.exiting_after && &file == &request.files.back()) {
         if (!g_left_for_exit) g_left_for_exit = new std::vector<std::unique_ptr<DocumentRender>>;
         g_left_for_exit->push_back(std::move(job));

@@ -22,6 +22,8 @@ struct RenderRequest {
   bool no_cache = false;      // run every cell, reading and writing no cached result
   bool refresh = false;       // run every cell, and overwrite the cached results
   std::string stats_file;     // write counts (images built, boxes, cells run and cached) as JSON
+  bool lock = false;          // write NAME.waybill.lock beside each document (also `waybill: {lock: true}`)
+  std::string sign_key;       // sign the provenance record (a DSSE envelope) with this Ed25519 key
   bool compact_progress = false;  // stderr is a terminal: builds draw one line per step
   // The caller exits right after rendering: leave the parsed documents to the process's
   // end instead of freeing them piece by piece (as compilers do with -disable-free).

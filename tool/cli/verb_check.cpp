@@ -1,0 +1,55 @@
+// waybill check DOC... : re-run documents and compare with their lock files (CI).
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli/document_module.hpp"
+#include "cli/verbs.hpp"
+
+namespace waybill::cli {
+
+namespace {
+
+struct CheckFlags {
+  prov::CheckRequest request;
+  bool quiet = false;
+};
+
+}  // namespace
+
+VerbRunner add_check(CLI::App& sub, GlobalOptions& global) {
+  auto flags = std::make_shared<CheckFlags>();
+  sub.description(
+      "Re-run documents and compare every cell's outputs, every image digest and every declared input with the "
+      "document's lock file (NAME.waybill.lock, written by `waybill render --lock`). Cells always run again; "
+      "text is compared exactly after normalisation unless a cell says otherwise (`#| check: {ignore: REGEX, "
+      "tolerance: 1e-6, pixels: 0.01}`), figures by hash. Prints a report per cell (passed, drifted with a "
+      "unified diff, failed) and exits 4 when anything drifted.");
+  sub.add_option("files", flags->request.files, "Documents with a lock file beside them")->required()->check(CLI::ExistingFile);
+  sub.add_option("--junit", flags->request.junit_file, "Also write a JUnit XML report to FILE (one test case per cell)")
+      ->type_name("FILE");
+  sub.add_flag("--no-cache", flags->request.no_cache,
+               "Build the images without the build cache (every RUN again), and store no cell result");
+  sub.add_flag("--rebuild", flags->request.rebuild,
+               "Rebuild the images from scratch: --no-cache, and every base with a recipe in the manifest "
+               "bootstrapped or loaded again, so a changed upstream base shows as drift");
+  sub.add_flag("-q,--quiet", flags->quiet, "Print no progress, only warnings, errors and the report");
+  return [flags, &global]() -> int {
+    ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
+    try {
+      prov::CheckRequest req = flags->request;
+      req.compact_progress = ::isatty(STDERR_FILENO);
+      req.color = !global.no_color && ::isatty(STDOUT_FILENO);
+      prov::CheckOutcome outcome;
+      if (auto err = document_module().check(req, console, outcome)) return report_error(*err, global);
+      std::fputs(outcome.report.c_str(), stdout);
+      std::fflush(stdout);
+      if (outcome.error) return report_error(*outcome.error, global);
+      return outcome.drifted ? exit_code_for(ErrorKind::Drift) : 0;
+    } catch (const Error& e) {
+      return report_error(e, global);
+    }
+  };
+}
+
+}  // namespace waybill::cli

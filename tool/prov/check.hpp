@@ -1,0 +1,38 @@
+#pragma once
+// `waybill check`: each document re-run and compared with its lock file. Cells always
+// run again (a cached result would prove nothing); images are rebuilt through the build
+// cache, or without it (--no-cache), or with their bases obtained again (--rebuild).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "prov/drift.hpp"
+#include "util/error.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::prov {
+
+struct CheckRequest {
+  std::vector<std::string> files;
+  std::string junit_file;       // write JUnit XML here as well
+  bool no_cache = false;        // build images without the build cache; store no cell result
+  bool rebuild = false;         // --no-cache, and bases obtained again from their recipes
+  bool compact_progress = false;
+  bool color = false;           // the report goes to a terminal
+};
+
+struct CheckOutcome {
+  std::vector<DocumentCheck> documents;
+  std::string report;           // the per-step report, for standard output
+  std::optional<Error> error;   // the first document that could not be checked at all
+  bool drifted = false;         // some step, image or input drifted or failed
+};
+
+// Checks every document, even after one fails to run; writes the JUnit file. Throws
+// Error only for what stops all checking (a JUnit file that cannot be written).
+CheckOutcome check_documents(const CheckRequest& request, Reporter& reporter);
+
+}  // namespace waybill::prov
