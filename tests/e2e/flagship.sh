@@ -17,7 +17,7 @@ test -s "$out/paper.pdf"
 /usr/bin/python3 "$here/tools/check_html5.py" "$out/paper.html"
 
 pages=$(pdfinfo "$out/paper.pdf" | awk '/^Pages:/ {print $2}')
-[ "$pages" = 5 ] || { echo "paper.pdf has $pages pages, expected 5"; exit 1; }
+[ "$pages" = 6 ] || { echo "paper.pdf has $pages pages, expected 6 (5 and the provenance appendix)"; exit 1; }
 pdftotext "$out/paper.pdf" "$out/paper.txt"
 for text in "Summation Order and Floating-Point Drift" "Ada Quill" "Abstract" "Contents" \
             "1 Introduction" "2 Background" "Table 1: First-order error bounds" "Equation 1" \
@@ -60,4 +60,32 @@ assert meta["invocationId"] and meta["startedOn"] <= meta["finishedOn"], meta
 print("provenance record: %d subjects, %d dependencies, %d byproducts" % (len(names), len(deps), len(cells)))
 PY
 test -s "$out/paper_files/figures/fig-drift-1.png"
-echo "flagship: $pages pages, text and HTML as expected"
+# The record validates against the in-toto and SLSA schemas; the page has a provenance
+# panel and the PDF an appendix, naming the image's base.
+/usr/bin/python3 "$here/tools/validate_record.py" "$here/../tool/prov/schemas" "$out/paper.provenance.json"
+for text in 'details class="provenance"' '<td>debian:bookworm</td>' '<td>fig-drift</td>' 'href="paper.provenance.json"'; do
+  grep -qF "$text" "$out/paper.html" || { echo "paper.html's provenance panel lacks: $text"; exit 1; }
+done
+for text in "Provenance" "debian:bookworm" "fig-drift" "paper.provenance.json"; do
+  grep -qF "$text" "$out/paper.txt" || { echo "paper.pdf's provenance appendix lacks: $text"; exit 1; }
+done
+
+# Locked, the flagship passes check (its figure compared by hash); signed, its record
+# catches a changed figure.
+work=$out/check
+mkdir "$work"
+cp -r "$samples/paper/." "$work/"
+rm -rf "$work"/paper.html "$work"/paper.pdf "$work"/paper_files "$work"/*.provenance.json "$work"/*.waybill.lock
+"$waybill" -q render "$work/paper.md" --to html --lock
+"$waybill" check -q "$work/paper.md" --junit "$work/junit.xml" > "$work/report.txt" || { cat "$work/report.txt"; exit 1; }
+grep -q 'passed  cell/fig-drift' "$work/report.txt" || { cat "$work/report.txt"; exit 1; }
+"$waybill" -q key generate -o "$work/key"
+"$waybill" -q render "$work/paper.md" --to html --sign "$work/key.pem"
+"$waybill" verify "$work/paper.provenance.json" --key "$work/key.pub.pem" --outputs
+figure=$work/paper_files/figures/fig-drift-1.png
+printf '\x00' | dd of="$figure" bs=1 seek=200 conv=notrunc 2> /dev/null
+if "$waybill" verify "$work/paper.provenance.json" --key "$work/key.pub.pem" --outputs 2> "$work/verify.txt"; then
+  echo "verify missed a changed figure"; exit 1
+fi
+grep -qF "paper_files/figures/fig-drift-1.png: changed" "$work/verify.txt" || { cat "$work/verify.txt"; exit 1; }
+echo "flagship: $pages pages, text and HTML as expected; its record validates, check passes, verify catches a changed figure"

@@ -1,9 +1,11 @@
 #include "exec/session_box.hpp"
 
 #include <fcntl.h>
+
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "box/image_box.hpp"
 #include "oci/store.hpp"
@@ -31,6 +33,9 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
   o.workdir = "/doc";
   // The driver's variables first, so that the manifest's env can override them.
   for (const auto& kv : in.driver.env) o.env.push_back(kv);
+  // A reproducible render passes its epoch on, so that tools in the cells that stamp
+  // dates (matplotlib's SVG and PDF, R's pdf()) use it instead of the clock.
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) o.env.push_back(std::string("SOURCE_DATE_EPOCH=") + epoch);
   for (const auto& [k, v] : in.manifest.env) o.env.push_back(k + "=" + v);
   o.network = in.manifest.network == plan::NetworkSetting::Host ? box::Network::Host : box::Network::None;
   o.limits.memory_bytes = in.manifest.limits.memory_bytes;

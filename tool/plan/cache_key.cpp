@@ -88,6 +88,7 @@ std::string run_settings(const Manifest& m, const SessionPlan& session, const st
   j["command"] = session.command;
   j["driver"] = driver;
   j["env"] = m.env;
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) j["source_date_epoch"] = epoch;  // passed to cells
   nlohmann::json mounts = nlohmann::json::array();
   for (const auto& mt : m.mounts) mounts.push_back({mt.source, mt.target, mt.writable});
   j["mounts"] = mounts;

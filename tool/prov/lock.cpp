@@ -127,7 +127,7 @@ std::string step_name(const plan::InlinePlan& e) {
 
 Lock make_lock(const doc::Document& d, const exec::Results& res) {
   Lock lock;
-  lock.document = d.path;
+  lock.document = std::filesystem::path(d.path).filename().string();  // the lock sits beside it
   for (const auto& [name, image] : res.images) {
     LockedImage li{image.digest, {}};
     for (const auto& b : image.bases) li.bases[b.reference] = b.digest;

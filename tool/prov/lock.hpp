@@ -41,7 +41,7 @@ struct LockedImage {
 };
 
 struct Lock {
-  std::string document;                        // its path, as rendered
+  std::string document;                        // its file name (the lock sits beside it)
   std::map<std::string, LockedImage> images;   // by block name ("" for an unnamed one)
   std::map<std::string, std::string> inputs;   // declared input path -> digest
   std::vector<LockedStep> steps;               // in document order: cells, then inline values

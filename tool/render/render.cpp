@@ -124,10 +124,10 @@ class DocumentRender {
   // The lock file beside the document, when asked for (--lock or the front matter).
   void write_lock() {
     if (!req_.lock && !prov::lock_requested(doc_)) return;
-    if (!results_)
+    if (req_.no_execute)
       throw Error(ErrorKind::Usage, "a lock records what the cells printed, so it needs them to run", {},
                   "render without --no-execute to write " + display_path(prov::lock_path(doc_.path)));
-    prov::write_lock(doc_, *results_);
+    prov::write_lock(doc_, results_ ? *results_ : exec::Results{});  // no results: nothing to run
     rep_.status("locked " + display_path(prov::lock_path(doc_.path)));
   }
 
