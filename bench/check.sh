@@ -60,5 +60,4 @@ is, of course, much cheaper than either.
 sys.path.insert(0, os.path.join(os.path.dirname(results), "lib"))
 from results import write_section
 write_section(results, "check", section)
-print(section)
 PY
