@@ -162,11 +162,17 @@ def main():
         run(["key", "generate", "-o", "other"], cwd=work)
         key, pub, other = (os.path.join(work, f) for f in ("waybill-key.pem", "waybill-key.pub.pem", "other.pub.pem"))
         check("the private key is mode 0600", os.stat(key).st_mode & 0o777 == 0o600)
+        os.makedirs(os.path.join(d, "paper_files", "old"), exist_ok=True)
+        open(os.path.join(d, "paper_files", "old", "stale.txt"), "w").write("left by an earlier render\n")
         run(["-q", "render", doc, "--sign", key])
         p = subprocess.run([sys.executable, validator, schemas, record], capture_output=True, text=True)
         check("the signed record is a valid DSSE envelope around a valid statement", p.returncode == 0, p.stdout)
         p = run(["verify", record, "--key", pub, "--outputs"])
         check("verify accepts the untouched record and outputs", "signature good" in p.stdout, p.stdout)
+        subjects = [s["name"] for s in json.loads(base64.b64decode(json.load(open(record))["payload"]))["subject"]]
+        check("the record's subjects are what this render wrote, not a file an earlier one left",
+              "paper.html" in subjects and "paper_files/waybill.css" in subjects and
+              not any("stale" in n for n in subjects), subjects)
 
         env = json.load(open(record))
         payload = base64.b64decode(env["payload"])

@@ -132,7 +132,7 @@ std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::
       break;
     case Mode::Copy:
     case Mode::Stage:
-      write_asset(target_ / fs::path(rel).lexically_normal(), read_fd(file.fd.get(), rel));
+      write(target_ / fs::path(rel).lexically_normal(), read_fd(file.fd.get(), rel));
       result = fs::path(rel).lexically_normal().string();
       break;
     case Mode::Embed:
@@ -145,8 +145,13 @@ std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::
 std::string ImageAssets::add_generated(const std::string& assets_name, const std::string& name, std::string_view bytes) {
   if (mode_ == Mode::Embed) return "data:" + media_type(name) + ";base64," + base64_encode(bytes);
   std::string rel = assets_name + "/" + name;
-  write_asset(target_ / rel, bytes);
+  write(target_ / rel, bytes);
   return rel;
+}
+
+void ImageAssets::write(const fs::path& path, std::string_view data) {
+  write_asset(path, data);
+  if (mode_ != Mode::Stage) written_.push_back(path);
 }
 
 HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contained, const fs::path& templates_dir,
@@ -157,6 +162,7 @@ HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contai
     h.head += "<style>\n" + css + "</style>\n";
   } else {
     write_asset(out.assets / "waybill.css", css);
+    h.files.push_back(out.assets / "waybill.css");
     h.head += "<link rel=\"stylesheet\" href=\"" + out.assets_name + "/waybill.css\">\n";
   }
   if (!math) return h;
@@ -174,10 +180,13 @@ HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contai
     fs::path k = out.assets / "katex";
     write_asset(k / "katex.min.css", katex_css(false, reporter));
     write_asset(k / "katex.min.js", js);
+    h.files.push_back(k / "katex.min.css");
+    h.files.push_back(k / "katex.min.js");
     for (const auto& e : fs::directory_iterator(fs::path(kKatexDir) / "fonts")) {
       if (e.path().extension() != ".woff2") continue;
       fs::path dest = k / "fonts" / e.path().filename();
       if (!fs::exists(dest) || fs::file_size(dest) != fs::file_size(e.path())) write_asset(dest, read_file(e.path()));
+      h.files.push_back(dest);
     }
     h.head += "<link rel=\"stylesheet\" href=\"" + out.assets_name + "/katex/katex.min.css\">\n";
     h.scripts += "<script src=\"" + out.assets_name + "/katex/katex.min.js\"></script>\n";

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "doc/meta.hpp"
 
@@ -50,7 +51,13 @@ class ImageAssets {
   // (or embedded, for a self-contained page): the reference to write.
   std::string add_generated(const std::string& assets_name, const std::string& name, std::string_view bytes);
 
+  // The files written beside the output (Copy and generated files; not what was staged
+  // for LaTeX), for the provenance record's subjects.
+  const std::vector<std::filesystem::path>& written() const { return written_; }
+
  private:
+  void write(const std::filesystem::path& path, std::string_view data);
+
   std::filesystem::path doc_dir_;
   std::string doc_path_;
   Mode mode_;
@@ -58,6 +65,7 @@ class ImageAssets {
   bool latex_;
   Reporter& reporter_;
   std::map<std::string, std::optional<std::string>> done_;
+  std::vector<std::filesystem::path> written_;
 };
 
 // A media type from a file name's extension ("image/png"); "application/octet-stream".
@@ -69,6 +77,7 @@ std::string media_type(const std::string& name);
 struct HtmlHead {
   std::string head;
   std::string scripts;
+  std::vector<std::filesystem::path> files;  // the assets it wrote (or found current)
 };
 HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contained,
                              const std::filesystem::path& templates_dir, Reporter& reporter);

@@ -102,13 +102,10 @@ class DocumentRender {
     in.output_dir = dir;
     std::string stem = input_.stem().string();
     for (const auto& o : written) in.outputs.push_back(fs::path(o.path).lexically_relative(dir));
-    // Everything in the assets folder: figures, files, styles, fonts.
-    std::error_code ec;
-    std::vector<fs::path> assets;
-    for (auto it = fs::recursive_directory_iterator(dir / (stem + "_files"), ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      if (it->is_regular_file(ec)) assets.push_back(it->path().lexically_relative(dir));
-    std::sort(assets.begin(), assets.end());
+    // The assets this render wrote (figures, files, copied images, styles, fonts); not
+    // whatever else an earlier render left in the folder.
+    std::set<fs::path> assets;
+    for (const auto& a : assets_written_) assets.insert(a.lexically_relative(dir).lexically_normal());
     in.outputs.insert(in.outputs.end(), assets.begin(), assets.end());
     for (const auto& t : templates_used_) in.read_files.emplace_back(t, "template");
     for (const auto& b : bib_.files()) in.read_files.emplace_back(b, "bibliography");
@@ -261,6 +258,8 @@ class DocumentRender {
     v.set("toc", wo.toc ? w.toc() : std::string());
     v.set("math", w.uses_math());
     HtmlHead head = install_html_assets(out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
+    assets_written_.insert(assets_written_.end(), head.files.begin(), head.files.end());
+    assets_written_.insert(assets_written_.end(), images.written().begin(), images.written().end());
     v.set("provenance", provenance_html(panel_input()));
     v.set("head", head.head);
     v.set("scripts", head.scripts);
@@ -313,6 +312,7 @@ class DocumentRender {
     make_dirs(out.dir);
     ImageAssets images(doc_dir_, doc_.path, copy_mode(out.dir), out.dir, true, rep_);
     write_file_atomic(out.file, latex_source("latex", images, out.assets_name).tex);
+    assets_written_.insert(assets_written_.end(), images.written().begin(), images.written().end());
     return out.file;
   }
 
@@ -336,6 +336,7 @@ class DocumentRender {
   Highlighter highlighter_;
   std::optional<exec::Results> results_;
   mutable std::set<fs::path> templates_used_;  // what load_template read, for the record
+  std::vector<fs::path> assets_written_;       // beside the outputs, for the record
   std::string started_on_ = prov::utc_now();
 };
 
