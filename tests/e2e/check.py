@@ -9,6 +9,7 @@ each kind of tampering. Root only (boxes), like CI.
 usage: check.py WAYBILL FIXTURES SCHEMAS VALIDATOR
 """
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -132,6 +133,15 @@ def main():
         check("the lock keeps normalised text outputs",
               lock["steps"][0]["outputs"][0] == {"kind": "stdout", "text": "hello world",
                                                  "digest": lock["steps"][0]["outputs"][0]["digest"]}, lock["steps"][0])
+
+        st = json.load(open(os.path.join(d, "paper.provenance.json")))
+        base = {r["name"]: r for r in st["predicate"]["buildDefinition"]["resolvedDependencies"]}["base/changing:base"]
+        archive_digest = hashlib.sha256(open(os.path.join(d, "base.tar"), "rb").read()).hexdigest()
+        check("the record names a base loaded from an archive, with the archive's file and digest",
+              base["annotations"]["obtainedBy"] == "archive" and
+              base["annotations"]["archive"]["path"].endswith("base.tar") and
+              base["annotations"]["archive"]["digest"] == "sha256:" + archive_digest,
+              base)
 
         # A deterministic document (random numbers covered by ignore and tolerance) passes.
         junit_file = os.path.join(work, "junit.xml")

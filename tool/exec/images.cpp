@@ -1,7 +1,10 @@
 #include "exec/images.hpp"
 
 #include "oci/module_api.hpp"
+#include "oci/reference.hpp"
 #include "oci/store.hpp"
+#include "plan/cache_key.hpp"
+#include "util/fs.hpp"
 #include "util/error.hpp"
 #include "util/module.hpp"
 #include "util/report.hpp"
@@ -73,7 +76,17 @@ DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, 
   image.digest = resp.digest;
   image.steps = resp.steps;
   image.cached_steps = resp.cached;
-  for (const auto& b : resp.bases) image.bases.push_back(BaseOrigin{b.reference, b.digest, b.origin, b.labels});
+  for (const auto& b : resp.bases) {
+    BaseOrigin o{b.reference, b.digest, b.origin, b.labels, {}, {}};
+    if (b.origin == "archive") {
+      for (const auto& recipe : req.bases)
+        if (oci::ImageRef::parse(recipe.reference).full() == oci::ImageRef::parse(b.reference).full()) {
+          o.archive = recipe.archive;
+          o.archive_digest = "sha256:" + plan::sha256_hex(read_file(recipe.archive));
+        }
+    }
+    image.bases.push_back(std::move(o));
+  }
   return image;
 }
 

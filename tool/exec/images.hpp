@@ -24,6 +24,8 @@ struct BaseOrigin {
   // The image's org.waybill.* labels: for a bootstrapped base, its suite, mirror, tool
   // and every package's version.
   std::map<std::string, std::string> labels;
+  // A base loaded from the manifest's archive in this render: the file and its digest.
+  std::string archive, archive_digest;
 };
 
 struct DocumentImage {

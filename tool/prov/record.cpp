@@ -110,6 +110,7 @@ json dependencies(const RecordInput& in) {
                       {"annotations", a}});
       for (const auto& base : image.bases) {
         json b = {{"obtainedBy", base.origin}, {"usedBy", name}};
+        if (!base.archive.empty()) b["archive"] = {{"path", display_path(base.archive)}, {"digest", base.archive_digest}};
         for (const auto& [k, v] : base.labels) b[k] = v;
         deps.push_back({{"name", "base/" + base.reference}, {"uri", "docker://" + base.reference},
                         {"digest", digest_set(base.digest)}, {"annotations", b}});

@@ -42,6 +42,7 @@ std::string base_origin(const exec::BaseOrigin& b) {
     return it == b.labels.end() ? std::string() : it->second;
   };
   std::string how = b.origin;
+  if (!b.archive.empty()) how = "archive " + std::filesystem::path(b.archive).filename().string() + " (" + short_digest(b.archive_digest) + ")";
   if (b.origin == "bootstrap" || !label("suite").empty()) {
     std::string suite = label("suite"), mirror = label("mirror");
     how = "bootstrap" + (suite.empty() ? "" : " of " + suite) + (mirror.empty() ? "" : " from " + mirror);

@@ -29,7 +29,7 @@ TEST_CASE("a render's record names its outputs, images, inputs and cells") {
   image.digest = "sha256:" + std::string(64, 'e');
   image.from_block = true;
   image.bases.push_back(exec::BaseOrigin{"debian:bookworm", "sha256:" + std::string(64, 'b'), "bootstrap",
-                                         {{"org.waybill.bootstrap.suite", "bookworm"}}});
+                                         {{"org.waybill.bootstrap.suite", "bookworm"}}, {}, {}});
   results.images["env"] = image;
   results.inputs.files.push_back(plan::InputFile{"data.csv", "sha256:" + std::string(64, 'd')});
 
