@@ -18,15 +18,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_util import check, fail, runner  # noqa: E402
+from e2e_util import check, runner, skip_unless_cells_can_run  # noqa: E402
 
 waybill, fixtures = sys.argv[1], sys.argv[2]
-if os.geteuid() != 0:
-    print("SKIP: cells run in boxes, which need root (CI runs as root)")
-    sys.exit(77)
-if not os.path.exists(os.path.join(fixtures, "base.tar")):
-    print("SKIP: no base image fixture (mmdebstrap missing?)")
-    sys.exit(77)
+skip_unless_cells_can_run(fixtures)
 
 DOC = """---
 title: Cells at work

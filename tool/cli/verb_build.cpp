@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "cli/document_module.hpp"
 #include "cli/verbs.hpp"
 #include "oci/module_api.hpp"
 #include "render/module_api.hpp"
@@ -22,11 +23,8 @@ bool is_document(const std::string& file) {
 
 // A document's Dockerfile block as the request's Dockerfile, located in the document.
 void take_block(BuildRequest& req, const std::string& name, Reporter& reporter) {
-  const auto& docs = load_module_table<DocumentModule>(kDocumentModuleName, kDocumentModuleEntry);
-  if (docs.abi != kDocumentModuleAbi)
-    throw Error(ErrorKind::Environment, "the document module does not match this waybill binary", {}, "reinstall waybill");
   std::vector<DocumentImage> images;
-  if (auto err = docs.images(req.dockerfile, reporter, images)) throw *err;
+  if (auto err = document_module().images(req.dockerfile, reporter, images)) throw *err;
   std::string names;
   for (const auto& i : images) names += (names.empty() ? "" : ", ") + i.name;
   const DocumentImage* chosen = nullptr;

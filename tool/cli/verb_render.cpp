@@ -3,9 +3,8 @@
 
 #include <filesystem>
 
+#include "cli/document_module.hpp"
 #include "cli/verbs.hpp"
-#include "render/module_api.hpp"
-#include "util/module.hpp"
 #include "util/strings.hpp"
 
 namespace waybill::cli {
@@ -105,12 +104,8 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
     ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
     try {
       render::RenderRequest request = to_request(*flags);
-      const auto& module = load_module_table<DocumentModule>(kDocumentModuleName, kDocumentModuleEntry);
-      if (module.abi != kDocumentModuleAbi)
-        throw Error(ErrorKind::Environment, "the document module does not match this waybill binary", {},
-                    "reinstall waybill");
       std::vector<render::RenderedOutput> outputs;
-      if (auto err = module.render(request, console, outputs)) return report_error(*err, global);
+      if (auto err = document_module().render(request, console, outputs)) return report_error(*err, global);
       for (const auto& o : outputs)
         if (o.format == "plan") std::fprintf(stdout, "%s:\n%s", o.document.c_str(), o.text.c_str());
       return 0;

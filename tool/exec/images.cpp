@@ -3,8 +3,7 @@
 #include "oci/module_api.hpp"
 #include "oci/reference.hpp"
 #include "oci/store.hpp"
-#include "plan/cache_key.hpp"
-#include "util/fs.hpp"
+#include "oci/sha256.hpp"
 #include "util/error.hpp"
 #include "util/module.hpp"
 #include "util/report.hpp"
@@ -82,7 +81,7 @@ DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, 
       for (const auto& recipe : req.bases)
         if (oci::ImageRef::parse(recipe.reference).full() == oci::ImageRef::parse(b.reference).full()) {
           o.archive = recipe.archive;
-          o.archive_digest = "sha256:" + plan::sha256_hex(read_file(recipe.archive));
+          o.archive_digest = oci::sha256_of_file(recipe.archive).str();
         }
     }
     image.bases.push_back(std::move(o));

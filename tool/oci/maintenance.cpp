@@ -16,16 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Digest hash_file(const fs::path& p) {
-  UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw Error::from_errno("open", p.string(), errno);
-  Sha256 h;
-  std::vector<char> buf(1 << 20);
-  ssize_t n;
-  while ((n = ::read(fd.get(), buf.data(), buf.size())) > 0) h.update(buf.data(), static_cast<size_t>(n));
-  if (n < 0) throw Error::from_errno("read", p.string(), errno);
-  return h.finish();
-}
 
 struct Reachable {
   std::set<std::string> blobs;     // "sha256:..."
@@ -93,7 +83,7 @@ FsckReport fsck_store(const Store& store, Reporter& reporter) {
       report.problems.push_back("blobs/sha256/" + name + ": not a digest; it does not belong in the store");
       continue;
     }
-    Digest got = hash_file(p);
+    Digest got = sha256_of_file(p);
     if (!(got == *expected)) report.problems.push_back("blob " + expected->str() + " is corrupt (its content is " + got.str() + ")");
     reporter.progress("checking blobs", ++done, blobs.size());
   }

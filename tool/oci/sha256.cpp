@@ -2,7 +2,14 @@
 
 #include <openssl/evp.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <new>
+#include <vector>
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace waybill::oci {
 
@@ -10,6 +17,25 @@ Digest Digest::sha256_of(std::string_view data) {
   Sha256 h;
   h.update(data);
   return h.finish();
+}
+
+Digest sha256_of_fd(int fd, const std::string& name, uint64_t* size) {
+  Sha256 h;
+  std::vector<char> buf(1 << 20);
+  ssize_t n;
+  while ((n = ::read(fd, buf.data(), buf.size())) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error::from_errno("read", name, errno);
+    h.update(buf.data(), static_cast<size_t>(n));
+  }
+  if (size) *size = h.bytes();
+  return h.finish();
+}
+
+Digest sha256_of_file(const std::filesystem::path& file, uint64_t* size) {
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw Error::from_errno("open", display_path(file), errno);
+  return sha256_of_fd(fd.get(), display_path(file), size);
 }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {

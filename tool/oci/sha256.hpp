@@ -4,6 +4,8 @@
 #include <openssl/types.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "oci/digest.hpp"
@@ -27,5 +29,10 @@ class Sha256 {
   EVP_MD_CTX* ctx_;
   uint64_t bytes_ = 0;
 };
+
+// A file's digest, read in 1 MiB pieces (archives and outputs can be large). `name`
+// is for messages; `size`, when given, gets the number of bytes read.
+Digest sha256_of_fd(int fd, const std::string& name, uint64_t* size = nullptr);
+Digest sha256_of_file(const std::filesystem::path& file, uint64_t* size = nullptr);
 
 }  // namespace waybill::oci

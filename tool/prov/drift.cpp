@@ -83,9 +83,7 @@ std::string readable(const LockedStep& s) {
   std::string out;
   for (const auto& o : s.outputs) {
     out += "[" + o.kind + (o.name.empty() ? "" : " " + o.name) + "]\n";
-    out += o.text.empty() && !o.kind.starts_with("text/") && o.kind != "stdout" && o.kind != "stderr"
-               ? o.digest + "\n"
-               : o.text + "\n";
+    out += (o.is_text() ? o.text : o.digest) + "\n";
   }
   return out;
 }
@@ -100,7 +98,7 @@ std::string compare_outputs(const LockedStep& a, const LockedStep& b, const doc:
     std::string what = y.kind + (y.name.empty() ? "" : " " + y.name);
     if (x.kind != y.kind) return "output " + std::to_string(i + 1) + " is " + what + ", the lock has " + x.kind;
     if (x.digest == y.digest) continue;
-    if (x.kind == "figure" || x.kind == "file" || (!x.kind.starts_with("text/") && x.text.empty() && y.text.empty())) {
+    if (!x.is_text()) {
       if (opt.pixels && !x.pixels.empty()) {
         auto pa = base64_decode(x.pixels), pb = base64_decode(y.pixels);
         double d = pa && pb ? pixel_difference(*pa, *pb) : -1;
@@ -244,20 +242,17 @@ DocumentCheck compare_with_lock(const Lock& locked, const Lock& fresh, const doc
 }
 
 std::string format_report(const DocumentCheck& c, bool color) {
-  auto paint = [&](Verdict v) {
-    std::string word = verdict_name(v);
-    if (!color) return word;
-    const char* code = v == Verdict::Passed ? "32" : v == Verdict::Skipped ? "2" : v == Verdict::Drifted ? "33" : "31";
-    return "\x1b[" + std::string(code) + "m" + word + "\x1b[0m";
-  };
+  const char* colors[] = {"32", "33", "31", "2"};  // by Verdict: green, yellow, red, dim
   std::string out = c.document + ":\n";
   auto line = [&](const Drift& d) {
-    std::string where = d.line > 0 ? c.document + ":" + std::to_string(d.line) + ": " : "";
-    std::string text = "  " + paint(d.verdict) + std::string(8 - std::min<size_t>(7, std::string(verdict_name(d.verdict)).size()), ' ') +
-                       d.name;
-    if (!d.detail.empty()) text += "  " + d.detail;
-    if (d.verdict == Verdict::Drifted || d.verdict == Verdict::Failed) text += where.empty() ? "" : "  (" + where.substr(0, where.size() - 2) + ")";
-    out += text + "\n";
+    std::string word = verdict_name(d.verdict);
+    std::string pad(8 - word.size(), ' ');  // the names line up: "drifted " is the longest
+    if (color) word = "\x1b[" + std::string(colors[static_cast<int>(d.verdict)]) + "m" + word + "\x1b[0m";
+    out += "  " + word + pad + d.name;
+    if (!d.detail.empty()) out += "  " + d.detail;
+    bool bad = d.verdict == Verdict::Drifted || d.verdict == Verdict::Failed;
+    if (bad && d.line > 0) out += "  (" + c.document + ":" + std::to_string(d.line) + ")";
+    out += "\n";
     if (!d.diff.empty())
       for (auto l : split_lines(d.diff)) out += "      " + std::string(l) + "\n";
   };

@@ -64,8 +64,7 @@ std::vector<LockedOutput> lock_outputs(const exec::CellResult& r, const doc::Cel
 nlohmann::ordered_json output_to_json(const LockedOutput& o) {
   nlohmann::ordered_json j = {{"kind", o.kind}};
   if (!o.name.empty()) j["name"] = o.name;
-  if (!o.text.empty() || o.kind.starts_with("text/") || o.kind == "stdout" || o.kind == "stderr" || o.kind == "error")
-    j["text"] = o.text;
+  if (o.is_text()) j["text"] = o.text;
   j["digest"] = o.digest;
   if (!o.pixels.empty()) j["pixels"] = o.pixels;
   return j;
@@ -97,6 +96,10 @@ LockedStep locked_step(std::string name, const std::string& language, const std:
 }
 
 }  // namespace
+
+bool LockedOutput::is_text() const {
+  return kind == "stdout" || kind == "stderr" || kind == "error" || is_text_mime(kind);
+}
 
 std::string normalise_text(std::string_view text) {
   std::string out;

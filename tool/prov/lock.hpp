@@ -23,6 +23,10 @@ struct LockedOutput {
   std::string text;     // normalised text, for text kinds
   std::string digest;   // sha256:… of the normalised text, or of the bytes
   std::string pixels;   // base64 PNG, kept only for cells compared by pixels
+
+  // Compared as text (streams, errors, text values), else by digest (figures, files,
+  // binary values).
+  bool is_text() const;
 };
 
 struct LockedStep {

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <random>
 
+#include "oci/sha256.hpp"
 #include "plan/cache_key.hpp"
 #include "util/build_info.hpp"
 #include "util/error.hpp"
@@ -133,7 +134,7 @@ json host() {
 
 }  // namespace
 
-std::string file_digest(const std::filesystem::path& file) { return "sha256:" + plan::sha256_hex(read_file(file)); }
+std::string file_digest(const std::filesystem::path& file) { return oci::sha256_of_file(file).str(); }
 
 std::filesystem::path record_path(const std::filesystem::path& output_dir, const std::string& stem) {
   return output_dir / (stem + ".provenance.json");
@@ -163,10 +164,11 @@ std::string utc_now() {
 nlohmann::json make_statement(const RecordInput& in) {
   json subjects = json::array();
   for (const auto& out : in.outputs) {
-    std::string bytes = read_file(in.output_dir / out);
+    uint64_t size = 0;
+    oci::Digest d = oci::sha256_of_file(in.output_dir / out, &size);
     subjects.push_back({{"name", out.generic_string()},
-                        {"digest", {{"sha256", plan::sha256_hex(bytes)}}},
-                        {"annotations", {{"size", bytes.size()}}}});
+                        {"digest", {{"sha256", std::string(d.hex())}}},
+                        {"annotations", {{"size", size}}}});
   }
   json definition = {
       {"buildType", std::string("https://waybill.dev/buildtypes/render/v") + build_info::version},

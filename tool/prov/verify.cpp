@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 
-#include "plan/cache_key.hpp"
+#include "oci/sha256.hpp"
 #include "prov/signing.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -40,15 +40,13 @@ std::string check_subject(const std::filesystem::path& dir, const json& subject)
   if (f.error == BeneathError::Escapes) return name + ": the name leads outside the record's directory (refused)";
   if (f.error == BeneathError::Missing) return name + ": missing";
   if (!f.fd) return name + ": cannot be opened (" + std::string(std::strerror(f.err)) + ")";
-  std::string data = read_fd(f.fd.get(), name);
-  std::string got = plan::sha256_hex(data);
+  uint64_t have = 0;
+  std::string got(oci::sha256_of_fd(f.fd.get(), name, &have).hex());
   if (got == want) return "";
   if (subject.contains("annotations") && subject["annotations"].contains("size")) {
     auto size = subject["annotations"]["size"].get<uint64_t>();
-    if (data.size() < size)
-      return name + ": truncated: " + std::to_string(data.size()) + " bytes, the record says " + std::to_string(size);
-    if (data.size() > size)
-      return name + ": changed: " + std::to_string(data.size()) + " bytes, the record says " + std::to_string(size);
+    if (have < size) return name + ": truncated: " + std::to_string(have) + " bytes, the record says " + std::to_string(size);
+    if (have > size) return name + ": changed: " + std::to_string(have) + " bytes, the record says " + std::to_string(size);
   }
   return name + ": changed since the record was made (recorded sha256:" + want.substr(0, 16) + "…, now sha256:" +
          got.substr(0, 16) + "…)";

@@ -70,6 +70,10 @@ class DocumentRender {
     bib_.load(doc_, doc_dir_.empty() ? fs::path(".") : doc_dir_, rep_);
     bib_.collect_citations(doc_, rep_);
     refs_ = CrossRefs::build(doc_);
+    // Read now, so that a wrong `waybill: lock` stops the render before any work.
+    // --no-execute leaves an existing lock alone (the CLI refuses --lock with it).
+    bool wanted = prov::lock_requested(doc_) || req_.lock;
+    lock_ = wanted && !req_.no_execute;
   }
 
   // Builds the document's images and runs its cells (unless --no-execute).
@@ -120,10 +124,7 @@ class DocumentRender {
 
   // The lock file beside the document, when asked for (--lock or the front matter).
   void write_lock() {
-    if (!req_.lock && !prov::lock_requested(doc_)) return;
-    if (req_.no_execute)
-      throw Error(ErrorKind::Usage, "a lock records what the cells printed, so it needs them to run", {},
-                  "render without --no-execute to write " + display_path(prov::lock_path(doc_.path)));
+    if (!lock_) return;
     prov::write_lock(doc_, results_ ? *results_ : exec::Results{});  // no results: nothing to run
     rep_.status("locked " + display_path(prov::lock_path(doc_.path)));
   }
@@ -337,6 +338,7 @@ class DocumentRender {
   std::optional<exec::Results> results_;
   mutable std::set<fs::path> templates_used_;  // what load_template read, for the record
   std::vector<fs::path> assets_written_;       // beside the outputs, for the record
+  bool lock_ = false;                          // write the lock file (--lock or the front matter)
   std::string started_on_ = prov::utc_now();
 };
 
