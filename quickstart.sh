@@ -18,13 +18,13 @@ jobs=${JOBS:-$(nproc)}
 build_packages=(cmake ninja-build g++ pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev
   libcli11-dev libkainjow-mustache-dev libsource-highlight-dev catch2
-  libarchive-dev zlib1g-dev libzstd-dev libdeflate-dev libseccomp-dev libpng-dev)
+  libarchive-dev zlib1g-dev libzstd-dev libdeflate-dev libseccomp-dev libpng-dev libcurl4-openssl-dev)
 render_packages=(libjs-katex fonts-katex latexmk lmodern
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-plain-generic
   mmdebstrap)
 # Peers the interoperability tests run against; matplotlib and R for the drivers' tests.
 test_packages=(python3 python3-html5lib python3-jsonschema python3-matplotlib r-base-core poppler-utils chromium podman skopeo runc
-  bubblewrap)
+  bubblewrap docker-registry apache2-utils)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

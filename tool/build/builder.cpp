@@ -140,6 +140,9 @@ class StageRunner {
       BaseUse use{base, image.manifest_digest, origin, {}};
       for (const auto& [k, v] : image.config.labels())
         if (k.starts_with("org.waybill.")) use.labels[k] = v;
+      // Where a pulled base came from is kept beside it in the store's index.
+      for (const auto& [k, v] : entry->manifest.annotations)
+        if (k.starts_with("org.waybill.source")) use.labels[k] = v;
       run_.bases.push_back(std::move(use));
     }
     state.config = image.config;

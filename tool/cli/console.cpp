@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include "util/units.hpp"
 
 namespace waybill::cli {
 
@@ -18,12 +19,6 @@ bool stderr_has_color() {
 ConsoleReporter::ConsoleReporter(bool quiet, bool color) : quiet_(quiet), color_(color), tty_(::isatty(STDERR_FILENO)) {}
 
 namespace {
-
-std::string megabytes(uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  return buf;
-}
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -47,8 +42,8 @@ void ConsoleReporter::progress(std::string_view label, uint64_t done, uint64_t t
   if (progress_shown_ && now - last_draw_ms_ < 100) return;
   last_draw_ms_ = now;
   std::string line(label);
-  line += " " + megabytes(done);
-  if (total) line += " of " + megabytes(total) + " (" + std::to_string(done * 100 / total) + "%)";
+  line += " " + format_bytes(static_cast<int64_t>(done));
+  if (total) line += " of " + format_bytes(static_cast<int64_t>(total)) + " (" + std::to_string(done * 100 / total) + "%)";
   std::fprintf(stderr, "\r\033[K%s", line.c_str());
   progress_shown_ = true;
 }

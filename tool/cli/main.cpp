@@ -16,12 +16,15 @@ namespace {
 
 const Verb kVerbs[] = {
     {"render", "Render documents to HTML, LaTeX or PDF", add_render},
-    {"image", "Manage the image store: import, bootstrap, load, save, ls, inspect, tag, rm, fsck, prune", add_image},
+    {"image", "Manage the image store: pull, push, import, bootstrap, load, save, ls, inspect, tag, rm, fsck, prune",
+     add_image},
     {"run", "Run a command in a box made from an image (namespaces, overlay root, limits)", add_run},
     {"build", "Build an image from a Dockerfile, with a content-keyed cache and reproducible digests", add_build},
     {"check", "Re-run documents and fail (exit 4) when results drift from their lock files: for CI", add_check},
     {"verify", "Check a provenance record's signature, and that the outputs it lists are unchanged", add_verify},
     {"key", "Create Ed25519 signing keys for provenance records (key generate)", add_key},
+    {"login", "Save credentials for a registry, after checking them", add_login},
+    {"logout", "Remove a registry's saved credentials", add_logout},
 };
 
 }  // namespace

@@ -66,6 +66,10 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
       ->allow_extra_args(false);
   sub.add_option("--target", req->target, "Build this stage (and what it needs) instead of the last");
   sub.add_flag("--no-cache", req->no_cache, "Run every step, ignoring the build cache");
+  auto pull = std::make_shared<std::string>("missing");
+  sub.add_option("--pull", *pull, "Pull a FROM image the store lacks from its registry: missing (the default) or never")
+      ->check(CLI::IsMember({"missing", "never"}))
+      ->each([req](const std::string& v) { req->pull_bases = v != "never"; });
   sub.add_option("--network", req->network, "RUN steps' network: host (the default, so apt-get works) or none")
       ->check(CLI::IsMember({"host", "none", "default"}))
       ->capture_default_str();

@@ -15,6 +15,8 @@ struct ImageVerb {
   ImageRequest::Verb verb;
 };
 
+}  // namespace
+
 int run_image(const ImageRequest& request, const GlobalOptions& global) {
   ConsoleReporter console(global.quiet, !global.no_color && stderr_has_color());
   try {
@@ -29,8 +31,6 @@ int run_image(const ImageRequest& request, const GlobalOptions& global) {
     return report_error(e, global);
   }
 }
-
-}  // namespace
 
 VerbRunner add_image(CLI::App& sub, GlobalOptions& global) {
   auto req = std::make_shared<ImageRequest>();
@@ -63,6 +63,20 @@ VerbRunner add_image(CLI::App& sub, GlobalOptions& global) {
   CLI::App* save = add("save", "Save images to an archive that podman load and docker load read", ImageRequest::Verb::Save);
   save->add_option("-o,--output", req->output, "The archive file to write")->required();
   save->add_option("names", req->args, "Images to save")->required();
+
+  CLI::App* pull = add("pull", "Fetch an image from a registry (its mirrors first); every blob is verified",
+                       ImageRequest::Verb::Pull);
+  pull->add_option("reference", req->args, "[REGISTRY/]REPOSITORY[:TAG][@DIGEST]; no registry means docker.io")
+      ->required()->expected(1);
+  pull->add_option("--platform", req->platform, "OS/ARCH[/VARIANT] to choose from a multi-platform index")
+      ->capture_default_str();
+  pull->add_option("--authfile", req->authfile, "Credentials file (default: the usual auth.json and Docker files)");
+
+  CLI::App* push = add("push", "Send an image to a registry: missing blobs, then the manifest", ImageRequest::Verb::Push);
+  push->add_option("image", req->args, "IMAGE [DESTINATION]: the image, and where to push it "
+                                       "(REGISTRY/REPOSITORY:TAG; default: the image's own name)")
+      ->required()->expected(1, 2)->type_name("IMAGE [DESTINATION]");
+  push->add_option("--authfile", req->authfile, "Credentials file (default: the usual auth.json and Docker files)");
 
   CLI::App* ls = add("ls", "List the images in the store", ImageRequest::Verb::List);
   ls->alias("list");

@@ -8,6 +8,10 @@
 
 #include "cli/console.hpp"
 
+namespace waybill {
+struct ImageRequest;
+}
+
 namespace waybill::cli {
 
 struct GlobalOptions {
@@ -30,6 +34,11 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_check(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_verify(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_key(CLI::App& sub, GlobalOptions& global);
+VerbRunner add_login(CLI::App& sub, GlobalOptions& global);
+VerbRunner add_logout(CLI::App& sub, GlobalOptions& global);
+
+// Hands a request to the engine module and prints its answer (image verbs, login).
+int run_image(const ImageRequest& request, const GlobalOptions& global);
 
 // `waybill --version`: this binary and every library it links, modules included.
 int print_version();

@@ -16,7 +16,7 @@ namespace waybill {
 class Reporter;
 
 struct ImageRequest {
-  enum class Verb { Import, Load, Save, List, Inspect, Tag, Remove, Bootstrap, Fsck, Prune, Unpack };
+  enum class Verb { Import, Load, Save, List, Inspect, Tag, Remove, Bootstrap, Fsck, Prune, Unpack, Pull, Push, Login, Logout };
   Verb verb = Verb::List;
   std::vector<std::string> args;     // load, save, inspect, rm: files or names
   std::string source;                // import: the rootfs tarball; tag: the image
@@ -30,6 +30,10 @@ struct ImageRequest {
   bool json = false;                 // ls --json
   bool quiet = false;                // ls -q: IDs only
   bool build_cache = false;          // prune --build-cache
+  std::string platform = "linux/amd64";  // pull
+  std::string authfile;              // pull, push, login, logout: --authfile
+  std::string username, password;    // login
+  bool all = false;                  // logout --all
 };
 
 struct ImageResponse {
@@ -65,6 +69,9 @@ struct BuildRequest {
   std::string compression = "gzip";
   bool compact_progress = false;         // a terminal: one redrawn line per step
   std::vector<BaseRecipe> bases;
+  // FROM names an image the store lacks: pull it from its registry (or mirrors) before
+  // trying `bases`. Off for builds that must not touch the network.
+  bool pull_bases = true;
   // Obtain every base that has a recipe again, even when the store has it (`check
   // --rebuild`: a base that changed upstream shows as drift).
   bool refresh_bases = false;
@@ -75,8 +82,10 @@ struct BuildResponse {
   size_t steps = 0, cached = 0;
   struct Base {
     std::string reference, digest;
-    std::string origin;                  // store, bootstrap or archive
-    std::map<std::string, std::string> labels;  // org.waybill.*: a bootstrap's suite, mirror, packages
+    std::string origin;                  // store, registry, bootstrap or archive
+    // org.waybill.*: a bootstrap's suite, mirror and packages (config labels); a pull's
+    // source reference and host (store annotations, oci/registry_ops.hpp).
+    std::map<std::string, std::string> labels;
   };
   std::vector<Base> bases;
 };
@@ -92,7 +101,7 @@ struct EngineModule {
   std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 6;
+inline constexpr int kEngineModuleAbi = 7;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

@@ -1,6 +1,7 @@
 // The engine module's one exported symbol, and the presentation of image operations'
 // results (tables, JSON) for the CLI to print.
 #include <archive.h>
+#include <curl/curl.h>
 #include <libdeflate.h>
 #include <openssl/crypto.h>
 #include <zlib.h>
@@ -13,26 +14,19 @@
 #include "oci/image_ops.hpp"
 #include "oci/layer_pack.hpp"
 #include "oci/module_api.hpp"
+#include "oci/credentials.hpp"
+#include "oci/registry_ops.hpp"
 #include "oci/run_config.hpp"
 #include "oci/store.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
+#include "util/units.hpp"
 
 namespace waybill {
 
 namespace {
 
 using namespace oci;
-
-std::string human_size(int64_t bytes) {
-  char buf[32];
-  double b = static_cast<double>(bytes);
-  if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
-  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
-  else if (b >= 1e3) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
-  else std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
-  return buf;
-}
 
 Compression compression_named(const std::string& name) {
   if (name == "gzip") return Compression::Gzip;
@@ -60,7 +54,7 @@ std::string format_list(const std::vector<ImageSummary>& images, const ImageRequ
   std::vector<std::vector<std::string>> rows = {{"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"}};
   for (const auto& s : images) {
     auto add = [&](const std::string& repo, const std::string& tag) {
-      rows.push_back({repo, tag, s.manifest_digest.short_id(), s.created, human_size(s.size)});
+      rows.push_back({repo, tag, s.manifest_digest.short_id(), s.created, format_bytes(s.size)});
     };
     if (s.names.empty()) add("<none>", "<none>");
     for (const auto& n : s.names) {
@@ -83,9 +77,60 @@ std::string format_list(const std::vector<ImageSummary>& images, const ImageRequ
   return out;
 }
 
+// login and logout touch credentials only, never the store.
+void run_credentials(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
+  if (r.verb == ImageRequest::Verb::Login) {
+    std::string registry = registry_host(r.args.at(0));
+    std::string file = login(registry, r.username, r.password, r.authfile, rep);
+    resp.out = "Login Succeeded!\n";
+    rep.status("credentials for " + registry + " saved in " + file);
+    return;
+  }
+  std::filesystem::path file = login_file(r.authfile);
+  if (r.all) {
+    size_t n = remove_all_credentials(file);
+    resp.out = "Removed login credentials for " + std::to_string(n) + " registries\n";
+    return;
+  }
+  std::string registry = registry_host(r.args.at(0));
+  if (!remove_credential(file, registry)) {
+    std::string hint = "there is nothing to remove in " + file.string();
+    if (auto other = find_credential(registry, r.authfile))
+      hint = "its credentials are in " + other->file.string() + ", which waybill reads but did not write; edit that file";
+    throw Error(ErrorKind::Usage, "not logged in to " + registry, {}, hint);
+  }
+  resp.out = "Removed login credentials for " + registry + "\n";
+}
+
 void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
+  if (r.verb == ImageRequest::Verb::Login || r.verb == ImageRequest::Verb::Logout) return run_credentials(r, rep, resp);
   Store store = Store::open();
   switch (r.verb) {
+    case ImageRequest::Verb::Login:
+    case ImageRequest::Verb::Logout:
+      break;
+    case ImageRequest::Verb::Pull: {
+      PullOptions o{r.platform, r.authfile};
+      PullResult p = pull_image(store, ImageRef::parse(r.args.at(0)), o, rep);
+      rep.status("pulled " + p.reference.familiar() + " (" + p.manifest.short_id() + ") from " + p.host + ": " +
+                 std::to_string(p.blobs_fetched) + " blobs fetched, " + std::to_string(p.blobs_present) + " already here");
+      resp.out = p.manifest.str() + "\n";
+      break;
+    }
+    case ImageRequest::Verb::Push: {
+      const std::string& source = r.args.at(0);
+      std::string dest = r.args.size() > 1 ? r.args[1] : source;
+      auto ref = ImageRef::try_parse(dest);
+      if (!ref || Digest::try_parse(dest))
+        throw Error(ErrorKind::Usage, "push needs a destination name, not `" + dest + "`", {},
+                    "waybill image push IMAGE REGISTRY/REPOSITORY:TAG");
+      PushResult p = push_image(store, source, *ref, r.authfile, rep);
+      rep.status("pushed " + ref->familiar() + " (" + p.manifest.short_id() + "): " + std::to_string(p.uploaded) +
+                 " blobs uploaded, " + std::to_string(p.mounted) + " mounted, " + std::to_string(p.existing) +
+                 " already there");
+      resp.out = p.manifest.str() + "\n";
+      break;
+    }
     case ImageRequest::Verb::List:
       resp.out = format_list(list_images(store), r);
       break;
@@ -102,7 +147,7 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
       RemoveReport rm = remove_images(store, r.args);
       for (const auto& u : rm.untagged) resp.out += "Untagged: " + u + "\n";
       if (rm.blobs_removed || rm.layers_removed)
-        resp.out += "Deleted: " + std::to_string(rm.blobs_removed) + " blobs (" + human_size(static_cast<int64_t>(rm.bytes_freed)) +
+        resp.out += "Deleted: " + std::to_string(rm.blobs_removed) + " blobs (" + format_bytes(static_cast<int64_t>(rm.bytes_freed)) +
                     "), " + std::to_string(rm.layers_removed) + " unpacked layers\n";
       break;
     }
@@ -157,7 +202,7 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
     case ImageRequest::Verb::Prune: {
       PruneReport p = prune_store(store, rep, r.build_cache);
       if (r.build_cache) resp.out = "removed " + std::to_string(p.cache_entries) + " build cache entries\n";
-      resp.out += "removed " + std::to_string(p.blobs) + " blobs (" + human_size(static_cast<int64_t>(p.bytes)) + "), " +
+      resp.out += "removed " + std::to_string(p.blobs) + " blobs (" + format_bytes(static_cast<int64_t>(p.bytes)) + "), " +
                  std::to_string(p.layers) + " unpacked layers, " + std::to_string(p.temporaries) + " temporary files\n";
       break;
     }
@@ -193,41 +238,65 @@ std::optional<int64_t> build_epoch(const BuildRequest& r, const std::vector<std:
   return source_date_epoch_from_env();
 }
 
-// Gets a base the store lacks by the recipe that names it: mmdebstrap, or an archive.
-std::optional<std::string> obtain_base(const Store& store, const std::vector<BaseRecipe>& bases,
-                                       const std::string& reference, bool again, Reporter& rep) {
+// Gets a base the store lacks (DESIGN.md: the store, then the registry or its mirrors,
+// then the manifest's `bases`): a pull, else the recipe that names it (mmdebstrap, or an
+// archive). Returns how it was obtained; nullopt when nothing knows the image.
+std::optional<std::string> obtain_base(const Store& store, const BuildRequest& r, const std::string& reference,
+                                       const SourceLoc& from, bool again, Reporter& rep) {
   ImageRef wanted = ImageRef::parse(reference);
-  for (const auto& b : bases) {
-    if (ImageRef::parse(b.reference).full() != wanted.full()) continue;
-    if (b.archive.empty()) {
-      BootstrapRequest req;
-      req.name = wanted;
-      req.suite = b.suite;
-      req.mirror = b.mirror;
-      req.variant = b.variant;
-      req.include = b.include;
-      req.source_date_epoch = source_date_epoch_from_env();
-      rep.status("the base " + reference + (again ? ": bootstrapping it again" : " is not in the store: bootstrapping it"));
-      bootstrap_image(store, req, rep);
-      return "bootstrap";
+  const BaseRecipe* recipe = nullptr;
+  for (const auto& b : r.bases)
+    if (!recipe && ImageRef::parse(b.reference).full() == wanted.full()) recipe = &b;
+  // Obtained again (check --rebuild): the way it was obtained the first time.
+  bool pulled_before = false;
+  if (again)
+    if (auto entry = store.find(reference)) pulled_before = entry->manifest.annotations.count(kSourceAnnotation) > 0;
+  if (r.pull_bases && (!again || pulled_before)) {
+    try {
+      rep.status("the base " + reference + (again ? ": pulling it again" : " is not in the store: pulling it"));
+      pull_image(store, wanted, PullOptions{}, rep);
+      return "registry";
+    } catch (const Error& e) {
+      if (again) {
+        rep.warn("could not pull " + reference + " again: " + e.message(), from, "the store's copy is used");
+        return std::nullopt;
+      }
+      if (!recipe)
+        throw Error(ErrorKind::Document, "the image `" + reference + "` is not in the store, and pulling it failed: " +
+                                             e.message(), from,
+                    e.hint() + "; or put it in the store first (waybill image load, import or bootstrap), or say how "
+                               "to get it in the manifest's `bases`");
+      rep.status("pulling " + reference + " failed (" + e.message() + "); the manifest's `bases` says how to make it");
     }
-    rep.status("the base " + reference + (again ? ": loading it again from " : " is not in the store: loading ") +
-               b.archive);
-    std::vector<CreatedImage> loaded = load_archive(store, b.archive, rep);
-    bool named = false;
-    for (const auto& img : loaded)
-      for (const auto& n : img.names) named = named || n.full() == wanted.full();
-    if (!named) {
-      // An archive without names (or with others): its only image is the base.
-      if (loaded.size() != 1)
-        throw Error(ErrorKind::Document, "the archive " + b.archive + " holds " + std::to_string(loaded.size()) +
-                                             " images, none named " + reference, {},
-                    "save the base with its name: waybill image save " + reference + " -o FILE");
-      store.set_name(wanted, loaded[0].manifest);
-    }
-    return "archive";
   }
-  return std::nullopt;
+  if (!recipe) return std::nullopt;
+  const BaseRecipe& b = *recipe;
+  if (b.archive.empty()) {
+    BootstrapRequest req;
+    req.name = wanted;
+    req.suite = b.suite;
+    req.mirror = b.mirror;
+    req.variant = b.variant;
+    req.include = b.include;
+    req.source_date_epoch = source_date_epoch_from_env();
+    rep.status("the base " + reference + (again ? ": bootstrapping it again" : ": bootstrapping it"));
+    bootstrap_image(store, req, rep);
+    return "bootstrap";
+  }
+  rep.status("the base " + reference + (again ? ": loading it again from " : ": loading ") + b.archive);
+  std::vector<CreatedImage> loaded = load_archive(store, b.archive, rep);
+  bool named = false;
+  for (const auto& img : loaded)
+    for (const auto& n : img.names) named = named || n.full() == wanted.full();
+  if (!named) {
+    // An archive without names (or with others): its only image is the base.
+    if (loaded.size() != 1)
+      throw Error(ErrorKind::Document, "the archive " + b.archive + " holds " + std::to_string(loaded.size()) +
+                                           " images, none named " + reference, {},
+                  "save the base with its name: waybill image save " + reference + " -o FILE");
+    store.set_name(wanted, loaded[0].manifest);
+  }
+  return "archive";
 }
 
 std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResponse& resp) {
@@ -263,10 +332,9 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResp
     o.compression = compression_named(r.compression);
     o.progress = r.compact_progress ? build::BuildOptions::Progress::Compact : build::BuildOptions::Progress::Plain;
     Store store = Store::open();
-    if (!r.bases.empty())
-      o.obtain_base = [&](const std::string& reference, const SourceLoc&) {
-        return obtain_base(store, r.bases, reference, r.refresh_bases && store.find(reference).has_value(), rep);
-      };
+    o.obtain_base = [&](const std::string& reference, const SourceLoc& from) {
+      return obtain_base(store, r, reference, from, r.refresh_bases && store.find(reference).has_value(), rep);
+    };
     build::BuildResult result = build::build_image(store, o, rep);
     rep.status("built " + result.manifest.digest.short_id() + ": " + std::to_string(result.steps) + " steps, " +
                std::to_string(result.cached) + " cached");
@@ -283,7 +351,8 @@ std::vector<std::pair<std::string, std::string>> versions() {
           {"zlib", zlibVersion()},
           {"zstd", zstd},
           {"libdeflate", LIBDEFLATE_VERSION_STRING},
-          {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)}};
+          {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
+          {"libcurl", curl_version_info(CURLVERSION_NOW)->version}};
 }
 
 const EngineModule kModule{kEngineModuleAbi, image_entry, versions, prepare_run_entry, build_entry};

@@ -14,15 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-SourceLoc position_in(const std::string& file, const std::string& text, size_t byte) {
-  int line = 1, col = 1;
-  for (size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line, col = 1;
-    else ++col;
-  }
-  return SourceLoc{file, line, col};
-}
-
 const json& field(const json& obj, const char* name, const std::string& file) {
   if (!obj.is_object() || !obj.contains(name))
     throw Error(ErrorKind::Document, std::string("the record has no `") + name + "`", SourceLoc{file, 0, 0},
@@ -65,11 +56,11 @@ json read_record_json(const std::filesystem::path& record) {
     if (at_end && !text.empty())
       throw Error(ErrorKind::Document,
                   "the record is truncated: it ends after " + std::to_string(text.size()) + " bytes, inside its JSON",
-                  position_in(file, text, at), "the file was cut short; re-render to write it again");
+                  SourceLoc::at_byte(file, text, at), "the file was cut short; re-render to write it again");
     std::string what = e.what();
     auto colon = what.rfind(": ");
     throw Error(ErrorKind::Document, "the record is not valid JSON: " + what.substr(colon == std::string::npos ? 0 : colon + 2),
-                position_in(file, text, at), "the file was altered; re-render to write it again");
+                SourceLoc::at_byte(file, text, at), "the file was altered; re-render to write it again");
   }
 }
 

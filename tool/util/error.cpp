@@ -13,6 +13,15 @@ std::string SourceLoc::str() const {
   return s;
 }
 
+SourceLoc SourceLoc::at_byte(const std::string& file, const std::string& text, size_t byte) {
+  int line = 1, col = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') ++line, col = 1;
+    else ++col;
+  }
+  return SourceLoc{file, line, col};
+}
+
 int exit_code_for(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::Usage: return 2;
