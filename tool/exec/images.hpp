@@ -20,7 +20,7 @@ namespace waybill::exec {
 
 struct BaseOrigin {
   std::string reference, digest;
-  std::string origin;  // store, bootstrap or archive
+  std::string origin;  // store, registry, bootstrap or archive
   // The image's org.waybill.* labels: for a bootstrapped base, its suite, mirror, tool
   // and every package's version.
   std::map<std::string, std::string> labels;

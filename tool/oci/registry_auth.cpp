@@ -97,7 +97,14 @@ std::string RegistryAuth::fetch_token(const std::vector<std::string>& scopes) {
   r.follow_redirects = true;
   if (credential_)
     r.headers.push_back("Authorization: Basic " + base64_encode(credential_->username + ":" + credential_->password));
-  HttpClient http(tls_);
+  std::string realm_host = challenge_.params["realm"];
+  if (auto p = realm_host.find("://"); p != std::string::npos) realm_host = realm_host.substr(p + 3);
+  realm_host = realm_host.substr(0, realm_host.find('/'));
+  // The realm's own CAs, and the registry's: a private registry's token service is
+  // usually under the same private CA.
+  RegistrySettings settings = config_.settings(realm_host);
+  for (auto& ca : config_.settings(registry_).ca_files) settings.ca_files.push_back(ca);
+  HttpClient http(TlsSettings{!settings.insecure, settings.ca_files});
   std::optional<TransportError> err;
   HttpResponse resp = http.perform(r, err);
   ++tokens_fetched_;

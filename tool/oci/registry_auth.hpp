@@ -13,6 +13,7 @@
 
 #include "oci/credentials.hpp"
 #include "oci/http.hpp"
+#include "oci/registry_config.hpp"
 
 namespace waybill::oci {
 
@@ -26,8 +27,10 @@ std::optional<Challenge> parse_challenge(const std::string& header);
 
 class RegistryAuth {
  public:
-  RegistryAuth(std::string registry, std::optional<Credential> credential, TlsSettings tls)
-      : registry_(std::move(registry)), credential_(std::move(credential)), tls_(std::move(tls)) {}
+  // `config` gives the TLS settings of the token service's host, which may differ from
+  // the registry's.
+  RegistryAuth(std::string registry, std::optional<Credential> credential, const RegistryConfig& config)
+      : registry_(std::move(registry)), credential_(std::move(credential)), config_(config) {}
 
   // The Authorization header for a request needing `scopes`, or empty before any
   // challenge (the first request goes out anonymously, as clients do).
@@ -45,7 +48,7 @@ class RegistryAuth {
 
   std::string registry_;
   std::optional<Credential> credential_;
-  TlsSettings tls_;
+  const RegistryConfig& config_;
   Challenge challenge_;
   struct Token {
     std::string value;

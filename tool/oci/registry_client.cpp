@@ -72,7 +72,7 @@ RegistryClient::RegistryClient(std::string registry, std::string host, const Reg
       insecure_(config.settings(host_).insecure),
       chunk_size_(config.chunk_size),
       http_(tls_for(config, host_)),
-      auth_(registry_, std::move(credential), tls_for(config, host_)),
+      auth_(registry_, std::move(credential), config),
       reporter_(reporter) {}
 
 RegistryClient::~RegistryClient() = default;

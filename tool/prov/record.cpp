@@ -113,8 +113,16 @@ json dependencies(const RecordInput& in) {
         json b = {{"obtainedBy", base.origin}, {"usedBy", name}};
         if (!base.archive.empty()) b["archive"] = {{"path", display_path(base.archive)}, {"digest", base.archive_digest}};
         for (const auto& [k, v] : base.labels) b[k] = v;
-        deps.push_back({{"name", "base/" + base.reference}, {"uri", "docker://" + base.reference},
-                        {"digest", digest_set(base.digest)}, {"annotations", b}});
+        // A pulled base: the registry, the reference and the host that served it.
+        std::string uri = "docker://" + base.reference;
+        if (auto src = base.labels.find("org.waybill.source"); src != base.labels.end()) {
+          uri = "docker://" + src->second;
+          b["reference"] = src->second;
+          b["registry"] = src->second.substr(0, src->second.find('/'));
+          if (auto host = base.labels.find("org.waybill.source.host"); host != base.labels.end()) b["servedBy"] = host->second;
+        }
+        deps.push_back({{"name", "base/" + base.reference}, {"uri", uri}, {"digest", digest_set(base.digest)},
+                        {"annotations", b}});
       }
     }
     for (const auto& f : in.results->inputs.files)

@@ -48,6 +48,13 @@ std::string base_origin(const exec::BaseOrigin& b) {
     how = "bootstrap" + (suite.empty() ? "" : " of " + suite) + (mirror.empty() ? "" : " from " + mirror);
     if (b.origin == "store") how += " (already in the store)";
   }
+  if (auto src = b.labels.find("org.waybill.source"); src != b.labels.end()) {
+    std::string from = src->second.substr(0, src->second.find('@'));
+    how = "pulled from " + from;
+    if (auto host = b.labels.find("org.waybill.source.host"); host != b.labels.end() && !from.starts_with(host->second + "/"))
+      how += " via " + host->second;
+    if (b.origin == "store") how += " (already in the store)";
+  }
   return how;
 }
 
