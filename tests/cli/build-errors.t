@@ -48,11 +48,18 @@ before/Dockerfile:1:1: error: RUN before the first FROM
 === file nobase/Dockerfile
 FROM nothere:1
 === run
-env WAYBILL_HOME=home waybill build -q nobase
+env WAYBILL_HOME=home waybill build -q --pull never nobase
 === exit 1
 === stderr
 nobase/Dockerfile:1:1: error: the image `nothere:1` is not in the store
-  hint: put it there first (waybill image load, import or bootstrap), or say how to get it in the manifest's `bases`
+  hint: put it there first (waybill image load, import, bootstrap or pull), or say how to get it in the manifest's `bases`
+=== file unreachable/Dockerfile
+FROM 127.0.0.1:1/nothere:1
+=== run
+env WAYBILL_HOME=home waybill build -q unreachable
+=== exit 1
+=== stderr-contains
+unreachable/Dockerfile:1:1: error: the image `127.0.0.1:1/nothere:1` is not in the store, and pulling it failed: cannot connect to 127.0.0.1:1
 === run
 env WAYBILL_HOME=home waybill build missing-dir
 === exit 2

@@ -286,6 +286,21 @@ echo hello-from-registry
 """
 
 
+DIRECT_DOC = """---
+title: A registry image, directly
+---
+
+```yaml {{.manifest}}
+languages:
+  bash: {{image: "{ref}"}}
+```
+
+```{{bash}}
+echo hello-direct
+```
+"""
+
+
 def render_from_registry(t, reg, base_id):
     print("== f. a document FROM the registry")
     ref = f"{reg.host}/test/base:1"
@@ -296,11 +311,28 @@ def render_from_registry(t, reg, base_id):
     t.wb("H", "render", doc, "--to", "html")
     html = open(os.path.join(docdir, "doc.html")).read()
     check("the document renders in an empty store, its base pulled", "hello-from-registry" in html)
-    record = open(os.path.join(docdir, "doc.provenance.json")).read()
-    check("the provenance record names the registry and the pulled manifest's digest",
-          reg.host in record and base_id.split(":")[1] in record, record)
+    record = json.load(open(os.path.join(docdir, "doc.provenance.json")))
+    deps = record["predicate"]["buildDefinition"]["resolvedDependencies"]
+    base = next((d for d in deps if d["name"] == f"base/{ref}"), None)
+    check("the provenance record names the registry, the reference and the pulled manifest's digest",
+          base is not None and base["digest"]["sha256"] == base_id.split(":")[1] and
+          base["annotations"]["obtainedBy"] == "registry" and base["annotations"]["registry"] == reg.host and
+          base["annotations"]["reference"] == f"{ref}@{base_id}" and base["uri"] == f"docker://{ref}@{base_id}",
+          json.dumps(deps, indent=1))
     check("the pulled base is in the store", t.inspect("H", ref)["Id"] == base_id)
     t.sound("H", "after the render")
+
+    # A manifest may name a registry image directly, with no Dockerfile block.
+    direct = os.path.join(docdir, "direct.md")
+    open(direct, "w").write(DIRECT_DOC.format(ref=ref))
+    t.wb("H2", "render", direct, "--to", "html")
+    html = open(os.path.join(docdir, "direct.html")).read()
+    check("a document whose manifest names a registry image renders, the image pulled", "hello-direct" in html)
+    deps = json.load(open(os.path.join(docdir, "direct.provenance.json")))["predicate"]["buildDefinition"][
+        "resolvedDependencies"]
+    check("and its record names where the image came from",
+          any(d["name"] == f"base/{ref}" and d["annotations"].get("registry") == reg.host for d in deps),
+          json.dumps(deps, indent=1))
 
 
 def mirrors(t, reg, base_id):

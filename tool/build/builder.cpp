@@ -133,7 +133,7 @@ class StageRunner {
     }
     if (!entry)
       throw Error(ErrorKind::Document, "the image `" + base + "` is not in the store", stage.from.loc,
-                  "put it there first (waybill image load, import or bootstrap), or say how to get it in the "
+                  "put it there first (waybill image load, import, bootstrap or pull), or say how to get it in the "
                   "manifest's `bases`");
     oci::StoredImage image = run_.store.image(*entry);
     if (!seen) {

@@ -107,16 +107,34 @@ std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, cons
     if (images.count(session.image)) continue;
     if (!store) store = oci::Store::open();
     auto entry = store->find(session.image);
+    std::string origin = "store";
     if (!entry) {
-      const plan::SessionStep& first = session.steps.front();
-      throw Error(ErrorKind::Document,
-                  "the image `" + session.image + "` is neither a Dockerfile block of this document nor in the store",
-                  SourceLoc{s.doc_path, first.pos.line, first.pos.col},
-                  "declare it in a ```dockerfile {#" + session.image + "} block, or put it in the store first");
+      // Not built here and not in the store: its registry may have it.
+      ImageRequest pull;
+      pull.verb = ImageRequest::Verb::Pull;
+      pull.args = {session.image};
+      ImageResponse pulled;
+      std::optional<Error> failed = oci::ImageRef::try_parse(session.image) ? engine().image(pull, rep, pulled)
+                                                                            : Error(ErrorKind::Usage, "not a reference");
+      if (!failed) entry = store->find(session.image);
+      if (!entry) {
+        const plan::SessionStep& first = session.steps.front();
+        throw Error(ErrorKind::Document,
+                    "the image `" + session.image + "` is neither a Dockerfile block of this document nor in the store" +
+                        (failed ? ", and pulling it failed: " + failed->message() : std::string()),
+                    SourceLoc{s.doc_path, first.pos.line, first.pos.col},
+                    "declare it in a ```dockerfile {#" + session.image + "} block, or put it in the store first");
+      }
+      origin = "registry";
     }
     DocumentImage image;
     image.name = session.image;
     image.digest = entry->manifest.digest.str();
+    // A pulled image names its source in the record, as a pulled FROM base does.
+    std::map<std::string, std::string> source;
+    for (const auto& [k, v] : entry->manifest.annotations)
+      if (k.starts_with("org.waybill.source")) source[k] = v;
+    if (!source.empty()) image.bases.push_back(BaseOrigin{session.image, image.digest, origin, source, {}, {}});
     images[session.image] = std::move(image);
   }
   return images;

@@ -264,8 +264,8 @@ std::optional<std::string> obtain_base(const Store& store, const BuildRequest& r
       if (!recipe)
         throw Error(ErrorKind::Document, "the image `" + reference + "` is not in the store, and pulling it failed: " +
                                              e.message(), from,
-                    e.hint() + "; or put it in the store first (waybill image load, import or bootstrap), or say how "
-                               "to get it in the manifest's `bases`");
+                    "put it in the store first (waybill image load, import, bootstrap or pull), or say how to "
+                    "get it in the manifest's `bases`");
       rep.status("pulling " + reference + " failed (" + e.message() + "); the manifest's `bases` says how to make it");
     }
   }
