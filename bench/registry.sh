@@ -117,8 +117,16 @@ push = measure(pushes)
 version = lambda argv: subprocess.run(argv, capture_output=True, text=True).stdout.split("\n")[0]
 row = lambda what, m: (f"| {what} | {m['waybill']:.0f} ms | {m['skopeo']:.0f} ms | {m['podman']:.0f} ms "
                        f"| {m['waybill'] / m['skopeo']:.2f} | {m['waybill'] / m['podman']:.2f} |")
+
+def verdict(what, m):
+    fastest = min(("skopeo", "podman"), key=lambda peer: m[peer])
+    ratio = m["waybill"] / m[fastest]
+    word = "faster than" if ratio < 1 else "slower than"
+    return f"{what}: waybill is {word} the fastest peer ({fastest}), at {ratio:.2f}x its time"
+
+
 section = f"""<!-- registry:begin -->
-## Pulling and pushing
+## Pulling and pushing (issue 8)
 
 `bench/registry.sh`: the Debian base (one layer, {size_mb:.0f} MB as stored) pulled from and
 pushed to a local registry ({version(["docker-registry", "--version"]).split()[-1]}, the CNCF distribution registry,
@@ -130,6 +138,8 @@ the peer's: under 1 means waybill is faster.
 |:--|--:|--:|--:|--:|--:|
 {row("pull, into an empty store", pull)}
 {row("push, to an emptied registry", push)}
+
+{verdict("Pull", pull)}; {verdict("push", push)} (target: at least as fast as the fastest).
 
 Pulls: `waybill image pull` into an empty WAYBILL_HOME; `skopeo copy docker://… oci:DIR:x`
 into an empty layout (blobs only, like waybill's store); `podman pull` into an empty
