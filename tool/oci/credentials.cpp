@@ -20,8 +20,6 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-fs::path home_dir() { return env("HOME").empty() ? fs::path("/root") : fs::path(env("HOME")); }
-
 // The keys a registry may be filed under: "host", "https://host", "host/v1/"; Docker
 // Hub's own name for itself.
 bool key_names(const std::string& key, const std::string& registry) {
@@ -58,10 +56,9 @@ std::vector<fs::path> credential_files(const std::string& authfile) {
   if (!authfile.empty()) out.push_back(authfile);
   if (!env("REGISTRY_AUTH_FILE").empty()) out.push_back(env("REGISTRY_AUTH_FILE"));
   if (!env("XDG_RUNTIME_DIR").empty()) out.push_back(fs::path(env("XDG_RUNTIME_DIR")) / "containers/auth.json");
-  fs::path config = env("XDG_CONFIG_HOME").empty() ? home_dir() / ".config" : fs::path(env("XDG_CONFIG_HOME"));
-  out.push_back(config / "containers/auth.json");
-  out.push_back((env("DOCKER_CONFIG").empty() ? home_dir() / ".docker" : fs::path(env("DOCKER_CONFIG"))) / "config.json");
-  out.push_back(home_dir() / ".dockercfg");
+  out.push_back(user_config_directory() / "containers/auth.json");
+  out.push_back((env("DOCKER_CONFIG").empty() ? home_directory() / ".docker" : fs::path(env("DOCKER_CONFIG"))) / "config.json");
+  out.push_back(home_directory() / ".dockercfg");
   return out;
 }
 
@@ -81,8 +78,7 @@ std::optional<Credential> find_credential(const std::string& registry, const std
 fs::path login_file(const std::string& authfile) {
   if (!authfile.empty()) return authfile;
   if (!env("REGISTRY_AUTH_FILE").empty()) return env("REGISTRY_AUTH_FILE");
-  fs::path config = env("XDG_CONFIG_HOME").empty() ? home_dir() / ".config" : fs::path(env("XDG_CONFIG_HOME"));
-  return config / "containers/auth.json";
+  return user_config_directory() / "containers/auth.json";
 }
 
 namespace {

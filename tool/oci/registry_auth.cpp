@@ -74,11 +74,12 @@ bool RegistryAuth::take_challenge(const HttpResponse& unauthorized, bool had_aut
   if (!c) return false;
   bool same = c->scheme == challenge_.scheme;
   challenge_ = *c;
-  if (had_authorization && same) {
-    tokens_.clear();  // a token may have expired early; the caller gives up only after one more try
-    return false;
+  if (c->scheme == "bearer") {
+    tokens_.clear();  // a cached token may have been revoked early: the retry fetches a new one
+    return true;
   }
-  return c->scheme == "bearer" || credential_.has_value();
+  // The same Basic credentials again would be refused again.
+  return credential_.has_value() && !(had_authorization && same);
 }
 
 std::string RegistryAuth::fetch_token(const std::vector<std::string>& scopes) {

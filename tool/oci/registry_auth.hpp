@@ -35,8 +35,8 @@ class RegistryAuth {
   // The Authorization header for a request needing `scopes`, or empty before any
   // challenge (the first request goes out anonymously, as clients do).
   std::string header_for(const std::vector<std::string>& scopes);
-  // Takes a 401's challenge. Returns false when retrying cannot help: the same scheme
-  // was already answered with what credentials there are.
+  // Takes a 401's challenge. Returns whether to retry (the caller answers one challenge
+  // per request): not when Basic credentials were refused or there are none.
   bool take_challenge(const HttpResponse& unauthorized, bool had_authorization);
 
   const std::optional<Credential>& credential() const { return credential_; }

@@ -24,11 +24,6 @@ constexpr const char* kAccept =
 
 void backoff(int attempt) { std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt, 4))); }
 
-TlsSettings tls_for(const RegistryConfig& config, const std::string& host) {
-  RegistrySettings s = config.settings(host);
-  return TlsSettings{!s.insecure, s.ca_files};
-}
-
 // The registry's own words: {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "..."}]}.
 std::string registry_message(const HttpResponse& r) {
   nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
@@ -69,9 +64,9 @@ RegistryClient::RegistryClient(std::string registry, std::string host, const Reg
     : registry_(std::move(registry)),
       host_(std::move(host)),
       base_("https://" + registry_endpoint(host_)),
-      insecure_(config.settings(host_).insecure),
+      settings_(config.settings(host_)),
       chunk_size_(config.chunk_size),
-      http_(tls_for(config, host_)),
+      http_(TlsSettings{!settings_.insecure, settings_.ca_files}),
       auth_(registry_, std::move(credential), config),
       reporter_(reporter) {}
 
@@ -88,7 +83,7 @@ HttpResponse RegistryClient::send(Call call, std::optional<TransportError>* tran
     HttpResponse r = http_.perform(call.request, err);
     if (err) {
       // An insecure registry may speak plain HTTP: TLS to it fails at once.
-      if (err->tls && insecure_ && base_.starts_with("https://")) {
+      if (err->tls && settings_.insecure && base_.starts_with("https://")) {
         base_ = "http://" + base_.substr(8);
         if (call.request.url.starts_with("https://" + registry_endpoint(host_)))
           call.request.url = "http://" + call.request.url.substr(8);
@@ -158,7 +153,8 @@ FetchedManifest RegistryClient::get_manifest(const std::string& repository, cons
   FetchedManifest m;
   m.body = std::move(r.body);
   m.digest = Digest::sha256_of(m.body);
-  std::string type(trim(r.header("content-type").value_or("").substr(0, r.header("content-type").value_or("").find(';'))));
+  std::string content_type = r.header("content-type").value_or("");
+  std::string type(trim(std::string_view(content_type).substr(0, content_type.find(';'))));
   m.media_type = is_manifest_type(type) || is_index_type(type) ? type : sniff_media_type(m.body);
   auto expected = Digest::try_parse(reference);
   if (!expected)
@@ -183,17 +179,12 @@ bool RegistryClient::has_blob(const std::string& repository, const Digest& diges
 
 void RegistryClient::fetch_blob(const std::string& repository, const Descriptor& blob, const Store& store) {
   if (store.has_blob(blob.digest)) return;
-  try {
-    fetch_blob_into(repository, blob, store);
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::Document) throw;
-    throw Error(ErrorKind::Document, "blob " + blob.digest.str() + " from " + host_ + "/" + repository + ": " + e.message(),
-                {}, "nothing was stored. Something between waybill and the registry (a proxy, a mirror) altered the data, "
-                    "or the registry's copy is damaged");
-  }
-}
-
-void RegistryClient::fetch_blob_into(const std::string& repository, const Descriptor& blob, const Store& store) {
+  // A blob that is not what its descriptor says: nothing of it is kept.
+  auto refuse = [&](const std::string& why) {
+    return Error(ErrorKind::Document, "blob " + blob.digest.str() + " from " + host_ + "/" + repository + ": " + why, {},
+                 "nothing was stored. Something between waybill and the registry (a proxy, a mirror) altered the "
+                 "data, or the registry's copy is damaged");
+  };
   auto writer = std::make_unique<BlobWriter>(store);
   int64_t have = 0;
   int failures = 0;
@@ -225,7 +216,7 @@ void RegistryClient::fetch_blob_into(const std::string& repository, const Descri
     };
     std::optional<TransportError> err;
     HttpResponse r = send(c, &err);
-    if (!refused.empty()) throw Error(ErrorKind::Document, refused);
+    if (!refused.empty()) throw refuse(refused);
     if (err) {
       // A transfer that got somewhere resumes at once; one that did not counts as a failure.
       if (have > start) failures = 0;
@@ -244,9 +235,13 @@ void RegistryClient::fetch_blob_into(const std::string& repository, const Descri
     break;
   }
   if (have != blob.size)
-    throw Error(ErrorKind::Document, "it ended after " + std::to_string(have) + " bytes; its descriptor says " +
-                                         std::to_string(blob.size));
-  writer->commit(blob.digest);
+    throw refuse("it ended after " + std::to_string(have) + " bytes; its descriptor says " + std::to_string(blob.size));
+  try {
+    writer->commit(blob.digest);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Document) throw;  // a store that cannot write is not a corrupt blob
+    throw refuse(e.message());
+  }
 }
 
 bool RegistryClient::mount_blob(const std::string& repository, const Digest& digest, const std::string& from) {

@@ -74,10 +74,9 @@ class RegistryClient {
   HttpResponse send(Call call, std::optional<TransportError>* transport = nullptr);
   std::string url(const std::string& path) const { return base_ + path; }
   [[noreturn]] void fail(const HttpResponse& r, const std::string& what);
-  void fetch_blob_into(const std::string& repository, const Descriptor& blob, const Store& store);
 
   std::string registry_, host_, base_;
-  bool insecure_ = false;
+  RegistrySettings settings_;
   int64_t chunk_size_;
   HttpClient http_;
   RegistryAuth auth_;

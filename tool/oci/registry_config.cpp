@@ -15,11 +15,7 @@ namespace {
 
 std::vector<fs::path> config_candidates() {
   if (const char* env = std::getenv("WAYBILL_REGISTRIES"); env && *env) return {env};
-  std::vector<fs::path> out;
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) out.push_back(fs::path(xdg) / "waybill/registries.json");
-  else if (const char* home = std::getenv("HOME"); home && *home) out.push_back(fs::path(home) / ".config/waybill/registries.json");
-  out.push_back("/etc/waybill/registries.json");
-  return out;
+  return {user_config_directory() / "waybill/registries.json", "/etc/waybill/registries.json"};
 }
 
 std::vector<std::string> string_list(const json& j, const std::string& where, const fs::path& file) {

@@ -1,6 +1,7 @@
 #include "util/fs.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -120,6 +121,17 @@ TempDir::~TempDir() {
   if (keep_ || path_.empty()) return;
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+fs::path home_directory() {
+  if (const char* home = std::getenv("HOME"); home && *home) return home;
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir) return pw->pw_dir;
+  return "/";
+}
+
+fs::path user_config_directory() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return xdg;
+  return home_directory() / ".config";
 }
 
 fs::path executable_path() {

@@ -81,6 +81,11 @@ class TempDir {
 // The running executable, from /proc/self/exe.
 fs::path executable_path();
 
+// $HOME, else the password database's home of this user.
+fs::path home_directory();
+// $XDG_CONFIG_HOME, else ~/.config.
+fs::path user_config_directory();
+
 // `path` relative to `base` when it lies under it, else `path` unchanged; for messages.
 std::string display_path(const fs::path& path, const fs::path& base = fs::current_path());
 
