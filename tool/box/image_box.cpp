@@ -138,17 +138,34 @@ std::string seccomp_program(const oci::Store& store) {
   return bpf;
 }
 
-BoxSpec image_box_spec(const oci::Store& store, const RunOptions& options, Reporter& reporter) {
-  oci::IndexEntry entry = store.require(options.image);
+namespace {
+
+oci::RunConfig prepared_run_config(const oci::Store& store, const oci::IndexEntry& entry, Reporter& reporter) {
   auto config = oci::read_run_config(store, entry.manifest.digest);
   if (!config) {
     prepare(store, entry.manifest.digest.str(), reporter);
     config = oci::read_run_config(store, entry.manifest.digest);
     if (!config) throw Error(ErrorKind::Internal, "the image's run configuration was not cached");
   }
+  return *config;
+}
+
+std::vector<fs::path> layer_dirs(const oci::Store& store, const oci::RunConfig& config) {
   std::vector<fs::path> layers;
-  for (const auto& hex : config->layers) layers.push_back(store.layers_dir() / hex);
-  BoxSpec spec = box_spec_for(*config, layers, options);
+  for (const auto& hex : config.layers) layers.push_back(store.layers_dir() / hex);
+  return layers;
+}
+
+}  // namespace
+
+std::vector<fs::path> image_layer_dirs(const oci::Store& store, const std::string& image, Reporter& reporter) {
+  return layer_dirs(store, prepared_run_config(store, store.require(image), reporter));
+}
+
+BoxSpec image_box_spec(const oci::Store& store, const RunOptions& options, Reporter& reporter) {
+  oci::IndexEntry entry = store.require(options.image);
+  oci::RunConfig config = prepared_run_config(store, entry, reporter);
+  BoxSpec spec = box_spec_for(config, layer_dirs(store, config), options);
   if (spec.argv.empty())
     throw Error(ErrorKind::Usage, "no command given and the image has no Entrypoint or Cmd", {},
                 "give the command after the image: waybill run IMAGE COMMAND...");

@@ -51,6 +51,11 @@ BoxOutcome run_image(const RunOptions& options, Reporter& reporter);
 // store's gc lock (shared) for as long as the box runs.
 BoxSpec image_box_spec(const oci::Store& store, const RunOptions& options, Reporter& reporter);
 
+// The unpacked layer directories of an image in `store`, lowest first, unpacked by the
+// engine module the first time. The caller holds the store's gc lock (shared).
+std::vector<std::filesystem::path> image_layer_dirs(const oci::Store& store, const std::string& image,
+                                                    Reporter& reporter);
+
 // The default seccomp profile as a BPF program: read from the store's cache, compiled
 // by the box module (libseccomp) the first time.
 std::string seccomp_program(const oci::Store& store);

@@ -125,6 +125,19 @@ std::vector<MountOp> plan_mounts(const BoxSpec& spec, const std::vector<Generate
     m.target_is_file = true;
     ops.push_back(m);
   }
+  for (const auto& l : spec.layer_mounts) {
+    if (l.layers.size() == 1) {
+      MountOp m = op(MountKind::Bind, l.target);
+      m.source = l.layers.front();
+      m.read_only = true;
+      ops.push_back(m);
+      continue;
+    }
+    MountOp m = op(MountKind::Layers, l.target);
+    m.data = read_only_overlay_options(l.layers);
+    m.flags = MS_RDONLY | MS_NOSUID | MS_NODEV;
+    ops.push_back(m);
+  }
   // Parents before children, so /data/raw lands on top of /data, as Docker orders them.
   std::vector<BindMount> binds = spec.mounts;
   std::stable_sort(binds.begin(), binds.end(),
@@ -150,6 +163,7 @@ std::string describe(const MountOp& m) {
     case MountKind::ReadOnly: return "read-only " + m.target;
     case MountKind::Device: return "device " + m.target;
     case MountKind::Symlink: return "symlink " + m.target + " -> " + m.link;
+    case MountKind::Layers: return "layers " + m.target + " (ro, " + m.data + ")";
   }
   return m.target;
 }

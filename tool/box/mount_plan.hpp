@@ -23,6 +23,7 @@ enum class MountKind {
   ReadOnly,  // make `target` read-only in place
   Device,    // a character device node (bind-mounted from the host where mknod is refused)
   Symlink,   // `target` -> `link`
+  Layers,    // a read-only overlay of `data` (overlayfs options: lowerdir only)
 };
 
 struct MountOp {

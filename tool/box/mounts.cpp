@@ -135,6 +135,7 @@ void apply(int root_fd, const MountOp& op) {
     case MountKind::ReadOnly: return make_read_only(root_fd, op);
     case MountKind::Device: return device(root_fd, op);
     case MountKind::Symlink: return symlink(root_fd, op);
+    case MountKind::Layers: return filesystem(root_fd, op, "overlay");
   }
 }
 

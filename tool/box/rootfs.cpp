@@ -56,6 +56,17 @@ OverlayOptions overlay_options(const RootFs& root, const BoxDirs& dirs) {
   return o;
 }
 
+std::string read_only_overlay_options(const std::vector<fs::path>& layers) {
+  std::string lowerdir;
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it) lowerdir += (lowerdir.empty() ? "" : ":") + escape(it->string());
+  std::string data = "lowerdir=" + lowerdir;
+  if (data.size() > kMaxOptions)
+    throw Error(ErrorKind::Environment, "the data image has " + std::to_string(layers.size()) +
+                                            " layers, more than one overlay mount can stack",
+                {}, "pack the data again with `waybill image pack-data`, which writes one layer");
+  return data;
+}
+
 std::filesystem::path BoxDirs::generated(const std::string& target) const {
   std::string name = target.substr(1);
   std::replace(name.begin(), name.end(), '/', '-');

@@ -51,6 +51,9 @@ struct OverlayOptions {
 // to it, so that about 60 layers fit the kernel's one-page limit; more is an error.
 OverlayOptions overlay_options(const RootFs& root, const BoxDirs& dirs);
 
+// The options of a read-only overlay of `layers` (lowest first) with no upper layer.
+std::string read_only_overlay_options(const std::vector<std::filesystem::path>& layers);
+
 // Mounts the root at dirs.root() (or dirs.copy) inside the box's mount namespace and
 // returns an O_PATH fd to it. `warning` says why the copy fallback was taken, if it was.
 UniqueFd mount_root(const RootFs& root, const BoxDirs& dirs, std::string& warning);

@@ -26,6 +26,13 @@ struct BindMount {
   bool read_only = true;
 };
 
+// An image's unpacked layers (lowest first) stacked read-only at `target`: a data image.
+// One layer is bind-mounted; more are joined by an overlay with no upper layer.
+struct LayerMount {
+  std::vector<std::filesystem::path> layers;
+  std::string target;
+};
+
 enum class Network {
   None,  // a new network namespace with only `lo` (the default)
   Host,  // the host's network, for builds that download packages
@@ -63,6 +70,7 @@ struct Stdio {
 struct BoxSpec {
   RootFs root;
   std::vector<BindMount> mounts;
+  std::vector<LayerMount> layer_mounts;  // mounted before `mounts`, so a bind may sit inside
 
   std::vector<std::string> argv;  // argv[0] without a '/' is looked up in env's PATH
   std::vector<std::string> env;   // "KEY=value"

@@ -56,6 +56,15 @@ VerbRunner add_image(CLI::App& sub, GlobalOptions& global) {
   import->add_option("name", req->name, "The image's name, e.g. mybase:1.0")->required();
   compression(import);
 
+  CLI::App* pack = add("pack-data",
+                       "Publish a dataset as an image: DIR's files as one layer on scratch, the same digest "
+                       "whoever packs them (owners 0:0, modes 0644/0755, times SOURCE_DATE_EPOCH or 0). A "
+                       "manifest mounts it read-only: mounts: [{image: NAME, target: /data}]",
+                       ImageRequest::Verb::PackData);
+  pack->add_option("dir", req->source, "The folder that holds the dataset")->required();
+  pack->add_option("name", req->name, "The image's name, e.g. survey-data:2024")->required();
+  compression(pack);
+
   CLI::App* load = add("load", "Load images from a docker-archive or oci-archive file", ImageRequest::Verb::Load);
   load->add_option("-i,--input,files", req->args, "Archive files written by docker save, podman save or waybill image save")
       ->required()->check(CLI::ExistingFile);

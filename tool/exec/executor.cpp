@@ -71,6 +71,7 @@ class DocumentRun {
       if (image.cached_steps == image.steps) ++results_.stats.images_cached;
       else ++results_.stats.images_built;
     }
+    results_.data = prepare_data_images(plan_.manifest, rep_);
     results_.inputs = plan::hash_inputs(plan_.manifest, settings_.doc_dir, rep_);
     FileLock gc = store_.gc_lock(FileLock::Mode::Shared);
     for (size_t i = 0; i < plan_.sessions.size(); ++i) run_session(i);
@@ -89,7 +90,9 @@ class DocumentRun {
     plan::KeyParts parts;
     parts.image_digest = results_.images.at(session.image).digest;
     parts.inputs = results_.inputs.digest;
-    parts.settings = plan::run_settings(plan_.manifest, session, driver.digest);
+    std::map<std::string, std::string> data_digests;
+    for (const auto& d : results_.data) data_digests[d.name] = d.digest;
+    parts.settings = plan::run_settings(plan_.manifest, session, driver.digest, data_digests);
     std::vector<StepState> steps;
     for (const auto& step : session.steps) {
       StepState st;
@@ -126,8 +129,8 @@ class DocumentRun {
       // Made only when a box starts: a fully cached render touches no more of the store.
       if (!scratch_) scratch_.emplace("exec-", store_.tmp_dir());
       SessionDirs dirs = make_session_dirs(scratch_->path() / ("session-" + std::to_string(index)), driver);
-      SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, doc_dir_,
-                         settings_.doc_path, dirs};
+      SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, results_.data,
+                         doc_dir_, settings_.doc_path, dirs};
       std::optional<Session> live;
       if (driver.kind != DriverKind::Process) {
         rep_.activity("starting " + session.language + " in " + session.image);

@@ -62,6 +62,7 @@ struct Results {
   std::vector<std::string> cell_images;          // per cell, the image it ran in ("" when it did not run)
   std::vector<InlineRun> inlines;                // per Plan::inlines
   std::map<std::string, DocumentImage> images;
+  std::vector<DataImage> data;  // the manifest's image mounts, in its order
   plan::DeclaredInputs inputs;
   ExecStats stats;
 

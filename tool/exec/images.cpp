@@ -96,6 +96,50 @@ std::string image_tag(const std::string& doc_path, const std::string& block_name
          component(block_name.empty() ? "default" : block_name);
 }
 
+namespace {
+
+// The store's entry for `name`, pulled from its registry when the store lacks it; the
+// error of a pull that failed is in `failed`.
+std::optional<oci::IndexEntry> find_or_pull(const oci::Store& store, const std::string& name, Reporter& rep,
+                                            std::optional<Error>& failed) {
+  if (auto entry = store.find(name)) return entry;
+  ImageRequest pull;
+  pull.verb = ImageRequest::Verb::Pull;
+  pull.args = {name};
+  ImageResponse pulled;
+  failed = oci::ImageRef::try_parse(name) ? engine().image(pull, rep, pulled) : Error(ErrorKind::Usage, "not a reference");
+  return failed ? std::nullopt : store.find(name);
+}
+
+std::map<std::string, std::string> source_annotations(const oci::IndexEntry& entry) {
+  std::map<std::string, std::string> source;
+  for (const auto& [k, v] : entry.manifest.annotations)
+    if (k.starts_with("org.waybill.source")) source[k] = v;
+  return source;
+}
+
+}  // namespace
+
+std::vector<DataImage> prepare_data_images(const plan::Manifest& manifest, Reporter& rep) {
+  std::vector<DataImage> out;
+  std::optional<oci::Store> store;
+  for (const auto& m : manifest.mounts) {
+    if (m.image.empty()) continue;
+    if (!store) store = oci::Store::open();
+    bool had = store->find(m.image).has_value();
+    std::optional<Error> failed;
+    auto entry = find_or_pull(*store, m.image, rep, failed);
+    if (!entry)
+      throw Error(ErrorKind::Document,
+                  "mounts: the data image `" + m.image + "` is not in the store" +
+                      (failed ? ", and pulling it failed: " + failed->message() : std::string()),
+                  m.loc, "make it with `waybill image pack-data DIR " + m.image + "`, or pull it first");
+    out.push_back(DataImage{m.image, entry->manifest.digest.str(), m.target, had ? "store" : "registry",
+                            source_annotations(*entry)});
+  }
+  return out;
+}
+
 std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, const ImageSettings& s, Reporter& rep) {
   std::map<std::string, DocumentImage> images;
   for (const auto& block : plan.images) {
@@ -106,34 +150,23 @@ std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, cons
   for (const auto& session : plan.sessions) {
     if (images.count(session.image)) continue;
     if (!store) store = oci::Store::open();
-    auto entry = store->find(session.image);
-    std::string origin = "store";
+    std::string origin = store->find(session.image) ? "store" : "registry";
+    // Not built here and not in the store: its registry may have it.
+    std::optional<Error> failed;
+    auto entry = find_or_pull(*store, session.image, rep, failed);
     if (!entry) {
-      // Not built here and not in the store: its registry may have it.
-      ImageRequest pull;
-      pull.verb = ImageRequest::Verb::Pull;
-      pull.args = {session.image};
-      ImageResponse pulled;
-      std::optional<Error> failed = oci::ImageRef::try_parse(session.image) ? engine().image(pull, rep, pulled)
-                                                                            : Error(ErrorKind::Usage, "not a reference");
-      if (!failed) entry = store->find(session.image);
-      if (!entry) {
-        const plan::SessionStep& first = session.steps.front();
-        throw Error(ErrorKind::Document,
-                    "the image `" + session.image + "` is neither a Dockerfile block of this document nor in the store" +
-                        (failed ? ", and pulling it failed: " + failed->message() : std::string()),
-                    SourceLoc{s.doc_path, first.pos.line, first.pos.col},
-                    "declare it in a ```dockerfile {#" + session.image + "} block, or put it in the store first");
-      }
-      origin = "registry";
+      const plan::SessionStep& first = session.steps.front();
+      throw Error(ErrorKind::Document,
+                  "the image `" + session.image + "` is neither a Dockerfile block of this document nor in the store" +
+                      (failed ? ", and pulling it failed: " + failed->message() : std::string()),
+                  SourceLoc{s.doc_path, first.pos.line, first.pos.col},
+                  "declare it in a ```dockerfile {#" + session.image + "} block, or put it in the store first");
     }
     DocumentImage image;
     image.name = session.image;
     image.digest = entry->manifest.digest.str();
     // A pulled image names its source in the record, as a pulled FROM base does.
-    std::map<std::string, std::string> source;
-    for (const auto& [k, v] : entry->manifest.annotations)
-      if (k.starts_with("org.waybill.source")) source[k] = v;
+    std::map<std::string, std::string> source = source_annotations(*entry);
     if (!source.empty()) image.bases.push_back(BaseOrigin{session.image, image.digest, origin, source, {}, {}});
     images[session.image] = std::move(image);
   }

@@ -37,6 +37,14 @@ struct DocumentImage {
   std::vector<BaseOrigin> bases;
 };
 
+// A data image a manifest mount names ({image: NAME, target: /data}), as found in the
+// store (or pulled): mounted read-only, its digest in the cells' keys and the record.
+struct DataImage {
+  std::string name, digest, target;
+  std::string origin;  // store or registry
+  std::map<std::string, std::string> labels;  // the pull's org.waybill.source annotations
+};
+
 struct ImageSettings {
   std::filesystem::path doc_dir;   // the build context
   std::string doc_path;            // for messages
@@ -49,6 +57,10 @@ struct ImageSettings {
 // a failing RUN, Environment when the engine cannot run.
 std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, const ImageSettings& settings,
                                                     Reporter& reporter);
+
+// The manifest's image mounts, looked up in the store and pulled when it lacks them.
+// Throws Error(Document) at the mount for an image that is nowhere to be found.
+std::vector<DataImage> prepare_data_images(const plan::Manifest& manifest, Reporter& reporter);
 
 // The manifest's `bases` as the engine module takes them: archive paths joined to the
 // document's directory.

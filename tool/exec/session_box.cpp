@@ -45,7 +45,11 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
   spec.mounts.push_back(box::BindMount{in.doc_dir, "/doc", true});
   spec.mounts.push_back(box::BindMount{in.dirs.driver, kDriverDir, true});
   spec.mounts.push_back(box::BindMount{in.dirs.out, kOutputDir, false});
+  // Data images by digest, so the box mounts exactly what the keys and the record name.
+  for (const auto& d : in.data)
+    spec.layer_mounts.push_back(box::LayerMount{box::image_layer_dirs(in.store, d.digest, reporter), d.target});
   for (const auto& m : in.manifest.mounts) {
+    if (!m.image.empty()) continue;
     std::filesystem::path source = std::filesystem::path(m.source).is_absolute() ? std::filesystem::path(m.source) : in.doc_dir / m.source;
     std::error_code ec;
     if (!std::filesystem::exists(source, ec))

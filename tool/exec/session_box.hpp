@@ -11,6 +11,7 @@
 #include "box/spec.hpp"
 #include "exec/cell_result.hpp"
 #include "exec/drivers.hpp"
+#include "exec/images.hpp"
 #include "plan/manifest.hpp"
 
 namespace waybill {
@@ -36,6 +37,7 @@ struct SessionBoxInput {
   std::string image_digest;
   const Driver& driver;
   const plan::Manifest& manifest;
+  const std::vector<DataImage>& data;  // the manifest's image mounts, resolved
   std::filesystem::path doc_dir;  // absolute
   std::string doc_path;           // for messages
   SessionDirs dirs;

@@ -45,6 +45,11 @@ CreatedImage import_rootfs(const Store& store, const std::filesystem::path& tarb
                            RootfsImageOptions options, Reporter& reporter,
                            const std::function<void(const std::filesystem::path& tree, RootfsImageOptions&)>& inspect = {});
 
+// `waybill image pack-data DIR NAME`: DIR's files as a one-layer data image on scratch,
+// deterministic whoever packs it (see data_image.cpp).
+CreatedImage pack_data_image(const Store& store, const std::filesystem::path& dir, const ImageRef& name,
+                             Compression compression, Reporter& reporter);
+
 struct BootstrapRequest {
   ImageRef name;
   std::string suite = "bookworm";

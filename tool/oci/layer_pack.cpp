@@ -137,9 +137,17 @@ class Walker {
   std::unique_ptr<archive_entry, void (*)(archive_entry*)> new_entry(const std::string& tar_path, const struct stat& st) {
     std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new2(a_), archive_entry_free);
     archive_entry_set_pathname(e.get(), tar_path.c_str());
-    archive_entry_set_uid(e.get(), st.st_uid);
-    archive_entry_set_gid(e.get(), st.st_gid);
-    archive_entry_set_perm(e.get(), st.st_mode & 07777);
+    if (opts_.portable) {
+      // Who packed the data, and with which umask, is no part of the dataset.
+      archive_entry_set_uid(e.get(), 0);
+      archive_entry_set_gid(e.get(), 0);
+      bool executable = S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode) || (st.st_mode & 0111);
+      archive_entry_set_perm(e.get(), S_ISLNK(st.st_mode) ? 0777 : executable ? 0755 : 0644);
+    } else {
+      archive_entry_set_uid(e.get(), st.st_uid);
+      archive_entry_set_gid(e.get(), st.st_gid);
+      archive_entry_set_perm(e.get(), st.st_mode & 07777);
+    }
     archive_entry_set_mtime(e.get(), clamp(st.st_mtim.tv_sec), 0);
     return e;
   }
@@ -194,8 +202,10 @@ class Walker {
         continue;
       }
       if (S_ISSOCK(st.st_mode)) continue;
+      if (opts_.portable && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
+        fail(rel, "is a device or a fifo; data images hold files, folders and links only");
       auto e = new_entry(S_ISDIR(st.st_mode) ? rel + "/" : rel, st);
-      if (!S_ISDIR(st.st_mode)) add_xattrs(e.get(), full);
+      if (!S_ISDIR(st.st_mode) && !opts_.portable) add_xattrs(e.get(), full);
       if (S_ISREG(st.st_mode)) {
         if (st.st_nlink > 1) {
           auto [it, fresh] = links_.emplace(std::make_pair(st.st_dev, st.st_ino), rel);
@@ -213,7 +223,7 @@ class Walker {
         check(archive_write_header(a_, e.get()), rel);
         file_data(dirfd, name, rel);
       } else if (S_ISDIR(st.st_mode)) {
-        add_xattrs(e.get(), full);
+        if (!opts_.portable) add_xattrs(e.get(), full);
         archive_entry_set_filetype(e.get(), AE_IFDIR);
         check(archive_write_header(a_, e.get()), rel);
         ++entries_;

@@ -22,6 +22,9 @@ struct PackOptions {
   Compression compression = Compression::Gzip;
   std::optional<int64_t> source_date_epoch;
   bool overlay_upper = false;  // translate overlayfs whiteouts
+  // Data (image pack-data): owners 0:0, modes 0644 or 0755, no xattrs, and a device or
+  // fifo is an error; so the same files give the same layer whoever packs them.
+  bool portable = false;
   unsigned threads = 0;        // 0: one per core
 };
 

@@ -16,10 +16,10 @@ namespace waybill {
 class Reporter;
 
 struct ImageRequest {
-  enum class Verb { Import, Load, Save, List, Inspect, Tag, Remove, Bootstrap, Fsck, Prune, Unpack, Pull, Push, Login, Logout };
+  enum class Verb { Import, Load, Save, List, Inspect, Tag, Remove, Bootstrap, Fsck, Prune, Unpack, Pull, Push, Login, Logout, PackData };
   Verb verb = Verb::List;
   std::vector<std::string> args;     // load, save, inspect, rm: files or names
-  std::string source;                // import: the rootfs tarball; tag: the image
+  std::string source;                // import: the rootfs tarball; pack-data: the folder; tag: the image
   std::string output;                // save: -o FILE
   std::string name;                  // import, bootstrap: the new image's name; tag: the target
   std::string compression = "gzip";  // import, bootstrap
@@ -101,7 +101,7 @@ struct EngineModule {
   std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 7;
+inline constexpr int kEngineModuleAbi = 8;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

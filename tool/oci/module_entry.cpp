@@ -160,6 +160,11 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
       resp.out = img.manifest.digest.str() + "\n";
       break;
     }
+    case ImageRequest::Verb::PackData: {
+      CreatedImage img = pack_data_image(store, r.source, ImageRef::parse(r.name), compression_named(r.compression), rep);
+      resp.out = img.manifest.digest.str() + "\n";
+      break;
+    }
     case ImageRequest::Verb::Bootstrap: {
       BootstrapRequest b;
       b.name = ImageRef::parse(r.name);

@@ -82,7 +82,8 @@ DeclaredInputs hash_inputs(const Manifest& manifest, const std::filesystem::path
   return out;
 }
 
-std::string run_settings(const Manifest& m, const SessionPlan& session, const std::string& driver) {
+std::string run_settings(const Manifest& m, const SessionPlan& session, const std::string& driver,
+                         const std::map<std::string, std::string>& data_digests) {
   nlohmann::json j;
   j["network"] = m.network == NetworkSetting::Host ? "host" : "none";
   j["command"] = session.command;
@@ -90,7 +91,16 @@ std::string run_settings(const Manifest& m, const SessionPlan& session, const st
   j["env"] = m.env;
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) j["source_date_epoch"] = epoch;  // passed to cells
   nlohmann::json mounts = nlohmann::json::array();
-  for (const auto& mt : m.mounts) mounts.push_back({mt.source, mt.target, mt.writable});
+  for (const auto& mt : m.mounts) {
+    if (mt.image.empty()) {
+      mounts.push_back({mt.source, mt.target, mt.writable});
+      continue;
+    }
+    auto digest = data_digests.find(mt.image);
+    mounts.push_back({{"image", mt.image},
+                      {"digest", digest == data_digests.end() ? std::string() : digest->second},
+                      {"target", mt.target}});
+  }
   j["mounts"] = mounts;
   const LimitSettings& l = m.limits;
   j["limits"] = {{"memory", l.memory_bytes.value_or(0)}, {"cpus", l.cpus.value_or(0)}, {"pids", l.pids.value_or(0)},

@@ -6,6 +6,7 @@
 // how a result is shown (echo, include, output, fig-cap) are left out: editing them
 // re-renders without re-running.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,10 @@ struct DeclaredInputs {
 DeclaredInputs hash_inputs(const Manifest& manifest, const std::filesystem::path& doc_dir, Reporter& reporter);
 
 // What else a session's results depend on: network, limits, env, mounts, the command and
-// the driver (`driver` is a digest of its source, so a new driver re-runs cells).
-std::string run_settings(const Manifest& manifest, const SessionPlan& session, const std::string& driver);
+// the driver (`driver` is a digest of its source, so a new driver re-runs cells), and the
+// digest of every data image mounted (`data_digests`, by name: a new dataset re-runs).
+std::string run_settings(const Manifest& manifest, const SessionPlan& session, const std::string& driver,
+                         const std::map<std::string, std::string>& data_digests = {});
 
 struct KeyParts {
   std::string image_digest;

@@ -86,19 +86,32 @@ MountSetting read_mount(const SchemaReader& r, const MetaValue& v) {
     mount.target = std::string(parts[1]);
     mount.writable = parts.size() == 3 && parts[2] == "rw";
   } else {
-    r.mapping(v, "a mount", {"source", "target", "writable"});
+    r.mapping(v, "a mount", {"source", "image", "target", "writable"});
     const auto* source = v.get("source");
+    const auto* image = v.get("image");
     const auto* target = v.get("target");
-    if (!source || !target) r.fail(v, "a mount needs source and target", "write {source: data, target: /data}");
-    mount.source = r.text(*source, "source");
+    if (source && image)
+      r.fail(*image, "a mount has either a source or an image, not both",
+             "write {source: data, target: /data} for a host folder, {image: NAME, target: /data} for a data image");
+    if ((!source && !image) || !target)
+      r.fail(v, "a mount needs a source (or an image) and a target",
+             "write {source: data, target: /data} or {image: NAME, target: /data}");
+    if (source) mount.source = r.text(*source, "source");
+    if (image) {
+      mount.image = r.text(*image, "image");
+      if (mount.image.empty()) r.fail(*image, "a mount's image is empty", "name a data image: {image: NAME, target: /data}");
+    }
     mount.target = r.text(*target, "target");
     if (const auto* w = v.get("writable")) {
       auto b = w->as_bool();
       if (!b) r.fail(*w, "writable must be true or false", "write writable: true");
+      if (*b && image)
+        r.fail(*w, "a data image is mounted read-only",
+               "copy what the cells must change into their working directory, or mount a host folder instead");
       mount.writable = *b;
     }
   }
-  if (mount.source.empty()) r.fail(v, "a mount needs a source", "write SOURCE:TARGET");
+  if (mount.source.empty() && mount.image.empty()) r.fail(v, "a mount needs a source", "write SOURCE:TARGET");
   if (mount.target.empty() || mount.target[0] != '/') r.fail(v, "a mount's target must be an absolute path", "write data:/data");
   return mount;
 }

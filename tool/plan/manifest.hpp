@@ -8,6 +8,7 @@
 //   inputs: [data/*.csv]  globs, relative to the document, hashed into cache keys
 //   mounts:               host paths (relative to the document), read-only unless `rw`
 //     - data:/data        or {source: data, target: /data, writable: true}
+//     - {image: survey-data, target: /data}   a data image (image pack-data), read-only
 //   env: {LANG: C.UTF-8}  or a list of K=V
 //   network: none         none (the default) or host
 //   limits: {memory: 1g, cpus: 1.5, pids: 256, timeout: 2m, document-timeout: 30m}
@@ -35,6 +36,7 @@ struct LanguageSettings {
 
 struct MountSetting {
   std::string source;  // as written: relative to the document's directory, or absolute
+  std::string image;   // or: an image in the store, mounted read-only (source is empty)
   std::string target;  // absolute, inside the box
   bool writable = false;
   SourceLoc loc;

@@ -125,6 +125,17 @@ json dependencies(const RecordInput& in) {
                         {"annotations", b}});
       }
     }
+    // A data image is named by digest, with where it was mounted and where it came from.
+    for (const auto& d : in.results->data) {
+      json a = {{"mountedAt", d.target}, {"readOnly", true}, {"obtainedBy", d.origin}};
+      std::string uri = "oci:" + d.name;
+      if (auto src = d.labels.find("org.waybill.source"); src != d.labels.end()) {
+        uri = "docker://" + src->second;
+        a["reference"] = src->second;
+      }
+      deps.push_back({{"name", "data/" + d.name}, {"uri", uri + "@" + d.digest}, {"digest", digest_set(d.digest)},
+                      {"annotations", a}});
+    }
     for (const auto& f : in.results->inputs.files)
       deps.push_back({{"name", "input/" + f.path}, {"digest", digest_set(f.digest)}});
   }

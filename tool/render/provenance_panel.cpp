@@ -69,6 +69,12 @@ std::vector<Table> tables(const PanelInput& in) {
       images.rows.push_back({{label, short_digest(img.digest), b.reference, short_digest(b.digest), base_origin(b)}});
   }
   out.push_back(std::move(images));
+  if (!res.data.empty()) {
+    Table data{"Data", {"image", "digest", "mounted at", "obtained by"}, {}};
+    for (const auto& d : res.data)
+      data.rows.push_back({{d.name, short_digest(d.digest), d.target + " (read-only)", d.origin}});
+    out.push_back(std::move(data));
+  }
   // A cached result shows the time it took when it ran, so a re-render from the cache
   // writes the same page; whether it came from the cache is in the record.
   Table cells{"Cells", {"cell", "language", "line", "status"}, {}};
