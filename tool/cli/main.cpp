@@ -20,6 +20,7 @@ const Verb kVerbs[] = {
      add_image},
     {"run", "Run a command in a box made from an image (namespaces, overlay root, limits)", add_run},
     {"build", "Build an image from a Dockerfile, with a content-keyed cache and reproducible digests", add_build},
+    {"site", "Publish a folder of documents as one static site: navigation, search, provenance; --serve", add_site},
     {"check", "Re-run documents and fail (exit 4) when results drift from their lock files: for CI", add_check},
     {"verify", "Check a provenance record's signature, and that the outputs it lists are unchanged", add_verify},
     {"key", "Create Ed25519 signing keys for provenance records (key generate)", add_key},

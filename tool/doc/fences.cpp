@@ -87,6 +87,13 @@ void add_cell(Document& doc, const FencedCode& code, const FenceInfo& f, std::ve
   cell.info = code.info;
   cell.fence = code.fence;
   LeadingOptions lead = parse_leading_options(code.literal, code.fence.line + 1, doc.path);
+  // The front matter's `execute:` first, so the cell's own options win.
+  if (const MetaValue* execute = doc.meta.raw.get("execute"); execute && execute->is_map()) {
+    std::vector<OptionSetting> defaults;
+    for (const auto& [name, value] : execute->map)
+      if (name != "label") defaults.push_back(OptionSetting{name, value, value.pos});
+    apply_cell_options(cell.options, defaults, doc.path, rep);
+  }
   apply_cell_options(cell.options, header.options, doc.path, rep);
   apply_cell_options(cell.options, lead.options, doc.path, rep);
   auto lines = split_lines(code.literal);

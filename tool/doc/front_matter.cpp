@@ -89,6 +89,9 @@ class MetadataReader {
     else if (key == "format" || key == "output") read_formats(key, v);
     else if (key == "waybill") {
       if (!v.is_map()) wrong(key, v, "a mapping of waybill settings", "waybill: {image: env}");
+    } else if (key == "execute") {
+      // Cell options for every cell of the document (Quarto's `execute:`); fences.cpp applies them.
+      if (!v.is_map()) wrong(key, v, "a mapping of cell options", "execute: {echo: false, warning: false}");
     } else {
       read_format_option(meta_.common, key, v);
     }
@@ -193,17 +196,36 @@ class MetadataReader {
 
 }  // namespace
 
-void read_metadata(Document& doc, const FrontMatterSplit& split, Reporter& reporter) {
-  if (!split.present) return;
-  doc.meta.present = true;
-  doc.meta.first_line = 1;
-  doc.meta.last_line = split.lines;
-  MetaValue raw = parse_yaml(split.yaml, YamlOrigin{doc.path, "front matter", split.yaml_first_line, 0});
-  if (raw.is_null()) return;
-  if (!raw.is_map()) {
-    throw Error(ErrorKind::Document, "the front matter must be a mapping of `key: value` lines, not " + describe_kind(raw),
-                doc.loc(raw.pos), "write e.g. `title: My paper`");
+namespace {
+
+// `over` on top of `under`: maps merge key by key (recursively), anything else replaces.
+MetaValue merged(const MetaValue& under, MetaValue over) {
+  if (!under.is_map() || !over.is_map()) return over;
+  MetaValue out = under;
+  for (auto& [key, value] : over.map) {
+    if (MetaValue* existing = out.get(key)) *existing = merged(*existing, std::move(value));
+    else out.map.emplace_back(key, std::move(value));
   }
+  out.pos = over.pos;
+  return out;
+}
+
+}  // namespace
+
+void read_metadata(Document& doc, const FrontMatterSplit& split, Reporter& reporter, const MetaValue* defaults) {
+  MetaValue raw;
+  if (split.present) {
+    doc.meta.present = true;
+    doc.meta.first_line = 1;
+    doc.meta.last_line = split.lines;
+    raw = parse_yaml(split.yaml, YamlOrigin{doc.path, "front matter", split.yaml_first_line, 0});
+    if (!raw.is_null() && !raw.is_map()) {
+      throw Error(ErrorKind::Document, "the front matter must be a mapping of `key: value` lines, not " + describe_kind(raw),
+                  doc.loc(raw.pos), "write e.g. `title: My paper`");
+    }
+  }
+  if (defaults && defaults->is_map()) raw = raw.is_null() ? *defaults : merged(*defaults, std::move(raw));
+  if (raw.is_null()) return;
   doc.meta.raw = std::move(raw);
   MetadataReader(doc, reporter).read();
 }

@@ -23,7 +23,9 @@ struct FrontMatterSplit {
 FrontMatterSplit split_front_matter(std::string_view source);
 
 // Parses and interprets the front matter into doc.meta. Errors are Error(Document) at
-// the offending key; markdown in titles and abstracts is read as Markdown.
-void read_metadata(Document& doc, const FrontMatterSplit& split, Reporter& reporter);
+// the offending key; markdown in titles and abstracts is read as Markdown. `defaults`
+// (a site's front matter for every page) lies under the document's own keys.
+void read_metadata(Document& doc, const FrontMatterSplit& split, Reporter& reporter,
+                   const MetaValue* defaults = nullptr);
 
 }  // namespace waybill::doc

@@ -103,7 +103,7 @@ void check_images(const Document& doc) {
 
 }  // namespace
 
-Document parse_document(std::string path, std::string source, Reporter& reporter) {
+Document parse_document(std::string path, std::string source, Reporter& reporter, const MetaValue* defaults) {
   Document doc;
   doc.path = std::move(path);
   if (source.starts_with("\xEF\xBB\xBF")) source.erase(0, 3);  // a UTF-8 byte order mark
@@ -115,14 +115,15 @@ Document parse_document(std::string path, std::string source, Reporter& reporter
     reporter.warn("the first line opens front matter, but no closing `---` follows; it is read as Markdown",
                   SourceLoc{doc.path, 1, 1}, "close the front matter with a line of `---`");
   }
-  read_metadata(doc, split, reporter);
+  read_metadata(doc, split, reporter, defaults);
   read_markdown_body(doc, split.lines, reporter);
   check_images(doc);
   IdAssigner(doc).run();
   return doc;
 }
 
-Document read_document(const std::filesystem::path& file, Reporter& reporter, std::string display) {
+Document read_document(const std::filesystem::path& file, Reporter& reporter, std::string display,
+                       const MetaValue* defaults) {
   if (display.empty()) display = file.string();
   std::string text;
   try {
@@ -131,7 +132,7 @@ Document read_document(const std::filesystem::path& file, Reporter& reporter, st
     e.with_hint("check the path; waybill reads Markdown (.md), R Markdown (.Rmd) and Quarto (.qmd) files");
     throw;
   }
-  return parse_document(std::move(display), std::move(text), reporter);
+  return parse_document(std::move(display), std::move(text), reporter, defaults);
 }
 
 }  // namespace waybill::doc

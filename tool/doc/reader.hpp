@@ -13,10 +13,13 @@ namespace waybill::doc {
 
 // Parses a document. `path` is used in messages and as Document::path. Errors throw
 // Error(Document) with their location; warnings go to `reporter`.
-Document parse_document(std::string path, std::string source, Reporter& reporter);
+// `defaults`: front matter every page of a site starts from (the page's keys win).
+Document parse_document(std::string path, std::string source, Reporter& reporter,
+                        const MetaValue* defaults = nullptr);
 
 // Reads and parses a file; `display` (default: the path as given) names it in messages.
-Document read_document(const std::filesystem::path& file, Reporter& reporter, std::string display = {});
+Document read_document(const std::filesystem::path& file, Reporter& reporter, std::string display = {},
+                       const MetaValue* defaults = nullptr);
 
 // The text of inlines without markup, for anchors, alt text and the TOC.
 std::string plain_text(const std::vector<Inline>& inlines);

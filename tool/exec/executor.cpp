@@ -64,10 +64,10 @@ class DocumentRun {
     // render's --no-cache is about cells: images come from the build cache still (`waybill
     // build --no-cache` rebuilds one), so their digests, and so the cells' keys, stay put.
     ImageSettings is{settings_.doc_dir, settings_.doc_path, settings_.build_no_cache, settings_.compact_progress,
-                     settings_.refresh_bases};
+                     settings_.refresh_bases, settings_.prepared_images};
     results_.images = prepare_images(plan_, is, rep_);
     for (const auto& [name, image] : results_.images) {
-      if (!image.from_block) continue;
+      if (!image.from_block || image.prebuilt) continue;
       if (image.cached_steps == image.steps) ++results_.stats.images_cached;
       else ++results_.stats.images_built;
     }

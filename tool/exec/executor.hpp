@@ -37,6 +37,7 @@ struct ExecSettings {
   bool keep_going = false;
   bool build_no_cache = false;
   bool refresh_bases = false;
+  const std::map<std::string, DocumentImage>* prepared_images = nullptr;  // a site's (ImageSettings::prepared)
 };
 
 // What a render did, for `--stats` and for tests of the cache.

@@ -1,5 +1,7 @@
 #include "exec/images.hpp"
 
+#include <algorithm>
+
 #include "oci/module_api.hpp"
 #include "oci/reference.hpp"
 #include "oci/store.hpp"
@@ -53,9 +55,8 @@ std::vector<BaseRecipe> base_recipes(const plan::Manifest& manifest, const std::
   return out;
 }
 
-namespace {
-
-DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, const ImageSettings& s, Reporter& rep) {
+DocumentImage build_image(const plan::ImagePlan& block, const std::vector<BaseRecipe>& bases, const std::string& tag,
+                          const ImageSettings& s, Reporter& rep) {
   BuildRequest req;
   req.context = s.doc_dir.empty() ? "." : s.doc_dir.string();
   req.dockerfile_text = block.dockerfile;
@@ -63,13 +64,13 @@ DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, 
   req.first_line = block.first_line;
   DocumentImage image;
   image.name = block.name;
-  image.tag = image_tag(s.doc_path, block.name);
+  image.tag = tag;
   image.from_block = true;
   req.tags = {image.tag};
   req.no_cache = s.no_cache;
   req.refresh_bases = s.refresh_bases;
   req.compact_progress = s.compact_progress;
-  req.bases = base_recipes(plan.manifest, s.doc_dir);
+  req.bases = bases;
   BuildResponse resp;
   if (auto err = engine().build(req, rep, resp)) throw *err;
   image.digest = resp.digest;
@@ -88,8 +89,6 @@ DocumentImage build_block(const plan::ImagePlan& block, const plan::Plan& plan, 
   }
   return image;
 }
-
-}  // namespace
 
 std::string image_tag(const std::string& doc_path, const std::string& block_name) {
   return component(std::filesystem::path(doc_path).stem().string()) + "/" +
@@ -143,8 +142,18 @@ std::vector<DataImage> prepare_data_images(const plan::Manifest& manifest, Repor
 std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, const ImageSettings& s, Reporter& rep) {
   std::map<std::string, DocumentImage> images;
   for (const auto& block : plan.images) {
+    if (!block.prebuilt_tag.empty()) {
+      // A site's image: built before the pages ran; recorded only where a cell used it.
+      bool used = std::any_of(plan.sessions.begin(), plan.sessions.end(),
+                              [&](const plan::SessionPlan& p) { return p.image == block.name; });
+      auto it = s.prepared ? s.prepared->find(block.name) : decltype(s.prepared->end()){};
+      if (used && (!s.prepared || it == s.prepared->end()))
+        throw Error(ErrorKind::Internal, "the site's image `" + block.name + "` was not built before its pages", block.loc);
+      if (used) images[block.name] = it->second;
+      continue;
+    }
     rep.status("image " + (block.name.empty() ? std::string("default") : block.name) + ": building");
-    images[block.name] = build_block(block, plan, s, rep);
+    images[block.name] = build_image(block, base_recipes(plan.manifest, s.doc_dir), image_tag(s.doc_path, block.name), s, rep);
   }
   std::optional<oci::Store> store;
   for (const auto& session : plan.sessions) {

@@ -33,6 +33,7 @@ struct DocumentImage {
   std::string digest;    // manifest digest: what sessions run and keys cover
   std::string tag;       // the store name a built block got
   bool from_block = false;
+  bool prebuilt = false;  // a site's image, built (and counted) once by the site
   size_t steps = 0, cached_steps = 0;
   std::vector<BaseOrigin> bases;
 };
@@ -51,7 +52,14 @@ struct ImageSettings {
   bool no_cache = false;           // --no-cache reaches the build cache too
   bool compact_progress = false;
   bool refresh_bases = false;      // obtain bases with recipes again (check --rebuild)
+  // A site's images, built once before its pages run (ImagePlan::prebuilt_tag), by name.
+  const std::map<std::string, DocumentImage>* prepared = nullptr;
 };
+
+// Builds one Dockerfile (a document's block or a site's image) with the engine module,
+// tagged `tag`, from `settings.doc_dir` as the context.
+DocumentImage build_image(const plan::ImagePlan& block, const std::vector<BaseRecipe>& bases, const std::string& tag,
+                          const ImageSettings& settings, Reporter& reporter);
 
 // Throws Error: Document (located) for a broken Dockerfile or an unknown image, Cell for
 // a failing RUN, Environment when the engine cannot run.

@@ -20,7 +20,7 @@ std::string image_for(const doc::Document& d, const Plan& plan, const std::strin
   if (const auto* settings = d.meta.waybill())
     if (const auto* image = settings->get("image"); image && image->is_scalar()) return image->scalar;
   if (plan.images.size() == 1) return plan.images[0].name;
-  if (plan.images.empty() && !d.manifest) return "";  // nowhere to run: shown only (see make_plan)
+  if (plan.images.empty() && !plan.has_manifest) return "";  // nowhere to run: shown only (see make_plan)
   std::string names;
   for (const auto& i : plan.images) names += (names.empty() ? "" : ", ") + i.name;
   throw Error(ErrorKind::Document, "the " + what + " has no image to run in", d.loc(pos),
@@ -66,12 +66,42 @@ const ImagePlan* Plan::image_block(const std::string& name) const {
   return nullptr;
 }
 
-Plan make_plan(const doc::Document& d) {
+Manifest merge_manifests(const Manifest& base, const Manifest& page, const doc::MetaValue& page_value) {
+  Manifest m = base;
+  for (const auto& [lang, s] : page.languages) m.languages[lang] = s;
+  m.inputs.insert(m.inputs.end(), page.inputs.begin(), page.inputs.end());
+  for (const auto& mount : page.mounts) {
+    std::erase_if(m.mounts, [&](const MountSetting& d) { return d.target == mount.target; });
+    m.mounts.push_back(mount);
+  }
+  m.env.insert(m.env.end(), page.env.begin(), page.env.end());  // later entries win
+  if (page_value.get("network")) m.network = page.network;
+  const LimitSettings& l = page.limits;
+  if (l.memory_bytes) m.limits.memory_bytes = l.memory_bytes;
+  if (l.cpus) m.limits.cpus = l.cpus;
+  if (l.pids) m.limits.pids = l.pids;
+  if (l.cell_timeout) m.limits.cell_timeout = l.cell_timeout;
+  if (l.document_timeout) m.limits.document_timeout = l.document_timeout;
+  for (const auto& b : page.bases) {
+    std::erase_if(m.bases, [&](const BaseSource& d) { return d.reference == b.reference; });
+    m.bases.push_back(b);
+  }
+  m.loc = page.loc;
+  return m;
+}
+
+Plan make_plan(const doc::Document& d, const PlanDefaults* defaults) {
   Plan plan;
   if (d.manifest) plan.manifest = read_manifest(d.manifest->value, d.path);
+  if (defaults && defaults->manifest)
+    plan.manifest = d.manifest ? merge_manifests(*defaults->manifest, plan.manifest, d.manifest->value) : *defaults->manifest;
   // Names are unique: the reader refuses a second block with the same name.
   for (const auto& block : d.images)
-    plan.images.push_back(ImagePlan{block.name, block.dockerfile, block.first_line, d.loc(block.fence)});
+    plan.images.push_back(ImagePlan{block.name, block.dockerfile, block.first_line, d.loc(block.fence), {}});
+  if (defaults)
+    for (const auto& image : defaults->images)
+      if (!plan.image_block(image.name)) plan.images.push_back(image);
+  plan.has_manifest = d.manifest.has_value() || (defaults && defaults->manifest);
   plan.cell_session.resize(d.cells.size());
   size_t unplaced = 0;
   for (const auto& cell : d.cells) {

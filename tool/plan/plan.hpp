@@ -19,6 +19,9 @@ struct ImagePlan {
   std::string dockerfile;
   int first_line = 0;      // in the document, for build errors
   SourceLoc loc;
+  // A site's image (waybill.yml): built once for every page by the site, before the
+  // pages run. Empty for a document's own block, built from the document's folder.
+  std::string prebuilt_tag;
 };
 
 // An inline expression (`r x`, `{python} x`): evaluated in its language's session at
@@ -47,6 +50,7 @@ struct SessionPlan {
 
 struct Plan {
   Manifest manifest;
+  bool has_manifest = false;  // the document's own, or a site's default
   std::vector<ImagePlan> images;
   std::vector<SessionPlan> sessions;
   std::vector<InlinePlan> inlines;
@@ -59,8 +63,20 @@ struct Plan {
   const ImagePlan* image_block(const std::string& name) const;
 };
 
+// What a site gives every page (site/project.hpp): a manifest under the page's own, and
+// images (Dockerfiles in waybill.yml) beside the page's blocks.
+struct PlanDefaults {
+  std::optional<Manifest> manifest;
+  std::vector<ImagePlan> images;  // a page's block of the same name wins
+};
+
+// The page's manifest over the defaults: languages, env, limits and bases key by key;
+// inputs and mounts added (a page's mount replaces one at the same target); network
+// when the page sets it.
+Manifest merge_manifests(const Manifest& defaults, const Manifest& page, const doc::MetaValue& page_value);
+
 // Throws Error(Document) located at the cell, option or manifest key at fault.
-Plan make_plan(const doc::Document& document);
+Plan make_plan(const doc::Document& document, const PlanDefaults* defaults = nullptr);
 
 // A human-readable listing of the plan, one line per image and session.
 std::string describe_plan(const Plan& plan, const doc::Document& document);

@@ -26,6 +26,8 @@ class CrossRefs {
   std::string section_number(const std::string& heading_id) const;
   // The shallowest heading level in the body (1 for `#`, 2 when the body starts at `##`).
   int top_level() const { return top_level_; }
+  // Every target, by label (a site links references to other pages through these).
+  const std::map<std::string, RefTarget>& all() const { return targets_; }
 
  private:
   std::map<std::string, RefTarget> targets_;

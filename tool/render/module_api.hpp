@@ -11,6 +11,8 @@
 #include "prov/signing.hpp"
 #include "prov/verify.hpp"
 #include "render/render.hpp"
+#include "site/serve.hpp"
+#include "site/site_build.hpp"
 #include "util/error.hpp"
 
 namespace waybill {
@@ -35,9 +37,12 @@ struct DocumentModule {
   std::optional<Error> (*check)(const prov::CheckRequest& request, Reporter& reporter, prov::CheckOutcome& outcome);
   std::optional<Error> (*verify)(const prov::VerifyRequest& request, prov::VerifyReport& report);
   std::optional<Error> (*key_generate)(const std::string& prefix, prov::KeyFiles& files);
+  // `waybill site DIR`: a failing page is in the outcome (and reported), not an error.
+  std::optional<Error> (*site)(const site::SiteRequest& request, Reporter& reporter, site::SiteOutcome& outcome);
+  std::optional<Error> (*serve)(const site::SiteRequest& request, const site::ServeOptions& options, Reporter& reporter);
 };
 
-inline constexpr int kDocumentModuleAbi = 4;
+inline constexpr int kDocumentModuleAbi = 5;
 inline constexpr const char* kDocumentModuleName = "document";
 inline constexpr const char* kDocumentModuleEntry = "waybill_document_module";
 

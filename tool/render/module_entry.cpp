@@ -58,8 +58,16 @@ std::optional<Error> key_generate_entry(const std::string& prefix, prov::KeyFile
   return capture_error([&] { files = prov::generate_key_pair(prefix); });
 }
 
-const DocumentModule kModule{kDocumentModuleAbi, render_entry, versions,    images_entry,
-                             check_entry,        verify_entry, key_generate_entry};
+std::optional<Error> site_entry(const site::SiteRequest& request, Reporter& reporter, site::SiteOutcome& outcome) {
+  return capture_error([&] { outcome = site::build_site(request, reporter); });
+}
+
+std::optional<Error> serve_entry(const site::SiteRequest& request, const site::ServeOptions& options, Reporter& reporter) {
+  return capture_error([&] { site::serve_site(request, options, reporter); });
+}
+
+const DocumentModule kModule{kDocumentModuleAbi, render_entry,       versions,   images_entry, check_entry,
+                             verify_entry,       key_generate_entry, site_entry, serve_entry};
 
 }  // namespace
 

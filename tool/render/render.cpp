@@ -22,6 +22,7 @@
 #include "render/outputs.hpp"
 #include "render/pdf.hpp"
 #include "render/provenance_panel.hpp"
+#include "render/site_page.hpp"
 #include "render/template.hpp"
 #include "util/build_info.hpp"
 #include "util/error.hpp"
@@ -65,7 +66,9 @@ class DocumentRender {
  public:
   DocumentRender(const RenderRequest& req, const std::string& file, Reporter& rep)
       : req_(req), rep_(rep), input_(file), highlighter_(templates_dir() / "highlight") {
-    doc_ = doc::read_document(input_, rep_);
+    site_ = req_.site_page;
+    doc_ = doc::read_document(input_, rep_, {}, site_ ? site_->front_matter : nullptr);
+    if (site_ && site_->transform) site_->transform(doc_);
     doc_dir_ = input_.parent_path();
     bib_.load(doc_, doc_dir_.empty() ? fs::path(".") : doc_dir_, rep_);
     bib_.collect_citations(doc_, rep_);
@@ -79,7 +82,7 @@ class DocumentRender {
   // Builds the document's images and runs its cells (unless --no-execute).
   void execute() {
     if (req_.no_execute) return;
-    plan::Plan plan = plan::make_plan(doc_);
+    plan::Plan plan = plan::make_plan(doc_, site_ ? &site_->defaults : nullptr);
     for (const auto& w : plan.warnings) rep_.diagnostic(w);
     if (plan.images.empty() && plan.sessions.empty()) return;
     exec::ExecSettings s;
@@ -88,6 +91,7 @@ class DocumentRender {
     s.no_cache = req_.no_cache;
     s.refresh = req_.refresh;
     s.compact_progress = req_.compact_progress;
+    if (site_) s.prepared_images = &site_->prepared_images;
     results_ = exec::execute(doc_, plan, s, rep_);
   }
 
@@ -145,7 +149,7 @@ class DocumentRender {
   WriterOptions writer_options(const std::string& format) const {
     doc::FormatOptions fo = doc_.meta.options_for(format);
     WriterOptions w;
-    w.toc = fo.toc.value_or(false);
+    w.toc = fo.toc.value_or(site_ != nullptr);  // a site's pages have a TOC unless they say no
     w.toc_depth = fo.toc_depth.value_or(3);
     w.number_sections = fo.number_sections.value_or(false);
     w.self_contained = req_.self_contained || fo.self_contained.value_or(false);
@@ -157,6 +161,8 @@ class DocumentRender {
     fs::path path;
     if (!req_.template_path.empty()) {
       path = req_.template_path;
+    } else if (site_ && format == "html") {
+      path = site_->template_path;
     } else if (auto t = doc_.meta.options_for(format).template_path) {
       path = doc_dir_ / *t;
     } else {
@@ -190,6 +196,15 @@ class DocumentRender {
   PanelInput panel_input() const {
     return PanelInput{&doc_, results_ ? &*results_ : nullptr, input_.stem().string() + ".provenance.json",
                       std::getenv("SOURCE_DATE_EPOCH") != nullptr};
+  }
+
+  // A site's pages share one copy of the styles and KaTeX, in _waybill/ at its root.
+  OutputPaths shared_assets() const {
+    OutputPaths o;
+    o.dir = site_->output_root;
+    o.assets = site_->output_root / "_waybill";
+    o.assets_name = site_->root_prefix + "_waybill";
+    return o;
   }
 
   fs::path out_dir() const { return req_.output_dir.empty() ? fs::path() : fs::path(req_.output_dir); }
@@ -258,7 +273,9 @@ class DocumentRender {
     v.set("body", std::string(kBodyMark));
     v.set("toc", wo.toc ? w.toc() : std::string());
     v.set("math", w.uses_math());
-    HtmlHead head = install_html_assets(out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
+    HtmlHead head = install_html_assets(site_ ? shared_assets() : out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
+    if (site_)
+      for (const auto& [key, value] : site_->values) v.set(key, value);
     assets_written_.insert(assets_written_.end(), head.files.begin(), head.files.end());
     assets_written_.insert(assets_written_.end(), images.written().begin(), images.written().end());
     v.set("provenance", provenance_html(panel_input()));
@@ -328,6 +345,7 @@ class DocumentRender {
   }
 
   const RenderRequest& req_;
+  const SitePage* site_ = nullptr;
   Reporter& rep_;
   fs::path input_;
   fs::path doc_dir_;

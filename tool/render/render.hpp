@@ -9,6 +9,8 @@ class Reporter;
 
 namespace waybill::render {
 
+struct SitePage;  // render/site_page.hpp
+
 struct RenderRequest {
   std::vector<std::string> files;
   std::vector<std::string> formats;   // html, latex, pdf; empty: the front matter's, else html
@@ -28,6 +30,7 @@ struct RenderRequest {
   // The caller exits right after rendering: leave the parsed documents to the process's
   // end instead of freeing them piece by piece (as compilers do with -disable-free).
   bool exiting_after = false;
+  const SitePage* site_page = nullptr;  // a page of a `waybill site` (set by tool/site only)
 };
 
 struct RenderedOutput {

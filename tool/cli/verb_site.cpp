@@ -1,0 +1,86 @@
+// waybill site [DIR]: a folder of documents as one static site.
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/document_module.hpp"
+#include "cli/verbs.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::cli {
+
+namespace {
+
+struct SiteFlags {
+  site::SiteRequest request;
+  bool serve = false;
+  int port = 8000;
+  bool quiet = false;
+};
+
+void write_stats(const site::SiteRequest& r, const site::SiteOutcome& o) {
+  if (r.stats_file.empty()) return;
+  nlohmann::json j = {{"pages", o.pages},           {"rendered", o.rendered},
+                      {"pages_rendered", o.rendered.size()}, {"pages_unchanged", o.unchanged},
+                      {"failed", o.failed},         {"written", o.written},
+                      {"cells_run", o.cells_run},   {"cells_cached", o.cells_cached},
+                      {"images_built", o.images_built}, {"milliseconds", o.milliseconds}};
+  write_file_atomic(r.stats_file, j.dump(2) + "\n");
+}
+
+}  // namespace
+
+VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
+  auto f = std::make_shared<SiteFlags>();
+  sub.description(
+      "Publish a folder of waybill documents as one static site: a sidebar with sections, previous and next "
+      "links, a table of contents per page, offline full-text search, and a provenance page listing every image, "
+      "dataset and page record. waybill.yml at the folder's root gives the title, the page order, the output folder "
+      "(default _site) and defaults for every page (front matter, execute options, a manifest, shared images). "
+      "Images several pages share are built once; pages render in parallel; a rebuild renders only the pages whose "
+      "text, images, data or inputs changed. Broken links between pages are errors at their place.");
+  sub.add_option("dir", f->request.dir, "The project folder (default: the current one)");
+  sub.add_option("-o,--output", f->request.output, "Write the site here instead of waybill.yml's output");
+  sub.add_option("-j,--jobs", f->request.jobs, "Pages rendered at once (default: the number of cores)")
+      ->check(CLI::Range(1u, 256u));
+  sub.add_flag("--no-cache", f->request.no_cache, "Run every cell again, reading and writing no cached result");
+  sub.add_flag("--refresh", f->request.refresh, "Run every cell again and overwrite its cached result");
+  sub.add_flag("--no-execute", f->request.no_execute, "Show code only: build no image and run no cell");
+  sub.add_option("--stats", f->request.stats_file,
+                 "Write JSON: pages rendered, unchanged and failed, files written, cells run and cached")
+      ->type_name("FILE");
+  sub.add_flag("--serve", f->serve,
+               "Serve the site on 127.0.0.1 and build it again when a file changes (pages in a browser reload)");
+  sub.add_option("--port", f->port, "The port for --serve (default 8000; 0 picks a free one)")->check(CLI::Range(0, 65535));
+  sub.add_flag("-q,--quiet", f->quiet, "Print no progress, only warnings and errors");
+  return [f, &global]() -> int {
+    ConsoleReporter console(global.quiet || f->quiet, !global.no_color && stderr_has_color());
+    try {
+      if (f->request.no_cache && f->request.refresh)
+        throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
+                    "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
+      f->request.compact_progress = ::isatty(STDERR_FILENO);
+      const DocumentModule& module = document_module();
+      if (f->serve) {
+        site::ServeOptions options;
+        options.port = f->port;
+        if (auto err = module.serve(f->request, options, console)) return report_error(*err, global);
+        return 0;
+      }
+      site::SiteOutcome outcome;
+      if (auto err = module.site(f->request, console, outcome)) return report_error(*err, global);
+      write_stats(f->request, outcome);
+      console.status("site " + outcome.output + ": " + std::to_string(outcome.rendered.size()) + " of " +
+                     std::to_string(outcome.pages) + " pages rendered, " + std::to_string(outcome.unchanged) +
+                     " unchanged" + (outcome.failed.empty() ? "" : ", " + std::to_string(outcome.failed.size()) + " failed") +
+                     " (" + format_duration_ms(outcome.milliseconds) + ")");
+      if (!outcome.failed.empty()) return 1;
+      return 0;
+    } catch (const Error& e) {
+      return report_error(e, global);
+    }
+  };
+}
+
+}  // namespace waybill::cli

@@ -1,0 +1,205 @@
+#include "site/project.hpp"
+
+#include <algorithm>
+
+#include "doc/reader.hpp"
+#include "doc/yaml_meta.hpp"
+#include "exec/images.hpp"
+#include "plan/manifest.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::site {
+
+namespace fs = std::filesystem;
+using doc::MetaValue;
+
+namespace {
+
+class ConfigReader {
+ public:
+  explicit ConfigReader(const Project& p) : file_(p.config.string()), root_(p.root) {}
+
+  SourceLoc at(const MetaValue& v) const { return SourceLoc{file_, v.pos.line, v.pos.col}; }
+
+  [[noreturn]] void fail(const MetaValue& v, const std::string& message, const std::string& hint) const {
+    throw Error(ErrorKind::Document, message, at(v), hint);
+  }
+
+  void keys(const MetaValue& v, const std::string& what, const std::vector<std::string>& allowed) const {
+    if (!v.is_map()) fail(v, what + " must be a mapping, not " + doc::describe_kind(v), "write " + what + ": {key: value}");
+    for (const auto& [key, value] : v.map) {
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string near = closest_match(key, allowed);
+      fail(value, "unknown key `" + key + "` in " + what,
+           near.empty() ? what + " takes " + join(allowed, ", ") : "did you mean `" + near + "`?");
+    }
+  }
+
+  std::string text(const MetaValue& v, const std::string& what) const {
+    if (!v.is_scalar() || v.scalar.empty()) fail(v, what + " must be text", "write " + what + ": VALUE");
+    return v.scalar;
+  }
+
+  // A page path as listed: relative to the root, inside it, a document that exists.
+  PageEntry page(const MetaValue& v, const std::string& section) const {
+    std::string path = text(v, "a page");
+    fs::path rel = fs::path(path).lexically_normal();
+    if (rel.is_absolute() || rel.empty() || *rel.begin() == "..")
+      fail(v, "the page `" + path + "` lies outside the project folder", "list pages relative to " + root_.string());
+    if (!is_document_path(rel)) fail(v, "`" + path + "` is not a document", "pages are .md, .Rmd or .qmd files");
+    std::error_code ec;
+    if (!fs::is_regular_file(root_ / rel, ec))
+      fail(v, "no such page: " + path, "check the path; pages are relative to " + root_.string());
+    return PageEntry{rel.generic_string(), section, at(v)};
+  }
+
+ private:
+  std::string file_;
+  fs::path root_;
+};
+
+void read_pages(const ConfigReader& r, const MetaValue& v, Project& p) {
+  if (!v.is_list()) r.fail(v, "`pages` must be a list", "write pages: [index.md, {section: Basics, pages: [a.md]}]");
+  for (const auto& item : v.list) {
+    if (item.is_scalar()) {
+      p.pages.push_back(r.page(item, ""));
+      continue;
+    }
+    r.keys(item, "a section", {"section", "pages"});
+    const MetaValue* name = item.get("section");
+    const MetaValue* pages = item.get("pages");
+    if (!name || !pages) r.fail(item, "a section needs a title and its pages", "write {section: Basics, pages: [a.md]}");
+    std::string title = r.text(*name, "section");
+    if (!pages->is_list() || pages->list.empty())
+      r.fail(*pages, "a section's pages must be a list of documents", "write pages: [a.md, b.md]");
+    for (const auto& page : pages->list) p.pages.push_back(r.page(page, title));
+  }
+  for (size_t i = 0; i < p.pages.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (p.pages[i].path == p.pages[j].path)
+        throw Error(ErrorKind::Document, "the page `" + p.pages[i].path + "` is listed twice", p.pages[i].loc,
+                    "it is listed first at " + p.pages[j].loc.str() + "; a page has one place in the site");
+}
+
+// No `pages:`: every document under the root, in path order with index first, leaving
+// out the output, hidden folders and folders that start with `_`.
+void find_pages(Project& p) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(p.root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (it->is_directory(ec)) {
+      if (name.starts_with('.') || name.starts_with('_') || fs::equivalent(it->path(), p.output, ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (is_document_path(it->path()) && !name.starts_with('.'))
+      found.push_back(it->path().lexically_relative(p.root).generic_string());
+  }
+  std::sort(found.begin(), found.end(), [](const std::string& a, const std::string& b) {
+    bool ai = fs::path(a).stem() == "index" && a.find('/') == std::string::npos;
+    bool bi = fs::path(b).stem() == "index" && b.find('/') == std::string::npos;
+    return ai != bi ? ai : a < b;
+  });
+  for (auto& f : found) p.pages.push_back(PageEntry{std::move(f), "", {}});
+}
+
+void read_images(const ConfigReader& r, const MetaValue& v, Project& p) {
+  if (!v.is_map()) r.fail(v, "`images` must be a mapping of names to Dockerfiles", "write images: {env: {file: Dockerfile}}");
+  std::string site_name = fs::absolute(p.root).lexically_normal().filename().string();
+  if (site_name.empty()) site_name = "site";
+  for (const auto& [name, value] : v.map) {
+    ProjectImage image;
+    image.plan.name = name;
+    image.plan.loc = r.at(value);
+    image.plan.prebuilt_tag = exec::image_tag(site_name + ".site", name);
+    if (value.is_scalar()) {
+      // A block scalar (`|`): its text starts on the line after the key.
+      image.plan.dockerfile = value.scalar;
+      image.plan.first_line = value.pos.line + (value.scalar.find('\n') != std::string::npos ? 1 : 0);
+      image.context = p.root;
+    } else {
+      r.keys(value, "images." + name, {"file"});
+      const MetaValue* file = value.get("file");
+      if (!file) r.fail(value, "images." + name + " needs a Dockerfile", "write " + name + ": {file: env/Dockerfile}");
+      fs::path path = p.root / r.text(*file, "images." + name + ".file");
+      std::error_code ec;
+      if (!fs::is_regular_file(path, ec)) r.fail(*file, "no such Dockerfile: " + file->scalar, "paths are relative to the project folder");
+      image.plan.dockerfile = read_file(path);
+      image.plan.first_line = 1;
+      image.plan.loc = SourceLoc{path.string(), 1, 1};
+      image.context = path.parent_path();
+    }
+    if (trim(image.plan.dockerfile).empty()) r.fail(value, "images." + name + " is empty", "give a Dockerfile: FROM ...");
+    p.images.push_back(std::move(image));
+  }
+}
+
+void read_defaults(const ConfigReader& r, const MetaValue& v, Project& p, Reporter& rep) {
+  r.keys(v, "defaults", {"front-matter", "execute", "manifest"});
+  if (const MetaValue* fm = v.get("front-matter")) {
+    if (!fm->is_map()) r.fail(*fm, "defaults.front-matter must be a mapping", "write front-matter: {toc: true}");
+    p.front_matter = *fm;
+  }
+  if (const MetaValue* ex = v.get("execute")) {
+    if (!ex->is_map()) r.fail(*ex, "defaults.execute must be a mapping of cell options", "write execute: {echo: false}");
+    if (!p.front_matter.is_map()) p.front_matter = MetaValue{MetaValue::Kind::Map, {}, false, {}, {}, ex->pos};
+    if (MetaValue* own = p.front_matter.get("execute")) *own = *ex;
+    else p.front_matter.map.emplace_back("execute", *ex);
+  }
+  // Checked now, as the front matter of a one-cell document named after waybill.yml, so
+  // that a wrong key or cell option is reported there, once.
+  if (p.front_matter.is_map()) doc::parse_document(p.config.string(), "```{bash}\n```\n", rep, &p.front_matter);
+  if (const MetaValue* m = v.get("manifest")) p.manifest = plan::read_manifest(*m, p.config.string());
+}
+
+}  // namespace
+
+bool is_document_path(const fs::path& path) {
+  std::string ext = to_lower(path.extension().string());
+  return ext == ".md" || ext == ".rmd" || ext == ".qmd";
+}
+
+plan::PlanDefaults Project::plan_defaults() const {
+  plan::PlanDefaults d;
+  d.manifest = manifest;
+  for (const auto& i : images) d.images.push_back(i.plan);
+  return d;
+}
+
+Project load_project(const fs::path& dir, const std::string& output, Reporter& rep) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw Error(ErrorKind::Usage, "no such folder: " + dir.string(), {}, "give the folder that holds waybill.yml");
+  Project p;
+  p.root = dir;
+  p.config = dir / "waybill.yml";
+  p.title = fs::absolute(dir).lexically_normal().filename().string();
+  MetaValue v;
+  if (auto text = read_file_if_exists(p.config)) {
+    p.config_text = *text;
+    v = doc::parse_yaml(*text, doc::YamlOrigin{p.config.string(), "waybill.yml", 1, 0});
+  }
+  ConfigReader r(p);
+  if (!v.is_null()) r.keys(v, "waybill.yml", {"title", "output", "pages", "defaults", "images"});
+  std::string out = "_site";
+  if (const MetaValue* t = v.get("title")) p.title = r.text(*t, "title");
+  if (const MetaValue* o = v.get("output")) out = r.text(*o, "output");
+  if (!output.empty()) out = output;
+  p.output = fs::absolute(fs::path(out).is_absolute() ? fs::path(out) : dir / out).lexically_normal();
+  if (fs::absolute(dir).lexically_normal() == p.output)
+    throw Error(ErrorKind::Usage, "the output folder is the project folder itself", v.get("output") ? r.at(*v.get("output")) : SourceLoc{},
+                "write the site to a folder of its own, e.g. output: _site");
+  if (const MetaValue* d = v.get("defaults")) read_defaults(r, *d, p, rep);
+  if (const MetaValue* i = v.get("images")) read_images(r, *i, p);
+  if (const MetaValue* pages = v.get("pages")) read_pages(r, *pages, p);
+  else find_pages(p);
+  if (p.pages.empty())
+    throw Error(ErrorKind::Document, "the site has no pages", SourceLoc{p.config.string(), 0, 0},
+                "add documents (.md, .Rmd, .qmd) to " + dir.string() + ", or list them under pages: in waybill.yml");
+  return p;
+}
+
+}  // namespace waybill::site

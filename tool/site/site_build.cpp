@@ -1,0 +1,361 @@
+#include "site/site_build.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "exec/executor.hpp"
+#include "plan/cache_key.hpp"
+#include "render/render.hpp"
+#include "render/site_page.hpp"
+#include "site/links.hpp"
+#include "site/page_key.hpp"
+#include "site/site_files.hpp"
+#include "site/site_html.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/install_paths.hpp"
+#include "util/report.hpp"
+#include "util/strings.hpp"
+
+namespace waybill::site {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// A page's messages, named by the page while several render at once; progress lines
+// that a terminal redraws would mix between processes, so they are dropped then.
+class PageReporter : public Reporter {
+ public:
+  PageReporter(Reporter& next, std::string page, bool parallel) : next_(next), page_(std::move(page)), parallel_(parallel) {}
+  void diagnostic(const Diagnostic& d) override { next_.diagnostic(d); }
+  void status(std::string_view text) override {
+    if (text.starts_with("rendered ")) return;  // the site says it, with the page's name
+    next_.status(page_ + ": " + std::string(text));
+  }
+  void progress(std::string_view label, uint64_t done, uint64_t total) override {
+    if (!parallel_) next_.progress(label, done, total);
+  }
+  void activity(std::string_view text) override {
+    if (!parallel_) next_.activity(page_ + ": " + std::string(text));
+  }
+
+ private:
+  Reporter& next_;
+  std::string page_;
+  bool parallel_;
+};
+
+json error_json(const Error& e) {
+  return {{"kind", static_cast<int>(e.kind())}, {"message", e.message()}, {"file", e.loc().file},
+          {"line", e.loc().line}, {"col", e.loc().col}, {"hint", e.hint()}};
+}
+
+Diagnostic diagnostic_of(const json& j) {
+  return Diagnostic{Severity::Error, j.value("message", std::string("the page failed")),
+                    SourceLoc{j.value("file", std::string()), j.value("line", 0), j.value("col", 0)},
+                    j.value("hint", std::string())};
+}
+
+unsigned cores() {
+  long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<unsigned>(n) : 1;
+}
+
+struct PageJob {
+  size_t index;        // into the scans
+  std::string key;
+  render::SitePage site;
+  fs::path result;     // where the child leaves its stats or its error
+};
+
+class SiteBuild {
+ public:
+  SiteBuild(const SiteRequest& req, Reporter& rep) : req_(req), rep_(rep) {}
+
+  SiteOutcome run() {
+    auto t0 = Clock::now();
+    project_ = load_project(req_.dir, req_.output, rep_);
+    out_.output = project_.output.string();
+    make_dirs(project_.output);
+    state_path_ = project_.output / ".waybill-site.json";
+    read_state();
+    scan_pages();
+    make_navigation();
+    std::vector<PageJob> jobs = plan_jobs();
+    if (!jobs.empty()) {
+      build_site_images(jobs);
+      render_pages(jobs);
+    }
+    write_site_files();
+    write_state();
+    out_.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    return std::move(out_);
+  }
+
+ private:
+  void read_state() {
+    auto text = read_file_if_exists(state_path_);
+    if (!text) return;
+    json j = json::parse(*text, nullptr, false);
+    if (j.is_object() && j.value("version", 0) == 1 && j.contains("pages") && j["pages"].is_object())
+      for (const auto& [page, key] : j["pages"].items()) old_keys_[page] = key.get<std::string>();
+  }
+
+  void write_state() {
+    json pages = json::object();
+    for (const auto& [page, key] : new_keys_) pages[page] = key;
+    write_if_changed(state_path_, json{{"version", 1}, {"pages", pages}}.dump(1) + "\n", false);
+  }
+
+  // Pass 1: every page read and planned. A page that cannot be read fails alone.
+  void scan_pages() {
+    out_.pages = project_.pages.size();
+    CollectingReporter quiet;  // the render repeats the warnings of the pages it renders
+    for (const auto& entry : project_.pages) {
+      try {
+        scans_.push_back(scan_page(project_, entry, quiet));
+      } catch (const Error& e) {
+        fail(entry.path, Diagnostic{Severity::Error, e.message(), e.loc(), e.hint()});
+      }
+    }
+  }
+
+  void fail(const std::string& page, const Diagnostic& d) {
+    rep_.diagnostic(d);
+    if (out_.failed.empty() || out_.failed.back() != page) out_.failed.push_back(page);
+  }
+
+  void make_navigation() {
+    bool has_index = false;
+    for (const auto& s : scans_) has_index = has_index || s.html == "index.html";
+    if (!has_index) nav_.push_back(NavPage{"index.html", "Contents", "", true});
+    for (const auto& s : scans_) nav_.push_back(NavPage{s.html, s.title, s.entry.section, false});
+    nav_.push_back(NavPage{"provenance.html", "Provenance", "", true});
+    json n = {project_.title};
+    for (const auto& p : nav_) n.push_back({p.html, p.title, p.section});
+    nav_digest_ = plan::sha256_hex(n.dump());
+  }
+
+  size_t nav_index(const std::string& html) const {
+    for (size_t i = 0; i < nav_.size(); ++i)
+      if (nav_[i].html == html) return i;
+    return 0;
+  }
+
+  // Passes 2 and 3: links checked, keys compared.
+  std::vector<PageJob> plan_jobs() {
+    std::vector<std::string> generated;
+    for (const auto& p : nav_)
+      if (p.generated) generated.push_back(p.html);
+    links_.emplace(project_, scans_, generated);
+    KeyContext kc{project_, nav_digest_, req_.no_execute ? "no-execute" : ""};
+    bool all = req_.no_cache || req_.refresh;
+    std::vector<PageJob> jobs;
+    for (size_t i = 0; i < scans_.size(); ++i) {
+      PageScan& page = scans_[i];
+      doc::Document copy = page.doc;
+      LinkReport links = links_->resolve(copy, page);
+      for (const auto& f : links.files) linked_files_.insert(f);
+      if (!links.errors.empty()) {
+        for (const auto& e : links.errors) fail(page.entry.path, e);
+        continue;
+      }
+      std::string key;
+      try {
+        key = page_key(kc, page, links, rep_);
+      } catch (const Error& e) {
+        fail(page.entry.path, Diagnostic{Severity::Error, e.message(), e.loc(), e.hint()});
+        continue;
+      }
+      std::error_code ec;
+      auto old = old_keys_.find(page.entry.path);
+      if (!all && old != old_keys_.end() && old->second == key && fs::exists(project_.output / page.html, ec)) {
+        new_keys_[page.entry.path] = key;
+        ++out_.unchanged;
+        continue;
+      }
+      jobs.push_back(PageJob{i, key, {}, {}});
+    }
+    return jobs;
+  }
+
+  // Pass 4a: the site's images a page to render runs in, each built once.
+  void build_site_images(std::vector<PageJob>& jobs) {
+    std::set<std::string> used;
+    for (const auto& j : jobs)
+      for (const auto& s : scans_[j.index].plan.sessions)
+        if (const auto* b = scans_[j.index].plan.image_block(s.image); b && !b->prebuilt_tag.empty()) used.insert(s.image);
+    if (req_.no_execute) used.clear();
+    for (const auto& image : project_.images) {
+      if (!used.count(image.plan.name)) continue;
+      rep_.status("image " + image.plan.name + ": building (for every page that uses it)");
+      exec::ImageSettings s;
+      s.doc_dir = image.context;
+      s.doc_path = image.plan.loc.file;
+      s.compact_progress = req_.compact_progress;
+      std::vector<BaseRecipe> bases =
+          project_.manifest ? exec::base_recipes(*project_.manifest, project_.root) : std::vector<BaseRecipe>{};
+      exec::DocumentImage built = exec::build_image(image.plan, bases, image.plan.prebuilt_tag, s, rep_);
+      built.prebuilt = true;
+      if (built.cached_steps != built.steps) ++out_.images_built;
+      images_[image.plan.name] = std::move(built);
+    }
+  }
+
+  render::SitePage site_page(const PageScan& page) {
+    render::SitePage sp;
+    sp.output_root = project_.output;
+    size_t depth = std::count(page.html.begin(), page.html.end(), '/');
+    for (size_t d = 0; d < depth; ++d) sp.root_prefix += "../";
+    sp.template_path = templates_dir() / "site" / "page.html";
+    size_t at = nav_index(page.html);
+    sp.values = {{"site-title", escape_html(project_.title)},
+                 {"root", sp.root_prefix},
+                 {"nav", nav_html(nav_, page.html)},
+                 {"prev", prev_html(nav_, at)},
+                 {"next", next_html(nav_, at)}};
+    if (project_.front_matter.is_map()) sp.front_matter = &project_.front_matter;
+    sp.defaults = project_.plan_defaults();
+    sp.prepared_images = images_;
+    const SiteLinks* links = &*links_;
+    sp.transform = [links, &page](doc::Document& d) { links->resolve(d, page); };
+    return sp;
+  }
+
+  // Pass 4b: pages rendered in child processes, --jobs at a time.
+  void render_pages(std::vector<PageJob>& jobs) {
+    unsigned parallel = req_.jobs ? req_.jobs : cores();
+    fs::path results = project_.output / ".waybill-site.d";
+    make_dirs(results);
+    std::map<pid_t, size_t> running;
+    size_t next = 0;
+    while (next < jobs.size() || !running.empty()) {
+      while (next < jobs.size() && running.size() < parallel) {
+        PageJob& job = jobs[next];
+        job.result = results / (std::to_string(next) + ".json");
+        std::error_code ec;
+        fs::remove(job.result, ec);
+        job.site = site_page(scans_[job.index]);
+        std::fflush(nullptr);
+        pid_t pid = ::fork();
+        if (pid < 0) throw Error::from_errno("start a process for", scans_[job.index].entry.path, errno);
+        if (pid == 0) render_child(job, parallel > 1 && jobs.size() > 1);
+        running[pid] = next++;
+      }
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, 0);
+      if (pid < 0) {
+        if (errno == EINTR) continue;
+        throw Error::from_errno("wait for", "a page", errno);
+      }
+      auto it = running.find(pid);
+      if (it == running.end()) continue;
+      finish(jobs[it->second], status);
+      running.erase(it);
+    }
+  }
+
+  [[noreturn]] void render_child(const PageJob& job, bool parallel) {
+    // `--serve` catches Ctrl-C in the parent; a page stops on it as in a plain render.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    const PageScan& page = scans_[job.index];
+    PageReporter rep(rep_, page.entry.path, parallel);
+    int code = 0;
+    json result;
+    try {
+      render::RenderRequest r;
+      r.files = {project_.page_file(page.entry).string()};
+      r.formats = {"html"};
+      r.output_dir = (project_.output / fs::path(page.html).parent_path()).string();
+      r.no_cache = req_.no_cache;
+      r.refresh = req_.refresh;
+      r.no_execute = req_.no_execute;
+      r.compact_progress = req_.compact_progress && !parallel;
+      r.stats_file = job.result.string() + ".stats";
+      r.site_page = &job.site;
+      r.exiting_after = true;
+      render::render_documents(r, rep);
+      auto stats = read_file_if_exists(r.stats_file);
+      result = {{"ok", true}, {"stats", stats ? json::parse(*stats, nullptr, false) : json()}};
+    } catch (const Error& e) {
+      result = {{"ok", false}, {"error", error_json(e)}};
+      code = 1;
+    } catch (const std::exception& e) {
+      result = {{"ok", false}, {"error", error_json(Error(ErrorKind::Internal, e.what()))}};
+      code = 1;
+    }
+    try {
+      write_file_atomic(job.result, result.dump());
+    } catch (...) {
+      code = 2;
+    }
+    std::fflush(nullptr);
+    ::_exit(code);
+  }
+
+  void finish(const PageJob& job, int status) {
+    const PageScan& page = scans_[job.index];
+    auto text = read_file_if_exists(job.result);
+    json r = text ? json::parse(*text, nullptr, false) : json();
+    if (!r.is_object() || !r.value("ok", false)) {
+      Diagnostic d = r.is_object() && r.contains("error")
+                         ? diagnostic_of(r["error"])
+                         : Diagnostic{Severity::Error,
+                                      "rendering " + page.entry.path + " stopped " +
+                                          (WIFSIGNALED(status) ? "on signal " + std::to_string(WTERMSIG(status))
+                                                               : "with status " + std::to_string(WEXITSTATUS(status))),
+                                      {}, "run `waybill render " + page.entry.path + "` to see it alone"};
+      fail(page.entry.path, d);
+      return;
+    }
+    const json& stats = r["stats"];
+    if (stats.is_object()) {
+      out_.cells_run += stats.value("cells_run", 0u);
+      out_.cells_cached += stats.value("cells_cached", 0u);
+      out_.images_built += stats.value("images_built", 0u);
+    }
+    new_keys_[page.entry.path] = job.key;
+    out_.rendered.push_back(page.entry.path);
+    out_.written.push_back(page.html);
+    rep_.status("rendered " + page.entry.path + " → " + display_path(project_.output / page.html));
+  }
+
+  // Pass 5.
+  void write_site_files() {
+    SiteFiles files{project_, scans_, nav_, linked_files_};
+    for (auto& w : files.write(!out_.rendered.empty())) out_.written.push_back(std::move(w));
+  }
+
+  const SiteRequest& req_;
+  Reporter& rep_;
+  SiteOutcome out_;
+  Project project_;
+  fs::path state_path_;
+  std::map<std::string, std::string> old_keys_, new_keys_;
+  std::vector<PageScan> scans_;
+  std::vector<NavPage> nav_;
+  std::string nav_digest_;
+  std::optional<SiteLinks> links_;
+  std::set<std::string> linked_files_;
+  std::map<std::string, exec::DocumentImage> images_;
+};
+
+}  // namespace
+
+SiteOutcome build_site(const SiteRequest& request, Reporter& reporter) { return SiteBuild(request, reporter).run(); }
+
+}  // namespace waybill::site

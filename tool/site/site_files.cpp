@@ -1,0 +1,76 @@
+#include "site/site_files.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "render/outputs.hpp"
+#include "render/template.hpp"
+#include "util/build_info.hpp"
+#include "util/fs.hpp"
+#include "util/install_paths.hpp"
+#include "util/report.hpp"
+
+namespace waybill::site {
+
+namespace fs = std::filesystem;
+
+bool write_if_changed(const fs::path& path, std::string_view data, bool make_parent) {
+  auto old = read_file_if_exists(path);
+  if (old && *old == data) return false;
+  if (make_parent) make_dirs(path.parent_path());
+  write_file_atomic(path, data);
+  return true;
+}
+
+std::string SiteFiles::generated_page(const std::string& html, const std::string& title, const std::string& body) const {
+  size_t at = 0;
+  for (size_t i = 0; i < nav.size(); ++i)
+    if (nav[i].html == html) at = i;
+  render::TemplateValue v;
+  v.set("lang", "en");
+  v.set("pagetitle", escape_html(title));
+  v.set("site-title", escape_html(project.title));
+  v.set("generator", std::string("waybill ") + build_info::version);
+  v.set("root", "");
+  v.set("nav", nav_html(nav, html));
+  v.set("prev", prev_html(nav, at));
+  v.set("next", next_html(nav, at));
+  v.set("head", "<link rel=\"stylesheet\" href=\"_waybill/waybill.css\">\n");
+  v.set("body", body);
+  fs::path tmpl = templates_dir() / "site" / "page.html";
+  return render::expand_template(read_file(tmpl), tmpl.string(), v);
+}
+
+std::vector<std::string> SiteFiles::write(bool pages_rendered) const {
+  std::vector<std::string> written;
+  const fs::path& out = project.output;
+  auto put = [&](const std::string& rel, std::string_view data) {
+    if (write_if_changed(out / rel, data)) written.push_back(rel);
+  };
+  fs::path site_templates = templates_dir() / "site";
+  put("_waybill/site.css", read_file(site_templates / "site.css"));
+  put("_waybill/search.js", read_file(site_templates / "search.js"));
+  put("_waybill/search-index.js", search_index_js(pages));
+  std::error_code ec;
+  if (pages_rendered || !fs::exists(out / "_waybill" / "waybill.css", ec)) {
+    render::OutputPaths shared{out, out / "index.html", "index", "_waybill", out / "_waybill"};
+    CollectingReporter quiet;
+    render::install_html_assets(shared, false, false, templates_dir(), quiet);
+  }
+  bool has_index = false;
+  for (const auto& p : pages) has_index = has_index || p.html == "index.html";
+  if (!has_index) put("index.html", generated_page("index.html", project.title, index_body(project.title, nav)));
+  std::vector<PageRecord> records;
+  for (const auto& p : pages) {
+    std::string record = fs::path(p.html).replace_extension(".provenance.json").generic_string();
+    auto text = read_file_if_exists(out / record);
+    records.push_back(PageRecord{&p, record, text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json()});
+  }
+  put("provenance.html", generated_page("provenance.html", "Provenance", provenance_body(records)));
+  for (const auto& file : linked_files) {
+    auto data = read_file_if_exists(project.root / file);
+    if (data) put(file, *data);
+  }
+  return written;
+}
+
+}  // namespace waybill::site
