@@ -18,7 +18,7 @@ jobs=${JOBS:-$(nproc)}
 build_packages=(cmake ninja-build g++ pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev
   libcli11-dev libkainjow-mustache-dev libsource-highlight-dev catch2
-  libarchive-dev zlib1g-dev libzstd-dev libdeflate-dev libseccomp-dev libpng-dev libcurl4-openssl-dev)
+  libarchive-dev zlib1g-dev libzstd-dev libdeflate-dev libseccomp-dev libpng-dev libcurl4-openssl-dev libmicrohttpd-dev)
 render_packages=(libjs-katex fonts-katex latexmk lmodern
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-plain-generic
   mmdebstrap)

@@ -30,8 +30,8 @@ mounts: [{source: data}]
 waybill render mounts.md
 === exit 1
 === stderr
-mounts.md:8:10: error: manifest: a mount needs source and target
-  hint: write {source: data, target: /data}
+mounts.md:8:10: error: manifest: a mount needs a source (or an image) and a target
+  hint: write {source: data, target: /data} or {image: NAME, target: /data}
 === file bases.md
 # T
 

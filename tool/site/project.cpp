@@ -188,8 +188,14 @@ Project load_project(const fs::path& dir, const std::string& output, Reporter& r
   if (const MetaValue* t = v.get("title")) p.title = r.text(*t, "title");
   if (const MetaValue* o = v.get("output")) out = r.text(*o, "output");
   if (!output.empty()) out = output;
-  p.output = fs::absolute(fs::path(out).is_absolute() ? fs::path(out) : dir / out).lexically_normal();
-  if (fs::absolute(dir).lexically_normal() == p.output)
+  // lexically_normal keeps a trailing separator ("dir/."): drop it, for the comparisons.
+  auto normal = [](const fs::path& path) {
+    std::string s = fs::absolute(path).lexically_normal().string();
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    return fs::path(s);
+  };
+  p.output = normal(fs::path(out).is_absolute() ? fs::path(out) : dir / out);
+  if (normal(dir) == p.output)
     throw Error(ErrorKind::Usage, "the output folder is the project folder itself", v.get("output") ? r.at(*v.get("output")) : SourceLoc{},
                 "write the site to a folder of its own, e.g. output: _site");
   if (const MetaValue* d = v.get("defaults")) read_defaults(r, *d, p, rep);

@@ -143,7 +143,10 @@ class SiteBuild {
     for (const auto& s : scans_) has_index = has_index || s.html == "index.html";
     if (!has_index) nav_.push_back(NavPage{"index.html", "Contents", "", true});
     for (const auto& s : scans_) nav_.push_back(NavPage{s.html, s.title, s.entry.section, false});
-    nav_.push_back(NavPage{"provenance.html", "Provenance", "", true});
+    // A page of the site may be called provenance.md itself.
+    bool taken = false;
+    for (const auto& s : scans_) taken = taken || s.html == "provenance.html";
+    nav_.push_back(NavPage{taken ? "site-provenance.html" : "provenance.html", "Provenance", "", true});
     json n = {project_.title};
     for (const auto& p : nav_) n.push_back({p.html, p.title, p.section});
     nav_digest_ = plan::sha256_hex(n.dump());
@@ -226,7 +229,8 @@ class SiteBuild {
                  {"root", sp.root_prefix},
                  {"nav", nav_html(nav_, page.html)},
                  {"prev", prev_html(nav_, at)},
-                 {"next", next_html(nav_, at)}};
+                 {"next", next_html(nav_, at)},
+                 {"site-provenance", sp.root_prefix + nav_.back().html}};
     if (project_.front_matter.is_map()) sp.front_matter = &project_.front_matter;
     sp.defaults = project_.plan_defaults();
     sp.prepared_images = images_;

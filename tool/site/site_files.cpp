@@ -34,6 +34,7 @@ std::string SiteFiles::generated_page(const std::string& html, const std::string
   v.set("nav", nav_html(nav, html));
   v.set("prev", prev_html(nav, at));
   v.set("next", next_html(nav, at));
+  v.set("site-provenance", nav.back().html);
   v.set("head", "<link rel=\"stylesheet\" href=\"_waybill/waybill.css\">\n");
   v.set("body", body);
   fs::path tmpl = templates_dir() / "site" / "page.html";
@@ -65,7 +66,8 @@ std::vector<std::string> SiteFiles::write(bool pages_rendered) const {
     auto text = read_file_if_exists(out / record);
     records.push_back(PageRecord{&p, record, text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json()});
   }
-  put("provenance.html", generated_page("provenance.html", "Provenance", provenance_body(records)));
+  const std::string& provenance = nav.back().html;  // the site's navigation ends with it
+  put(provenance, generated_page(provenance, "Provenance", provenance_body(records)));
   for (const auto& file : linked_files) {
     auto data = read_file_if_exists(project.root / file);
     if (data) put(file, *data);

@@ -107,3 +107,20 @@ TEST_CASE("generated files: a private /etc/hosts and hostname; resolv.conf only 
   CHECK(find_op(ops, "/etc/resolv.conf")->source == "/state/scratch/etc-resolv.conf");
   CHECK(find_op(ops, "/etc/resolv.conf")->target_is_file);
 }
+
+TEST_CASE("a data image's layers are mounted read-only: one bound, several as an overlay", "[mount_plan]") {
+  BoxSpec spec;
+  spec.layer_mounts.push_back(LayerMount{{"/store/layers/a"}, "/data"});
+  spec.layer_mounts.push_back(LayerMount{{"/store/layers/a", "/store/layers/b"}, "/more"});
+  auto ops = plan_mounts(spec, {}, dirs());
+  const MountOp* one = find_op(ops, "/data");
+  REQUIRE(one);
+  CHECK(one->kind == MountKind::Bind);
+  CHECK(one->read_only);
+  CHECK(one->source == "/store/layers/a");
+  const MountOp* two = find_op(ops, "/more");
+  REQUIRE(two);
+  CHECK(two->kind == MountKind::Layers);
+  CHECK(two->data == "lowerdir=/store/layers/b:/store/layers/a");  // the top layer first
+  CHECK((two->flags & MS_RDONLY) != 0);
+}
