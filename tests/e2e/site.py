@@ -35,6 +35,13 @@ def stats(path):
         return json.load(f)
 
 
+def data_digest(site):
+    """The digest of course-data, as the data lesson's record names it."""
+    record = json.loads(read(os.path.join(site, "lessons/02-data.provenance.json")))
+    deps = {d["name"]: d for d in record["predicate"]["buildDefinition"]["resolvedDependencies"]}
+    return "sha256:" + deps.get("data/course-data", {}).get("digest", {}).get("sha256", "")
+
+
 def build(run, course, tmp, *extra, expect=0):
     s = os.path.join(tmp, "stats.json")
     p = run(["site", course, "--stats", s, *extra], expect=expect)
@@ -170,9 +177,10 @@ def main():
         course = os.path.join(tmp, "course")
         shutil.copytree(os.path.join(samples, "course"), course, ignore=shutil.ignore_patterns("_site"))
         site = os.path.join(course, "_site")
-        digest1 = run(["image", "pack-data", os.path.join(course, "data"), "course-data"]).stdout.strip()
-
         s, _ = build(run, course, tmp)
+        digest1 = data_digest(site)
+        by_hand = run(["image", "pack-data", os.path.join(course, "data"), "by-hand"]).stdout.strip()
+        check("the site packed waybill.yml's data folder, as `image pack-data` does", digest1 == by_hand, digest1 + " " + by_hand)
         check("the course builds: 4 pages", s["pages_rendered"] == 4 and not s["failed"], json.dumps(s))
         check("the shared image is built once (from the build cache here), not once per page",
               s["images_built"] == 0)
@@ -189,10 +197,7 @@ def main():
               'href="03-figures.html#fig-temperature"' in intro and "Figure\u00a01 (Figures from data)" in intro)
         prov = read(os.path.join(site, "provenance.html"))
         check("the provenance page lists the data image by digest", digest1 in prov and "course-data" in prov)
-        record = json.loads(read(os.path.join(site, "lessons/02-data.provenance.json")))
-        deps = {d["name"]: d for d in record["predicate"]["buildDefinition"]["resolvedDependencies"]}
-        check("the data lesson's record names the data image by digest",
-              deps.get("data/course-data", {}).get("digest", {}).get("sha256") == digest1.split(":")[1], json.dumps(deps))
+        check("the data lesson's record names the data image by digest", digest1.startswith("sha256:"))
 
         s, _ = build(run, course, tmp)
         check("a build in which nothing changed renders and writes nothing",
@@ -212,13 +217,28 @@ def main():
         check("the edited lesson shows the new cell's output", "edited lesson" in read(os.path.join(site, "lessons/01-containers.html")))
 
         append(os.path.join(course, "data/weather.csv"), "west,1,12.0,0.0\n")
-        digest2 = run(["image", "pack-data", os.path.join(course, "data"), "course-data"]).stdout.strip()
-        check("a changed dataset has a new digest", digest2 != digest1)
         s, _ = build(run, course, tmp)
+        digest2 = data_digest(site)
+        check("a changed dataset has a new digest", digest2 != digest1, digest2)
         check("a changed dataset re-runs the lessons that mount it, and only those",
               sorted(s["rendered"]) == ["lessons/02-data.md", "lessons/03-figures.md"] and s["cells_run"] >= 4, json.dumps(s))
         check("the data lesson saw the new data", "91 readings from 4 stations" in read(os.path.join(site, "lessons/02-data.html")))
         check("the provenance page names the new digest", digest2 in read(os.path.join(site, "provenance.html")))
+
+        # A page added to the site and taken out again leaves nothing behind.
+        yml = os.path.join(course, "waybill.yml")
+        original = read(yml)
+        with open(os.path.join(course, "extra.md"), "w") as f:
+            f.write("---\ntitle: Extra\n---\n\nA page for a while.\n")
+        with open(yml, "w") as f:
+            f.write(original.replace("  - index.md\n", "  - index.md\n  - extra.md\n"))
+        s, _ = build(run, course, tmp)
+        check("a page added to waybill.yml is built", os.path.exists(os.path.join(site, "extra.html")), json.dumps(s))
+        with open(yml, "w") as f:
+            f.write(original)
+        s, _ = build(run, course, tmp)
+        check("a page taken out of waybill.yml is removed from the site",
+              s["removed"] == ["extra.html"] and not os.path.exists(os.path.join(site, "extra.html")), json.dumps(s))
 
         # Parallel and serial builds write the same site.
         env_epoch = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")

@@ -23,7 +23,7 @@ void write_stats(const site::SiteRequest& r, const site::SiteOutcome& o) {
   if (r.stats_file.empty()) return;
   nlohmann::json j = {{"pages", o.pages},           {"rendered", o.rendered},
                       {"pages_rendered", o.rendered.size()}, {"pages_unchanged", o.unchanged},
-                      {"failed", o.failed},         {"written", o.written},
+                      {"failed", o.failed},         {"written", o.written}, {"removed", o.removed},
                       {"cells_run", o.cells_run},   {"cells_cached", o.cells_cached},
                       {"images_built", o.images_built}, {"milliseconds", o.milliseconds}};
   write_file_atomic(r.stats_file, j.dump(2) + "\n");

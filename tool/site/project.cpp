@@ -137,6 +137,20 @@ void read_images(const ConfigReader& r, const MetaValue& v, Project& p) {
   }
 }
 
+void read_data(const ConfigReader& r, const MetaValue& v, Project& p) {
+  if (!v.is_map()) r.fail(v, "`data` must be a mapping of image names to folders", "write data: {course-data: data}");
+  for (const auto& [name, value] : v.map) {
+    std::string dir = r.text(value, "data." + name);
+    fs::path rel = fs::path(dir).lexically_normal();
+    std::error_code ec;
+    if (rel.is_absolute() || rel.empty() || *rel.begin() == "..")
+      r.fail(value, "the data folder `" + dir + "` lies outside the project folder", "give a folder inside " + p.root.string());
+    if (!fs::is_directory(p.root / rel, ec))
+      r.fail(value, "no such folder: " + dir, "data folders are relative to the project folder");
+    p.data.push_back(ProjectData{name, p.root / rel, r.at(value)});
+  }
+}
+
 void read_defaults(const ConfigReader& r, const MetaValue& v, Project& p, Reporter& rep) {
   r.keys(v, "defaults", {"front-matter", "execute", "manifest"});
   if (const MetaValue* fm = v.get("front-matter")) {
@@ -183,7 +197,7 @@ Project load_project(const fs::path& dir, const std::string& output, Reporter& r
     v = doc::parse_yaml(*text, doc::YamlOrigin{p.config.string(), "waybill.yml", 1, 0});
   }
   ConfigReader r(p);
-  if (!v.is_null()) r.keys(v, "waybill.yml", {"title", "output", "pages", "defaults", "images"});
+  if (!v.is_null()) r.keys(v, "waybill.yml", {"title", "output", "pages", "defaults", "images", "data"});
   std::string out = "_site";
   if (const MetaValue* t = v.get("title")) p.title = r.text(*t, "title");
   if (const MetaValue* o = v.get("output")) out = r.text(*o, "output");
@@ -200,6 +214,7 @@ Project load_project(const fs::path& dir, const std::string& output, Reporter& r
                 "write the site to a folder of its own, e.g. output: _site");
   if (const MetaValue* d = v.get("defaults")) read_defaults(r, *d, p, rep);
   if (const MetaValue* i = v.get("images")) read_images(r, *i, p);
+  if (const MetaValue* d = v.get("data")) read_data(r, *d, p);
   if (const MetaValue* pages = v.get("pages")) read_pages(r, *pages, p);
   else find_pages(p);
   if (p.pages.empty())

@@ -18,6 +18,8 @@
 //     course: |                        # a Dockerfile, built once for every page
 //       FROM debian:bookworm
 //     tools: {file: env/Dockerfile}    # or a file (its folder is the build context)
+//   data:
+//     course-data: data                # a folder, packed into a data image when it changed
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -44,6 +46,13 @@ struct ProjectImage {
   std::filesystem::path context;  // the build context
 };
 
+// A dataset the site publishes as a data image (image pack-data) before its pages run.
+struct ProjectData {
+  std::string name;             // the image's name, as manifests mount it
+  std::filesystem::path dir;
+  SourceLoc loc;
+};
+
 struct Project {
   std::filesystem::path root;     // the project folder
   std::filesystem::path config;   // root / "waybill.yml"
@@ -54,6 +63,7 @@ struct Project {
   doc::MetaValue front_matter;    // `defaults.front-matter`, with `defaults.execute` as its `execute`
   std::optional<plan::Manifest> manifest;
   std::vector<ProjectImage> images;
+  std::vector<ProjectData> data;
 
   plan::PlanDefaults plan_defaults() const;
   std::filesystem::path page_file(const PageEntry& page) const { return root / page.path; }

@@ -3,10 +3,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "exec/executor.hpp"
+#include "oci/module_api.hpp"
+#include "oci/store.hpp"
 #include "plan/cache_key.hpp"
 #include "render/render.hpp"
 #include "render/site_page.hpp"
@@ -24,6 +26,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/install_paths.hpp"
+#include "util/module.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 
@@ -92,6 +95,7 @@ class SiteBuild {
     make_dirs(project_.output);
     state_path_ = project_.output / ".waybill-site.json";
     read_state();
+    pack_site_data();
     scan_pages();
     make_navigation();
     std::vector<PageJob> jobs = plan_jobs();
@@ -100,6 +104,7 @@ class SiteBuild {
       render_pages(jobs);
     }
     write_site_files();
+    remove_departed_pages();
     write_state();
     out_.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     return std::move(out_);
@@ -112,12 +117,59 @@ class SiteBuild {
     json j = json::parse(*text, nullptr, false);
     if (j.is_object() && j.value("version", 0) == 1 && j.contains("pages") && j["pages"].is_object())
       for (const auto& [page, key] : j["pages"].items()) old_keys_[page] = key.get<std::string>();
+    if (j.is_object() && j.contains("data") && j["data"].is_object())
+      for (const auto& [name, tree] : j["data"].items()) data_trees_[name] = tree.get<std::string>();
+  }
+
+  // waybill.yml's `data`: each folder packed into its data image when its files changed
+  // (or the store lost the image), before any page's key reads the image's digest.
+  void pack_site_data() {
+    for (const auto& d : project_.data) {
+      std::string tree = tree_digest(d.dir, project_.output);
+      auto old = data_trees_.find(d.name);
+      if (old != data_trees_.end() && old->second == tree && store_has(d.name)) continue;
+      const auto& engine = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
+      if (engine.abi != kEngineModuleAbi)
+        throw Error(ErrorKind::Environment, "the engine module does not match this waybill", {}, "reinstall waybill");
+      ImageRequest pack;
+      pack.verb = ImageRequest::Verb::PackData;
+      pack.source = d.dir.string();
+      pack.name = d.name;
+      ImageResponse packed;
+      if (auto err = engine.image(pack, rep_, packed)) throw Error(*err).with_loc_if_unknown(d.loc);
+      data_trees_[d.name] = tree;
+    }
+  }
+
+  bool store_has(const std::string& name) const {
+    try {
+      return oci::Store::open().find(name).has_value();
+    } catch (const Error&) {
+      return false;
+    }
   }
 
   void write_state() {
     json pages = json::object();
     for (const auto& [page, key] : new_keys_) pages[page] = key;
-    write_if_changed(state_path_, json{{"version", 1}, {"pages", pages}}.dump(1) + "\n", false);
+    json data = json::object();
+    for (const auto& [name, tree] : data_trees_) data[name] = tree;
+    write_if_changed(state_path_, json{{"version", 1}, {"pages", pages}, {"data", data}}.dump(1) + "\n", false);
+  }
+
+  // A page no longer in the site takes its page, record and files with it.
+  void remove_departed_pages() {
+    std::set<std::string> current;
+    for (const auto& e : project_.pages) current.insert(e.path);
+    for (const auto& [page, key] : old_keys_) {
+      if (current.count(page)) continue;
+      fs::path html = project_.output / html_path(page);
+      std::error_code ec;
+      fs::remove(html, ec);
+      fs::remove(fs::path(html).replace_extension(".provenance.json"), ec);
+      fs::remove_all(html.parent_path() / (html.stem().string() + "_files"), ec);
+      out_.removed.push_back(html_path(page));
+    }
   }
 
   // Pass 1: every page read and planned. A page that cannot be read fails alone.
@@ -147,7 +199,8 @@ class SiteBuild {
     bool taken = false;
     for (const auto& s : scans_) taken = taken || s.html == "provenance.html";
     nav_.push_back(NavPage{taken ? "site-provenance.html" : "provenance.html", "Provenance", "", true});
-    json n = {project_.title};
+    // The page template is in every page too.
+    json n = {project_.title, plan::sha256_hex(read_file(templates_dir() / "site" / "page.html"))};
     for (const auto& p : nav_) n.push_back({p.html, p.title, p.section});
     nav_digest_ = plan::sha256_hex(n.dump());
   }
@@ -270,6 +323,8 @@ class SiteBuild {
       finish(jobs[it->second], status);
       running.erase(it);
     }
+    std::error_code ec;
+    fs::remove(results, ec);  // empty by now
   }
 
   [[noreturn]] void render_child(const PageJob& job, bool parallel) {
@@ -315,6 +370,9 @@ class SiteBuild {
     const PageScan& page = scans_[job.index];
     auto text = read_file_if_exists(job.result);
     json r = text ? json::parse(*text, nullptr, false) : json();
+    std::error_code ec;
+    fs::remove(job.result, ec);
+    fs::remove(job.result.string() + ".stats", ec);
     if (!r.is_object() || !r.value("ok", false)) {
       Diagnostic d = r.is_object() && r.contains("error")
                          ? diagnostic_of(r["error"])
@@ -350,6 +408,7 @@ class SiteBuild {
   Project project_;
   fs::path state_path_;
   std::map<std::string, std::string> old_keys_, new_keys_;
+  std::map<std::string, std::string> data_trees_;  // data image name -> tree_digest of its folder
   std::vector<PageScan> scans_;
   std::vector<NavPage> nav_;
   std::string nav_digest_;

@@ -36,6 +36,7 @@ struct SiteOutcome {
   std::vector<std::string> failed;
   size_t unchanged = 0;
   std::vector<std::string> written;     // files written (pages and site files), relative to the output
+  std::vector<std::string> removed;     // pages of earlier builds no longer in the site
   size_t cells_run = 0, cells_cached = 0, images_built = 0;
   double milliseconds = 0;
 };

@@ -1,5 +1,8 @@
 #include "site/site_files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "render/outputs.hpp"
@@ -7,6 +10,7 @@
 #include "util/build_info.hpp"
 #include "util/fs.hpp"
 #include "util/install_paths.hpp"
+#include "util/safe_path.hpp"
 #include "util/report.hpp"
 
 namespace waybill::site {
@@ -68,9 +72,11 @@ std::vector<std::string> SiteFiles::write(bool pages_rendered) const {
   }
   const std::string& provenance = nav.back().html;  // the site's navigation ends with it
   put(provenance, generated_page(provenance, "Provenance", provenance_body(records)));
+  // Opened beneath the project folder: a link in the folder cannot publish a file outside it.
   for (const auto& file : linked_files) {
-    auto data = read_file_if_exists(project.root / file);
-    if (data) put(file, *data);
+    BeneathResult in = open_beneath(project.root, file, O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (in.fd && ::fstat(in.fd.get(), &st) == 0 && S_ISREG(st.st_mode)) put(file, read_fd(in.fd.get(), file));
   }
   return written;
 }
