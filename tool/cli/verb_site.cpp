@@ -1,11 +1,8 @@
 // waybill site [DIR]: a folder of documents as one static site.
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/document_module.hpp"
 #include "cli/verbs.hpp"
-#include "util/fs.hpp"
 #include "util/strings.hpp"
 
 namespace waybill::cli {
@@ -18,16 +15,6 @@ struct SiteFlags {
   int port = 8000;
   bool quiet = false;
 };
-
-void write_stats(const site::SiteRequest& r, const site::SiteOutcome& o) {
-  if (r.stats_file.empty()) return;
-  nlohmann::json j = {{"pages", o.pages},           {"rendered", o.rendered},
-                      {"pages_rendered", o.rendered.size()}, {"pages_unchanged", o.unchanged},
-                      {"failed", o.failed},         {"written", o.written}, {"removed", o.removed},
-                      {"cells_run", o.cells_run},   {"cells_cached", o.cells_cached},
-                      {"images_built", o.images_built}, {"milliseconds", o.milliseconds}};
-  write_file_atomic(r.stats_file, j.dump(2) + "\n");
-}
 
 }  // namespace
 
@@ -70,7 +57,6 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
       }
       site::SiteOutcome outcome;
       if (auto err = module.site(f->request, console, outcome)) return report_error(*err, global);
-      write_stats(f->request, outcome);
       console.status("site " + outcome.output + ": " + std::to_string(outcome.rendered.size()) + " of " +
                      std::to_string(outcome.pages) + " pages rendered, " + std::to_string(outcome.unchanged) +
                      " unchanged" + (outcome.failed.empty() ? "" : ", " + std::to_string(outcome.failed.size()) + " failed") +

@@ -97,16 +97,18 @@ std::string image_tag(const std::string& doc_path, const std::string& block_name
 
 namespace {
 
-// The store's entry for `name`, pulled from its registry when the store lacks it; the
-// error of a pull that failed is in `failed`.
+// The store's entry for `name`, pulled from its registry when the store lacks it
+// (`pulled` says so); the error of a pull that failed is in `failed`.
 std::optional<oci::IndexEntry> find_or_pull(const oci::Store& store, const std::string& name, Reporter& rep,
-                                            std::optional<Error>& failed) {
+                                            std::optional<Error>& failed, bool& pulled) {
+  pulled = false;
   if (auto entry = store.find(name)) return entry;
+  pulled = true;
   ImageRequest pull;
   pull.verb = ImageRequest::Verb::Pull;
   pull.args = {name};
-  ImageResponse pulled;
-  failed = oci::ImageRef::try_parse(name) ? engine().image(pull, rep, pulled) : Error(ErrorKind::Usage, "not a reference");
+  ImageResponse response;
+  failed = oci::ImageRef::try_parse(name) ? engine().image(pull, rep, response) : Error(ErrorKind::Usage, "not a reference");
   return failed ? std::nullopt : store.find(name);
 }
 
@@ -125,15 +127,15 @@ std::vector<DataImage> prepare_data_images(const plan::Manifest& manifest, Repor
   for (const auto& m : manifest.mounts) {
     if (m.image.empty()) continue;
     if (!store) store = oci::Store::open();
-    bool had = store->find(m.image).has_value();
     std::optional<Error> failed;
-    auto entry = find_or_pull(*store, m.image, rep, failed);
+    bool pulled = false;
+    auto entry = find_or_pull(*store, m.image, rep, failed, pulled);
     if (!entry)
       throw Error(ErrorKind::Document,
                   "mounts: the data image `" + m.image + "` is not in the store" +
                       (failed ? ", and pulling it failed: " + failed->message() : std::string()),
                   m.loc, "make it with `waybill image pack-data DIR " + m.image + "`, or pull it first");
-    out.push_back(DataImage{m.image, entry->manifest.digest.str(), m.target, had ? "store" : "registry",
+    out.push_back(DataImage{m.image, entry->manifest.digest.str(), m.target, pulled ? "registry" : "store",
                             source_annotations(*entry)});
   }
   return out;
@@ -159,10 +161,11 @@ std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, cons
   for (const auto& session : plan.sessions) {
     if (images.count(session.image)) continue;
     if (!store) store = oci::Store::open();
-    std::string origin = store->find(session.image) ? "store" : "registry";
     // Not built here and not in the store: its registry may have it.
     std::optional<Error> failed;
-    auto entry = find_or_pull(*store, session.image, rep, failed);
+    bool pulled = false;
+    auto entry = find_or_pull(*store, session.image, rep, failed, pulled);
+    std::string origin = pulled ? "registry" : "store";
     if (!entry) {
       const plan::SessionStep& first = session.steps.front();
       throw Error(ErrorKind::Document,

@@ -22,12 +22,6 @@ bool is_external(const std::string& target) {
   return false;
 }
 
-// From the folder of `from` (a root-relative path) to the root-relative `to`.
-std::string relative_href(const std::string& from, const std::string& to) {
-  fs::path dir = fs::path(from).parent_path();
-  return fs::path(to).lexically_relative(dir.empty() ? fs::path(".") : dir).generic_string();
-}
-
 doc::Inline text_inline(std::string text, doc::Pos pos) {
   doc::Inline t;
   t.kind = doc::InlineKind::Text;

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
-#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -48,32 +47,25 @@ void local_images(const std::vector<doc::Block>& v, std::vector<std::string>& ou
   }
 }
 
-// The store's digest for a name, or "" (no store, or no such image): lookups only.
-class StoreDigests {
- public:
-  std::string operator()(const std::string& name) {
-    if (!tried_) {
-      tried_ = true;
-      try {
-        store_.emplace(oci::Store::open());
-      } catch (const Error&) {
-      }
-    }
-    if (!store_) return {};
+}  // namespace
+
+std::string StoreDigests::operator()(const std::string& name) {
+  if (auto it = seen_.find(name); it != seen_.end()) return it->second;
+  if (!opened_) {
+    opened_ = true;
     try {
-      auto entry = store_->find(name);
-      return entry ? entry->manifest.digest.str() : std::string();
+      store_.emplace(oci::Store::open());
     } catch (const Error&) {
-      return {};
     }
   }
-
- private:
-  bool tried_ = false;
-  std::optional<oci::Store> store_;
-};
-
-}  // namespace
+  std::string digest;
+  try {
+    if (store_)
+      if (auto entry = store_->find(name)) digest = entry->manifest.digest.str();
+  } catch (const Error&) {
+  }
+  return seen_[name] = digest;
+}
 
 std::string tree_digest(const fs::path& dir, const fs::path& skip) {
   json entries = json::array();
@@ -92,8 +84,8 @@ std::string tree_digest(const fs::path& dir, const fs::path& skip) {
   return plan::sha256_hex(entries.dump());
 }
 
-std::string page_key(const KeyContext& c, const PageScan& page, const LinkReport& links, Reporter& reporter) {
-  static StoreDigests store;
+std::string page_key(const KeyContext& c, const PageScan& page, const LinkReport& links) {
+  StoreDigests& store = c.store;
   const Project& project = c.project;
   fs::path page_dir = project.page_file(page.entry).parent_path();
   json k;
@@ -124,7 +116,6 @@ std::string page_key(const KeyContext& c, const PageScan& page, const LinkReport
     if (!m.image.empty()) data[m.image] = store(m.image);
   k["data"] = data;
   CollectingReporter quiet;  // the render reports a glob that matches nothing
-  (void)reporter;
   k["inputs"] = plan::hash_inputs(page.plan.manifest, page_dir, quiet).digest;
   json files = json::object();
   for (const auto& bib : page.doc.meta.bibliography) files[bib] = file_digest(page_dir / bib);

@@ -5,25 +5,37 @@
 // Dockerfiles of the images it runs in and the files their builds read, the digests of
 // the stored images and datasets it names, its declared inputs, its bibliography and
 // images, and the waybill that renders it.
+#include <map>
+#include <optional>
 #include <string>
 
+#include "oci/store.hpp"
 #include "site/links.hpp"
 #include "site/page_scan.hpp"
 #include "site/project.hpp"
 
-namespace waybill {
-class Reporter;
-}
-
 namespace waybill::site {
+
+// The store's digests of images named by reference, looked up once per build (a site
+// with no store, or without the image, gives "").
+class StoreDigests {
+ public:
+  std::string operator()(const std::string& name);
+
+ private:
+  bool opened_ = false;
+  std::optional<oci::Store> store_;
+  std::map<std::string, std::string> seen_;
+};
 
 struct KeyContext {
   const Project& project;
   std::string nav_digest;   // of the site's titles, sections and order
   std::string options;      // render options that change output (--no-execute)
+  StoreDigests& store;
 };
 
-std::string page_key(const KeyContext& context, const PageScan& page, const LinkReport& links, Reporter& reporter);
+std::string page_key(const KeyContext& context, const PageScan& page, const LinkReport& links);
 
 // The names, sizes and change times of the files under `dir` (hidden entries and the
 // site's output left out): cheap to take, and it changes when a build context does.

@@ -83,6 +83,11 @@ std::string html_path(const std::string& page_path) {
   return fs::path(page_path).replace_extension(".html").generic_string();
 }
 
+std::string relative_href(const std::string& from, const std::string& to) {
+  fs::path dir = fs::path(from).parent_path();
+  return fs::path(to).lexically_relative(dir.empty() ? fs::path(".") : dir).generic_string();
+}
+
 PageScan scan_page(const Project& project, const PageEntry& entry, Reporter& reporter) {
   PageScan page;
   page.entry = entry;

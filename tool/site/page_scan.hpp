@@ -43,4 +43,7 @@ PageScan scan_page(const Project& project, const PageEntry& entry, Reporter& rep
 // "lessons/data.md" -> "lessons/data.html".
 std::string html_path(const std::string& page_path);
 
+// A link from the page at `from` to `to`, both relative to the site's root.
+std::string relative_href(const std::string& from, const std::string& to);
+
 }  // namespace waybill::site

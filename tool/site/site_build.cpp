@@ -107,7 +107,18 @@ class SiteBuild {
     remove_departed_pages();
     write_state();
     out_.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    write_stats();
     return std::move(out_);
+  }
+
+  void write_stats() const {
+    if (req_.stats_file.empty()) return;
+    const SiteOutcome& o = out_;
+    json j = {{"pages", o.pages},         {"rendered", o.rendered},     {"pages_rendered", o.rendered.size()},
+              {"pages_unchanged", o.unchanged}, {"failed", o.failed},   {"written", o.written},
+              {"removed", o.removed},     {"cells_run", o.cells_run},   {"cells_cached", o.cells_cached},
+              {"images_built", o.images_built}, {"milliseconds", o.milliseconds}};
+    write_file_atomic(req_.stats_file, j.dump(2) + "\n");
   }
 
  private:
@@ -217,7 +228,8 @@ class SiteBuild {
     for (const auto& p : nav_)
       if (p.generated) generated.push_back(p.html);
     links_.emplace(project_, scans_, generated);
-    KeyContext kc{project_, nav_digest_, req_.no_execute ? "no-execute" : ""};
+    StoreDigests store;
+    KeyContext kc{project_, nav_digest_, req_.no_execute ? "no-execute" : "", store};
     bool all = req_.no_cache || req_.refresh;
     std::vector<PageJob> jobs;
     for (size_t i = 0; i < scans_.size(); ++i) {
@@ -231,7 +243,7 @@ class SiteBuild {
       }
       std::string key;
       try {
-        key = page_key(kc, page, links, rep_);
+        key = page_key(kc, page, links);
       } catch (const Error& e) {
         fail(page.entry.path, Diagnostic{Severity::Error, e.message(), e.loc(), e.hint()});
         continue;

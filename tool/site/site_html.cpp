@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "render/html_writer.hpp"
 #include "util/base64.hpp"
 
 namespace waybill::site {
@@ -11,11 +12,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string href(const std::string& from, const std::string& to) {
-  fs::path dir = fs::path(from).parent_path();
-  return fs::path(to).lexically_relative(dir.empty() ? fs::path(".") : dir).generic_string();
-}
 
 std::string short_digest(const std::string& digest) {
   auto colon = digest.find(':');
@@ -34,20 +30,7 @@ json statement_of(const json& record) {
 
 }  // namespace
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape_html(std::string_view text) { return render::HtmlWriter::escape(text, true); }
 
 std::string nav_html(const std::vector<NavPage>& pages, const std::string& current) {
   std::string out = "<ul class=\"site-pages\">\n";
@@ -61,7 +44,7 @@ std::string nav_html(const std::vector<NavPage>& pages, const std::string& curre
       if (open) out += "<li class=\"site-section\"><span class=\"site-section-title\">" + escape_html(section) + "</span><ul>\n";
     }
     bool here = p.html == current;
-    out += "<li><a href=\"" + escape_html(href(current, p.html)) + "\"" + (here ? " aria-current=\"page\"" : "") + ">" +
+    out += "<li><a href=\"" + escape_html(relative_href(current, p.html)) + "\"" + (here ? " aria-current=\"page\"" : "") + ">" +
            escape_html(p.title) + "</a></li>\n";
   }
   if (open) out += "</ul></li>\n";
@@ -71,14 +54,14 @@ std::string nav_html(const std::vector<NavPage>& pages, const std::string& curre
 std::string prev_html(const std::vector<NavPage>& pages, size_t i) {
   if (i == 0 || i >= pages.size()) return {};
   const NavPage& p = pages[i - 1];
-  return "<a class=\"page-prev\" rel=\"prev\" href=\"" + escape_html(href(pages[i].html, p.html)) +
+  return "<a class=\"page-prev\" rel=\"prev\" href=\"" + escape_html(relative_href(pages[i].html, p.html)) +
          "\"><span class=\"page-nav-label\">Previous</span> " + escape_html(p.title) + "</a>";
 }
 
 std::string next_html(const std::vector<NavPage>& pages, size_t i) {
   if (i + 1 >= pages.size()) return {};
   const NavPage& p = pages[i + 1];
-  return "<a class=\"page-next\" rel=\"next\" href=\"" + escape_html(href(pages[i].html, p.html)) +
+  return "<a class=\"page-next\" rel=\"next\" href=\"" + escape_html(relative_href(pages[i].html, p.html)) +
          "\"><span class=\"page-nav-label\">Next</span> " + escape_html(p.title) + "</a>";
 }
 
@@ -108,6 +91,8 @@ std::string provenance_body(const std::vector<PageRecord>& records) {
     std::set<std::string> pages;
   };
   std::map<std::string, Used> used;  // by kind + digest
+  std::map<std::string, std::string> titles;  // by page html
+  for (const auto& r : records) titles[r.page->html] = r.page->title;
   std::string rows;
   for (const auto& r : records) {
     json st = statement_of(r.statement);
@@ -155,10 +140,8 @@ std::string provenance_body(const std::vector<PageRecord>& records) {
     for (const auto& [key, u] : used) {
       if (u.kind != kind) continue;
       std::string pages;
-      for (const auto& p : u.pages) {
-        for (const auto& r : records)
-          if (r.page->html == p) pages += std::string(pages.empty() ? "" : ", ") + "<a href=\"" + escape_html(p) + "\">" + escape_html(r.page->title) + "</a>";
-      }
+      for (const auto& p : u.pages)
+        pages += std::string(pages.empty() ? "" : ", ") + "<a href=\"" + escape_html(p) + "\">" + escape_html(titles[p]) + "</a>";
       body += "<tr><td>" + code(u.name) + "</td><td>" + code(u.digest) + "</td><td>" + escape_html(u.how) + "</td><td>" +
               pages + "</td></tr>\n";
     }

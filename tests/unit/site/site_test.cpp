@@ -80,7 +80,7 @@ TEST_CASE("a wrong waybill.yml is an error at its place", "[site]") {
   CHECK(error_of([&] { load_project(f.dir.path(), "", rep); }).find("images.env is empty") != std::string::npos);
 }
 
-TEST_CASE("links to pages become links to their HTML; broken ones are errors at their place", "[site]") {
+TEST_CASE("links to pages become links to their HTML, and broken ones are errors at their place", "[site]") {
   Folder f;
   f.put("waybill.yml", "pages: [index.md, lessons/two.md]\n");
   f.put("index.md", "# Home\n\n[two](lessons/two.md#part), [file](data.csv), [web](https://example.org), @fig-x\n\n"
@@ -117,7 +117,8 @@ TEST_CASE("a page's key changes with its text and with the navigation, not with 
   Project p = load_project(f.dir.path(), "", rep);
   auto key = [&](const std::string& nav) {
     PageScan s = scan_page(p, p.pages[0], rep);
-    return page_key(KeyContext{p, nav, ""}, s, LinkReport{}, rep);
+    StoreDigests store;
+    return page_key(KeyContext{p, nav, "", store}, s, LinkReport{});
   };
   std::string k1 = key("nav1");
   fs::last_write_time(f.dir.path() / "index.md", fs::file_time_type::clock::now());
