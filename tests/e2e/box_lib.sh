@@ -34,7 +34,7 @@ $1"; }
 # No box leaves anything behind: no state directory, no cgroup.
 no_leftovers() {
   local left
-  left=$(find "$WAYBILL_HOME/boxes" -mindepth 1 -maxdepth 1 ! -name scratch | wc -l)
+  left=$(find "$WAYBILL_HOME/boxes" -mindepth 1 -maxdepth 2 ! -name scratch ! -name leases | wc -l)
   [ "$left" = 0 ] || fail "box state left behind: $(ls "$WAYBILL_HOME/boxes")"
   left=$(find /sys/fs/cgroup -maxdepth 4 -name 'waybill-*' 2> /dev/null | wc -l)
   [ "$left" = 0 ] || fail "cgroups left behind: $(find /sys/fs/cgroup -maxdepth 4 -name 'waybill-*')"

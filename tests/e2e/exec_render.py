@@ -273,8 +273,9 @@ def main():
                                   "time.sleep(600)\n```\n")
         p = subprocess.Popen([waybill, "render", slow_doc, "--to", "html"], stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 60
-        while time.time() < deadline and not any(n != "scratch" for n in
-                                                   os.listdir(os.path.join(os.environ["WAYBILL_HOME"], "boxes"))):
+        leases = os.path.join(os.environ["WAYBILL_HOME"], "boxes", "leases")
+        while time.time() < deadline and not (os.path.isdir(leases) and
+                                              any(not n.startswith(".") for n in os.listdir(leases))):
             time.sleep(0.1)
         time.sleep(1)
         p.send_signal(signal.SIGINT)
@@ -282,7 +283,8 @@ def main():
         check("Ctrl-C stops a render that is running a cell", p.returncode != 0 and "interrupted" in err, err)
         check("an interrupted render writes no page", not os.path.exists(slow_page))
 
-        leftovers = [n for n in os.listdir(os.path.join(os.environ["WAYBILL_HOME"], "boxes")) if n != "scratch"]
+        boxes = os.path.join(os.environ["WAYBILL_HOME"], "boxes")
+        leftovers = [n for n in os.listdir(boxes) if n not in ("scratch", "leases")] + os.listdir(os.path.join(boxes, "leases"))
         check("no box is left behind", not leftovers, leftovers)
         p = run(["image", "fsck"])
         check("the store is consistent", "no problems" in p.stdout, p.stdout)

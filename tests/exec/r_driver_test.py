@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The R driver (tool/exec/drivers/r_driver.R), spoken to over its protocol exactly as a
-session does: started through sh with the protocol on fds 3 and 4, field-header
+session does: started through sh with the protocol on fds 3 and 4, framed field-header
 requests, framed JSON replies. Runs this machine's Rscript; skips (exit 77) without it.
 
 usage: r_driver_test.py DRIVER
@@ -23,7 +23,8 @@ def start(path, work):
         header = (f"{request_id} {r.get('kind', 'cell')} {r.get('first_line', 1)} {r.get('fig_format', 'png')} "
                   f"{r.get('width', 0)} {r.get('height', 0)} {int(r.get('warning', True))} "
                   f"{int(r.get('message', True))} {len(out)} {len(body)}\n")
-        return header.encode() + out + body
+        frame = header.encode() + out + body
+        return b"%d\n" % len(frame) + frame
     env = dict(os.environ, WAYBILL_R_STDOUT=os.path.join(work, "fd1"))
     proc = subprocess.Popen(["sh", "-c", WRAPPER, "sh", "Rscript", "--vanilla", path],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)

@@ -39,18 +39,19 @@ struct CloneArgs {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-std::pair<UniqueFd, UniqueFd> make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::from_errno("create", "a pipe", errno, ErrorKind::Environment);
-  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
-}
-
 std::vector<std::string> with_defaults(const BoxSpec& spec) {
   std::vector<std::string> env = spec.env;
   if (!env_get(env, "PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   if (!env_get(env, "HOSTNAME") && !spec.hostname.empty()) env.push_back("HOSTNAME=" + spec.hostname);
   if (!env_get(env, "TERM") && spec.stdio.tty) env.push_back("TERM=xterm");
   return env;
+}
+
+// Which open relay reads `fd`, or relays.size().
+size_t relay_index(const std::vector<OutputRelay>& relays, const std::vector<bool>& open, int fd) {
+  for (size_t i = 0; i < relays.size(); ++i)
+    if (open[i] && relays[i].fd == fd) return i;
+  return relays.size();
 }
 
 Error namespace_error(int err) {
@@ -80,6 +81,14 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
   box.dirs_.copy = spec.state_dir / (box.id_ + "-rootfs");
   if (::mkdir(box.dirs_.scratch.c_str(), 0700) != 0 && errno != EEXIST)
     throw Error::from_errno("create", box.dirs_.scratch.string(), errno, ErrorKind::Io);
+  // What boxes of killed waybill processes left goes first; then this box's lease lists
+  // everything it may leave, before any of it exists.
+  SweepReport swept = sweep_stale_boxes(spec.state_dir);
+  for (const auto& problem : swept.problems)
+    reporter.warn("a box of an earlier, killed waybill left " + problem, {}, "`waybill image prune` tries again");
+  box.lease_ = BoxLease::take(spec.state_dir, box.id_);
+  for (const auto& dir : spec.owned_dirs) box.lease_.add_dir(dir);
+  box.lease_.add_dir(box.dirs_.copy);
 
   ChildPlan plan;
   plan.spec = &spec;
@@ -93,7 +102,8 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
 
   if (spec.limits.any()) {
     std::vector<std::string> unenforced;
-    box.cgroups_ = CgroupGuard::create(spec.limits, "waybill-" + box.id_, find_controllers(), unenforced);
+    box.cgroups_ = CgroupGuard::create(spec.limits, "waybill-" + box.id_, find_controllers(), unenforced,
+                                       [&box](const fs::path& dir) { box.lease_.add_cgroup(dir); });
     for (auto& w : unenforced) reporter.warn(std::move(w));
   }
   for (const auto& fd : box.cgroups_.procs_fds()) plan.cgroup_procs.push_back(fd.get());
@@ -142,7 +152,8 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
 }
 
 Box::Box(Box&& o) noexcept
-    : id_(std::move(o.id_)), spec_(std::move(o.spec_)), dirs_(std::move(o.dirs_)), cgroups_(std::move(o.cgroups_)),
+    : id_(std::move(o.id_)), spec_(std::move(o.spec_)), dirs_(std::move(o.dirs_)), lease_(std::move(o.lease_)),
+      cgroups_(std::move(o.cgroups_)),
       pidfd_(std::move(o.pidfd_)), report_(std::move(o.report_)), parent_alive_(std::move(o.parent_alive_)),
       tty_master_(std::move(o.tty_master_)), started_(o.started_), old_mask_(o.old_mask_), masked_(o.masked_),
       reaped_(o.reaped_), finished_(o.finished_) {
@@ -177,11 +188,12 @@ bool Box::relay_output(const OutputRelay& relay) {
   ssize_t n = ::read(relay.fd, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
   if (n <= 0) return false;
-  relay.sink(std::string_view(buf, static_cast<size_t>(n)));
-  return true;
+  if (relay.sink(std::string_view(buf, static_cast<size_t>(n)))) return true;
+  signal(SIGKILL);
+  return false;
 }
 
-BoxOutcome Box::wait(Reporter& reporter, const OutputRelay* relay) {
+BoxOutcome Box::wait(Reporter& reporter, const std::vector<OutputRelay>& relays) {
   BoxOutcome out;
   const BoxSpec& spec = *spec_;
   sigset_t forwarded;
@@ -195,14 +207,16 @@ BoxOutcome Box::wait(Reporter& reporter, const OutputRelay* relay) {
 
   std::string records;
   bool report_open = true, status_seen = false;
-  bool relay_open = relay && relay->fd >= 0;
+  std::vector<bool> relay_open;
+  for (const auto& r : relays) relay_open.push_back(r.fd >= 0);
   // Done when PID 1 has reported the workload's status (it has killed and reaped the
   // rest of the box by then), or when PID 1 itself is gone.
   while (!reaped_ && report_open && !status_seen) {
     std::vector<pollfd> fds{{pidfd_.get(), POLLIN, 0}, {sigfd.get(), POLLIN, 0}, {report_.get(), POLLIN, 0}};
     if (tty_master_) fds.push_back({tty_master_.get(), POLLIN, 0});
     if (tty_master_ && stdin_open) fds.push_back({STDIN_FILENO, POLLIN, 0});
-    if (relay_open) fds.push_back({relay->fd, POLLIN, 0});
+    for (size_t i = 0; i < relays.size(); ++i)
+      if (relay_open[i]) fds.push_back({relays[i].fd, POLLIN, 0});
     int timeout_ms = -1;
     if (spec.timeout.count() > 0 && !out.status.timed_out) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -230,8 +244,8 @@ BoxOutcome Box::wait(Reporter& reporter, const OutputRelay* relay) {
         }
       } else if (tty_master_ && p.fd == tty_master_.get()) {
         relay_terminal_output(false);
-      } else if (relay_open && p.fd == relay->fd) {
-        relay_open = relay_output(*relay);
+      } else if (size_t i = relay_index(relays, relay_open, p.fd); i < relays.size()) {
+        relay_open[i] = relay_output(relays[i]);
       } else if (p.fd == STDIN_FILENO) {
         char buf[4096];
         ssize_t r = ::read(STDIN_FILENO, buf, sizeof buf);
@@ -257,10 +271,12 @@ BoxOutcome Box::wait(Reporter& reporter, const OutputRelay* relay) {
   raw.reset();
   // Every process of the box is gone once PID 1 has reported, so the pipe ends soon;
   // the bound only guards against a caller that kept the write end open.
-  while (relay_open) {
-    pollfd p{relay->fd, POLLIN, 0};
-    if (::poll(&p, 1, 2000) <= 0) break;
-    relay_open = relay_output(*relay);
+  for (size_t i = 0; i < relays.size(); ++i) {
+    while (relay_open[i]) {
+      pollfd p{relays[i].fd, POLLIN, 0};
+      if (::poll(&p, 1, 2000) <= 0) break;
+      relay_open[i] = relay_output(relays[i]);
+    }
   }
 
   if (!status_seen) {
@@ -272,6 +288,7 @@ BoxOutcome Box::wait(Reporter& reporter, const OutputRelay* relay) {
   ChildReport report = parse_records(records);
   for (auto& w : report.warnings) reporter.warn(std::move(w));
   out.status.out_of_memory = cgroups_.oom_killed();
+  out.protocol_error = report.protocol_error;
   if (out.status.timed_out) {
     out.status.code = kExitTimeout;
   } else if (report.error) {
@@ -339,6 +356,7 @@ void Box::cleanup() {
     if (fs::exists(dirs_.copy, ec)) fs::remove_all(dirs_.copy, ec);
     dirs_.copy.clear();
   }
+  lease_.release();
   if (masked_) {
     ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
     masked_ = false;

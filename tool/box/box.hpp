@@ -12,7 +12,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "box/box_lease.hpp"
 #include "box/cgroups.hpp"
 #include "box/channel.hpp"
 #include "box/rootfs.hpp"
@@ -27,13 +29,17 @@ struct BoxOutcome {
   // Set when the command never ran: the box could not be set up (125), or the command
   // is not executable (126) or not found (127).
   std::optional<StartError> start_error;
+  // Set when the workload broke its framed channel (Stdio::framed), and was stopped.
+  std::optional<std::string> protocol_error;
 };
 
 // Output the caller reads while the box runs: the read end of a pipe whose write end
 // went to the box as stdout or stderr (and was closed in the caller after start()).
+// The sink returns false when it has seen enough (a limit on what the box may print):
+// the box is then stopped, and the rest is not read.
 struct OutputRelay {
   int fd = -1;
-  std::function<void(std::string_view chunk)> sink;
+  std::function<bool(std::string_view chunk)> sink;
 };
 
 class Box {
@@ -50,23 +56,25 @@ class Box {
   ~Box();
 
   const std::string& id() const { return id_; }
-  // Runs the box to its end. Call once. With `relay`, what arrives on its fd is passed
-  // to its sink as it comes, and all of it before wait returns.
-  BoxOutcome wait(Reporter& reporter, const OutputRelay* relay = nullptr);
+  // Runs the box to its end. Call once. What arrives on each relay's fd is passed to its
+  // sink as it comes, and all of it before wait returns.
+  BoxOutcome wait(Reporter& reporter, const std::vector<OutputRelay>& relays = {});
   // Sends a signal to the box's PID 1, which forwards it to the workload.
   void signal(int sig);
 
  private:
   Box() = default;
   void relay_terminal_output(bool drain);
-  // Reads what is there on the relay's fd; false at end of file.
-  static bool relay_output(const OutputRelay& relay);
+  // Reads what is there on the relay's fd; false at end of file or when the sink has
+  // had enough (then the box is stopped).
+  bool relay_output(const OutputRelay& relay);
   void reap(bool block);
   void cleanup();
 
   std::string id_;
   std::unique_ptr<BoxSpec> spec_;
   BoxDirs dirs_;
+  BoxLease lease_;  // before cgroups_: released only after they are gone
   CgroupGuard cgroups_;
   UniqueFd pidfd_, report_, parent_alive_, tty_master_;
   std::chrono::steady_clock::time_point started_;

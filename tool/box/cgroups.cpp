@@ -146,7 +146,8 @@ std::map<std::string, ControllerPlace> find_controllers() {
 
 CgroupGuard CgroupGuard::create(const Limits& limits, const std::string& name,
                                 const std::map<std::string, ControllerPlace>& places,
-                                std::vector<std::string>& unenforced) {
+                                std::vector<std::string>& unenforced,
+                                const std::function<void(const fs::path&)>& before_create) {
   CgroupGuard guard;
   for (const char* c : kControllers) {
     std::string controller = c;
@@ -169,6 +170,7 @@ CgroupGuard CgroupGuard::create(const Limits& limits, const std::string& name,
             throw Error::from_errno("create cgroup", place.parent.string(), errno, ErrorKind::Environment);
           enable_v2_controller(place.parent, controller);
         }
+        if (before_create) before_create(dir);
         if (::mkdir(dir.c_str(), 0755) != 0) throw Error::from_errno("create cgroup", dir.string(), errno, ErrorKind::Environment);
         guard.dirs_.push_back({dir, place.version});
         UniqueFd procs(::open((dir / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));

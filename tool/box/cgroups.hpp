@@ -51,10 +51,12 @@ class CgroupGuard {
   ~CgroupGuard();
 
   // Creates `name` under each controller's place and writes the limits. Limits that
-  // cannot be enforced are added to `unenforced` as messages.
+  // cannot be enforced are added to `unenforced` as messages. `before_create` hears of
+  // each directory before it exists (the box's lease lists it).
   static CgroupGuard create(const Limits& limits, const std::string& name,
                             const std::map<std::string, ControllerPlace>& places,
-                            std::vector<std::string>& unenforced);
+                            std::vector<std::string>& unenforced,
+                            const std::function<void(const std::filesystem::path&)>& before_create = {});
 
   // Open cgroup.procs files, one per cgroup directory, for the child to write "0" into.
   const std::vector<UniqueFd>& procs_fds() const { return procs_; }

@@ -58,6 +58,9 @@ ChildReport parse_records(std::string_view data) {
         if (!report.error) report.error = StartError{code, message, hint};
         break;
       case RecordType::Status: report.wait_status = code; break;
+      case RecordType::Protocol:
+        if (!report.protocol_error) report.protocol_error = message;
+        break;
     }
   }
   return report;

@@ -10,7 +10,8 @@
 
 namespace waybill::box {
 
-enum class RecordType : char { Warning = 'W', Error = 'E', Status = 'S' };
+// Protocol: the workload broke its framed channel (box/frame_relay.hpp).
+enum class RecordType : char { Warning = 'W', Error = 'E', Status = 'S', Protocol = 'P' };
 
 // Safe to call between fork and exec: no allocation beyond a stack buffer.
 void send_record(int fd, RecordType type, int code, std::string_view message, std::string_view hint = {});
@@ -24,6 +25,7 @@ struct ChildReport {
   std::vector<std::string> warnings;
   std::optional<StartError> error;
   std::optional<int> wait_status;  // the workload's, as waitpid gives it
+  std::optional<std::string> protocol_error;
 };
 
 ChildReport parse_records(std::string_view data);

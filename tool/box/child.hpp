@@ -27,6 +27,9 @@ struct ChildPlan {
   int tty_socket = -1;              // -t: where the pty master is sent
   std::vector<int> cgroup_procs;    // cgroup.procs files to join
   std::optional<winsize> window;    // -t: the terminal's size at start
+  // A framed channel's pipes from PID 1, given to the workload as stdin and stdout
+  // in place of Stdio::in and out; -1 otherwise.
+  int workload_in = -1, workload_out = -1;
 };
 
 [[noreturn]] void run_reaper(const ChildPlan& plan);

@@ -6,15 +6,19 @@
 #include <sys/mman.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
+#include <vector>
 
 #include "box/channel.hpp"
 #include "box/child.hpp"
+#include "box/frame_relay.hpp"
 #include "box/mounts.hpp"
 #include "box/namespaces.hpp"
 #include "box/pty.hpp"
@@ -61,31 +65,46 @@ bool forwarded(int sig) {
   }
 }
 
-[[noreturn]] void supervise(pid_t workload, int report_fd) {
+// Forwards signals to the workload, reaps every process that ends in the box, and,
+// for a framed channel, relays it. Ends with the workload, after reporting its status.
+[[noreturn]] void supervise(pid_t workload, int report_fd, std::optional<FrameRelay> relay) {
   sigset_t all;
   sigfillset(&all);
+  UniqueFd signals(::signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signals) throw Error::from_errno("create", "the reaper's signalfd", errno, ErrorKind::Environment);
+  std::vector<pollfd> fds;
   for (;;) {
-    siginfo_t info{};
-    int sig = ::sigwaitinfo(&all, &info);
-    if (sig < 0) continue;
-    if (sig == SIGCHLD) {
+    fds.assign({{signals.get(), POLLIN, 0}});
+    if (relay) relay->poll_set(fds);
+    if (::poll(fds.data(), fds.size(), -1) < 0) continue;
+    for (size_t i = 1; i < fds.size() && relay; ++i) {
+      if (auto broken = relay->handle(fds[i].fd, fds[i].revents)) {
+        send_record(report_fd, RecordType::Protocol, 0, *broken);
+        ::kill(workload, SIGKILL);
+        relay.reset();
+      }
+    }
+    if (!(fds[0].revents & POLLIN)) continue;
+    signalfd_siginfo info{};
+    while (::read(signals.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      int sig = static_cast<int>(info.ssi_signo);
+      if (sig != SIGCHLD) {
+        if (forwarded(sig)) ::kill(workload, sig);
+        continue;
+      }
       int status = 0;
       pid_t pid;
       while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-        if (pid == workload) {
-          // Whatever the workload left behind dies now, before the status goes out,
-          // so that waybill may return as soon as it reads it: nothing of the box
-          // runs after that.
-          ::kill(-1, SIGKILL);
-          while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
-          }
-          send_record(report_fd, RecordType::Status, status, {});
-          ::_exit(0);
+        if (pid != workload) continue;
+        // Whatever the workload left behind dies now, before the status goes out, so
+        // that waybill may return as soon as it reads it: nothing of the box runs after.
+        ::kill(-1, SIGKILL);
+        while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
         }
+        send_record(report_fd, RecordType::Status, status, {});
+        ::_exit(0);
       }
-      continue;
     }
-    if (forwarded(sig)) ::kill(workload, sig);
   }
 }
 
@@ -153,10 +172,25 @@ pid_t spawn_workload(const ChildPlan& plan, int tty_slave) {
     send_fd(plan.tty_socket, pty.master.get());
     pty.master.reset();
   }
-  pid_t pid = spawn_workload(plan, pty.slave.get());
+  // A framed channel: the workload gets pipes to this process instead of waybill's fds.
+  ChildPlan local = plan;
+  std::optional<FrameRelay> relay;
+  UniqueFd down_read, up_write;
+  if (spec.stdio.framed && !spec.stdio.tty) {
+    auto [dr, dw] = make_pipe();
+    auto [ur, uw] = make_pipe();
+    local.workload_in = dr.get();
+    local.workload_out = uw.get();
+    relay.emplace(FrameRelay::Fds{spec.stdio.in, spec.stdio.out, dw.release(), ur.release()}, spec.stdio.max_frame);
+    down_read = std::move(dr);
+    up_write = std::move(uw);
+  }
+  pid_t pid = spawn_workload(local, pty.slave.get());
   if (pid < 0) throw Error::from_errno("start", "the workload", errno, ErrorKind::Environment);
   pty.slave.reset();
-  supervise(pid, plan.report_fd);
+  down_read.reset();
+  up_write.reset();
+  supervise(pid, plan.report_fd, std::move(relay));
 }
 
 }  // namespace

@@ -65,6 +65,11 @@ struct Stdio {
   // Fds (in the caller) to give the workload as stdin, stdout and stderr instead of
   // the caller's own 0, 1 and 2; -1 keeps the default. Ignored with `tty`.
   int in = -1, out = -1, err = -1;
+  // `in` and `out` carry frames (a length line, then the bytes), requests down and
+  // replies up. PID 1 holds them and relays through pipes of its own, one reply per
+  // request, none over `max_frame` bytes (box/frame_relay.hpp).
+  bool framed = false;
+  uint64_t max_frame = 0;
 };
 
 struct BoxSpec {
@@ -94,8 +99,13 @@ struct BoxSpec {
   std::string seccomp_bpf;
 
   // Where per-box state lives: the shared mount point over which each box puts its own
-  // tmpfs (see box/rootfs.hpp), and the copy fallback's root.
+  // tmpfs (see box/rootfs.hpp), the copy fallback's root, and the boxes' leases.
   std::filesystem::path state_dir;
+  // Host directories the caller made for this box (its upper layer, a session's output
+  // directories) and removes itself afterwards. Should waybill be killed first, they
+  // are removed with the box's other leftovers (box/box_lease.hpp). They must lie in
+  // the store's home (state_dir's parent).
+  std::vector<std::filesystem::path> owned_dirs;
 };
 
 // How a box ended, in Docker's terms.

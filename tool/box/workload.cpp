@@ -48,7 +48,9 @@ void set_up_stdio(const ChildPlan& plan, int tty_slave) {
     return;
   }
   const Stdio& io = plan.spec->stdio;
-  for (auto [from, to] : {std::pair{io.in, 0}, std::pair{io.out, 1}, std::pair{io.err, 2}})
+  int in = plan.workload_in >= 0 ? plan.workload_in : io.in;
+  int out = plan.workload_out >= 0 ? plan.workload_out : io.out;
+  for (auto [from, to] : {std::pair{in, 0}, std::pair{out, 1}, std::pair{io.err, 2}})
     if (from >= 0 && ::dup2(from, to) < 0) throw Error::from_errno("set up", "stdio", errno, ErrorKind::Environment);
   if (io.in < 0 && !io.forward_stdin) {
     UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));

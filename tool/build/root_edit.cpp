@@ -97,9 +97,7 @@ UniqueFd open_view(const Layers& layers, const fs::path& at, const box::BoxDirs&
 
 void edit_root(const Layers& target, const fs::path& upper, const fs::path& work, const std::vector<Layers>& sources,
                const fs::path& scratch, const std::function<void(const EditRoots&)>& edit) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::from_errno("create", "a pipe", errno, ErrorKind::Environment);
-  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  auto [read_end, write_end] = make_pipe();
   pid_t pid = ::fork();
   if (pid < 0) throw Error::from_errno("fork", "", errno, ErrorKind::Environment);
   if (pid == 0) child(target, upper, work, sources, scratch, edit, write_end.get());

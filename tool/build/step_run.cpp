@@ -134,10 +134,9 @@ void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std
                 "remove --security=insecure; a step that needs more privileges cannot run in waybill's boxes");
   spec.seccomp_bpf = run.seccomp;
   spec.state_dir = run.store.home() / "boxes";
+  spec.owned_dirs.push_back(step.path());
   make_dirs(spec.state_dir);
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw Error::from_errno("create", "a pipe", errno, ErrorKind::Environment);
-  UniqueFd out_read(pipe_fds[0]), out_write(pipe_fds[1]);
+  auto [out_read, out_write] = make_pipe();
   spec.stdio.out = out_write.get();
   spec.stdio.err = out_write.get();
 
@@ -151,8 +150,11 @@ void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std
   });
   box::Box box = box::Box::start(std::move(spec), run.reporter);
   out_write.reset();  // the box holds the only write ends now: its end is end of file
-  box::OutputRelay relay{out_read.get(), [&](std::string_view chunk) { output.add(chunk); }};
-  box::BoxOutcome outcome = box.wait(run.reporter, &relay);
+  box::OutputRelay relay{out_read.get(), [&](std::string_view chunk) {
+                            output.add(chunk);
+                            return true;
+                          }};
+  box::BoxOutcome outcome = box.wait(run.reporter, {relay});
   output.finish();
   const auto& tail = output.tail();
   if (outcome.start_error)

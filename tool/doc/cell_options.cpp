@@ -9,6 +9,7 @@
 #include "doc/cell_header.hpp"
 #include "doc/yaml_meta.hpp"
 #include "util/error.hpp"
+#include "util/safe_path.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 
@@ -138,8 +139,11 @@ void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, 
                Reporter& rep) {
   if (name == "label") {
     std::string label = want_string(file, s, name);
-    if (label.empty() || label.find_first_of(" \t{}[]()") != std::string::npos) {
-      throw Error(ErrorKind::Document, "cell label `" + label + "` is not a valid name",
+    // A label names the cell's output directory and its figures' files, so it is one
+    // plain file name as well as an identifier.
+    if (label.empty() || label.find_first_of(" \t{}[]()/\\") != std::string::npos || label.front() == '.' ||
+        !unsafe_name_reason(label, 1, 200).empty()) {
+      throw Error(ErrorKind::Document, "cell label `" + printable(label) + "` is not a valid name",
                   SourceLoc{file, s.value.pos.line, s.value.pos.col},
                   "use letters, digits, `-` and `_`, e.g. `fig-results`");
     }

@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "box/box.hpp"
 #include "exec/cell_cache.hpp"
 #include "exec/drivers.hpp"
+#include "exec/output_checks.hpp"
 #include "exec/session.hpp"
 #include "exec/session_box.hpp"
 #include "oci/store.hpp"
@@ -16,6 +18,7 @@
 #include "util/fs.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
+#include "util/units.hpp"
 
 namespace waybill::exec {
 
@@ -45,7 +48,7 @@ class DocumentRun {
  public:
   DocumentRun(const doc::Document& d, const plan::Plan& p, const ExecSettings& s, Reporter& r)
       : doc_(d), plan_(p), settings_(s), rep_(r), store_(oci::Store::open()),
-        cache_(store_.cache_dir() / "cells") {
+        cache_(store_.cache_dir() / "cells"), limits_(OutputLimits::from(p.manifest.limits)) {
     std::error_code ec;
     doc_dir_ = std::filesystem::absolute(s.doc_dir.empty() ? "." : s.doc_dir, ec);
     if (plan_.manifest.limits.document_timeout) deadline_ = Clock::now() + *plan_.manifest.limits.document_timeout;
@@ -134,7 +137,7 @@ class DocumentRun {
       std::optional<Session> live;
       if (driver.kind != DriverKind::Process) {
         rep_.activity("starting " + session.language + " in " + session.image);
-        live.emplace(Session::start(session_box_spec(in, rep_), rep_, protocol_of(driver.kind)));
+        live.emplace(Session::start(session_box_spec(in, rep_), rep_, protocol_of(driver.kind), limits_.reply_bytes()));
         ++results_.stats.boxes_started;
       }
       for (size_t i = 0; i < steps.size(); ++i) {
@@ -226,14 +229,24 @@ class DocumentRun {
     } catch (Error& e) {
       throw e.with_loc_if_unknown(where).add_context(what);
     }
+    // Nothing from the box is trusted: names, formats, sizes, encodings, lines.
+    check_reply_result(r, limits_, lines_of(*st.step));
     // Drivers that do not time their cells (shell) get the wall time of the request.
     if (r.seconds == 0) r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     if (cell) {
-      std::vector<CellOutput> files = collect_output_files(in.dirs, cell->name(), rep_);
-      r.outputs.insert(r.outputs.end(), files.begin(), files.end());
+      CollectedFiles files = collect_output_files(in.dirs, cell->name(), limits_, rep_, where);
+      for (const auto& why : files.refused) refuse_output(r, why);
+      r.outputs.insert(r.outputs.end(), files.files.begin(), files.files.end());
     }
     r.key = st.key;
     return r;
+  }
+
+  LineRange lines_of(const SessionStep& step) const {
+    const doc::Cell* cell = cell_of(step);
+    if (!cell) return {step.pos.line, step.pos.line};
+    int count = static_cast<int>(std::count(cell->code.begin(), cell->code.end(), '\n'));
+    return {cell->code_line, cell->code_line + count};
   }
 
   // Fresh-process languages: one box per cell, the code on its stdin.
@@ -242,24 +255,40 @@ class DocumentRun {
     make_dirs(dir);
     write_file_atomic(dir / "code", cell.code);
     UniqueFd code(::open((dir / "code").c_str(), O_RDONLY | O_CLOEXEC));
-    UniqueFd out(::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    UniqueFd err(::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!code || !out || !err) throw Error::from_errno("create", dir.string(), errno, ErrorKind::Io);
+    if (!code) throw Error::from_errno("create", dir.string(), errno, ErrorKind::Io);
+    auto [out_read, out_write] = make_pipe();
+    auto [err_read, err_write] = make_pipe();
     std::string outdir = make_output_dir(in.dirs, cell.name());
     box::BoxSpec spec = session_box_spec(in, rep_);
     spec.env.push_back("WAYBILL_OUTPUT_DIR=" + outdir);
     spec.timeout = timeout;
     spec.stdio.in = code.get();
-    spec.stdio.out = out.get();
-    spec.stdio.err = err.get();
+    spec.stdio.out = out_write.get();
+    spec.stdio.err = err_write.get();
     ++results_.stats.boxes_started;
     box::Box b = box::Box::start(std::move(spec), rep_);
-    box::BoxOutcome end = b.wait(rep_);
+    out_write.reset();
+    err_write.reset();
+    // The streams come through pipes, bounded as they arrive: a cell that prints without
+    // end is stopped at limits.output, not written to the host's disk.
+    std::string texts[2];
+    bool over = false;
+    auto sink = [&](std::string& text) {
+      return [&](std::string_view chunk) {
+        if (text.size() + chunk.size() > limits_.output) return !(over = true);
+        text.append(chunk);
+        return true;
+      };
+    };
+    box::BoxOutcome end = b.wait(rep_, {{out_read.get(), sink(texts[0])}, {err_read.get(), sink(texts[1])}});
     CellResult r;
     r.seconds = std::chrono::duration<double>(end.status.duration).count();
-    for (const char* name : {"stdout", "stderr"}) {
-      std::string text = read_file(dir / name);
-      if (!text.empty()) r.outputs.push_back(CellOutput{OutputKind::Stream, name, text, {}, {}, {}});
+    const char* names[] = {"stdout", "stderr"};
+    for (int i = 0; i < 2; ++i)
+      if (!texts[i].empty()) r.outputs.push_back(CellOutput{OutputKind::Stream, names[i], texts[i], {}, {}, {}});
+    if (over) {
+      refuse_output(r, "its output is over limits.output (" + format_binary_size(limits_.output) + ")");
+      return r;
     }
     r.timed_out = end.status.timed_out;
     if (end.start_error || end.status.code != 0) {
@@ -278,6 +307,7 @@ class DocumentRun {
 
   // A result this render shows; a failing cell stops the render unless `error: true`.
   void accept(StepState& st, CellResult r) {
+    check_result_totals(r, limits_, document_output_);
     const doc::Cell* cell = cell_of(*st.step);
     bool expected = !r.error || (cell && cell->options.error);
     if (!expected && !settings_.keep_going) fail(st, r);
@@ -288,6 +318,7 @@ class DocumentRun {
   }
 
   void keep(StepState& st, CellResult r) {
+    document_output_ += output_size(r);
     if (cell_of(*st.step)) ++results_.stats.cells_cached;
     else ++results_.stats.inline_cached;
     place(st, std::move(r));
@@ -317,8 +348,11 @@ class DocumentRun {
       throw Error(ErrorKind::Cell, what + " timed out", loc(st.step->pos),
                   "raise its `timeout` option or limits.timeout in the manifest");
     }
-    throw Error(ErrorKind::Cell, what + " failed\n" + detail, SourceLoc{settings_.doc_path, line, 1},
-                cell ? "set `#| error: true` on the cell to show the error in the output and go on" : "");
+    std::string hint = r.error->ename == "refused output"
+                           ? "nothing a cell puts out is trusted; what broke a rule was not kept (site/security.md)"
+                       : cell ? "set `#| error: true` on the cell to show the error in the output and go on"
+                              : "";
+    throw Error(ErrorKind::Cell, what + " failed\n" + detail, SourceLoc{settings_.doc_path, line, 1}, hint);
   }
 
   const doc::Document& doc_;
@@ -330,6 +364,8 @@ class DocumentRun {
   std::filesystem::path doc_dir_;
   std::optional<Clock::time_point> deadline_;
   std::optional<TempDir> scratch_;  // the sessions' driver and output directories
+  OutputLimits limits_;
+  uint64_t document_output_ = 0;  // what the document's cells put out so far
   Results results_;
 };
 

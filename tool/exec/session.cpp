@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -12,54 +13,74 @@
 
 #include "util/error.hpp"
 #include "util/report.hpp"
+#include "util/strings.hpp"
+#include "util/units.hpp"
 
 namespace waybill::exec {
 
 namespace {
 
 constexpr auto kInterruptGrace = std::chrono::seconds(3);
+constexpr size_t kMaxHeader = 20;  // digits of a frame's length
+constexpr int kMaxJsonDepth = 64;
+constexpr size_t kLogTail = 8192;  // what is kept of the driver's own stderr
 
-std::pair<UniqueFd, UniqueFd> make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::from_errno("create", "a pipe", errno, ErrorKind::Environment);
-  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
-}
-
-void write_all(int fd, const std::string& data) {
+// Writes a request; false when the session's end of the pipe is gone. SIGPIPE is
+// blocked meanwhile (and a pending one taken), so that a dead box does not kill waybill.
+bool write_request(int fd, const std::string& data) {
+  sigset_t pipe_signal, old;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_signal, &old);
+  bool ok = true;
   for (size_t off = 0; off < data.size();) {
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error::from_errno("send a cell to", "the session", errno, ErrorKind::Cell);
+    if (n <= 0) {
+      ok = false;
+      if (errno == EPIPE) {
+        timespec none{};
+        ::sigtimedwait(&pipe_signal, nullptr, &none);
+      }
+      break;
+    }
     off += static_cast<size_t>(n);
   }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return ok;
 }
 
 }  // namespace
 
-Session Session::start(box::BoxSpec spec, Reporter& reporter, Protocol protocol) {
+Session Session::start(box::BoxSpec spec, Reporter& reporter, Protocol protocol, uint64_t max_reply) {
   Session s;
   s.protocol_ = protocol;
+  s.max_reply_ = max_reply;
   s.reporter_ = &reporter;
   auto [in_read, in_write] = make_pipe();
   auto [out_read, out_write] = make_pipe();
-  s.scratch_ = std::make_unique<TempDir>("session-", spec.state_dir);
-  UniqueFd err(::open((s.scratch_->path() / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!err) throw Error::from_errno("create", "the session's error log", errno, ErrorKind::Io);
+  auto [err_read, err_write] = make_pipe();
   spec.stdio.in = in_read.get();
   spec.stdio.out = out_write.get();
-  spec.stdio.err = err.get();
+  spec.stdio.err = err_write.get();
+  // The box's PID 1 holds the channel, so the cell's code cannot write to it.
+  spec.stdio.framed = true;
+  spec.stdio.max_frame = max_reply;
   s.box_ = std::make_unique<box::Box>(box::Box::start(std::move(spec), reporter));
   // Only the box holds its ends now: the driver's exit shows as end of file.
   in_read.reset();
   out_write.reset();
+  err_write.reset();
   s.to_driver_ = std::move(in_write);
   s.from_driver_ = std::move(out_read);
+  s.driver_log_ = std::move(err_read);
+  ::fcntl(s.driver_log_.get(), F_SETFL, O_NONBLOCK);
   return s;
 }
 
 Session::Session(Session&& o) noexcept
     : reporter_(o.reporter_), box_(std::move(o.box_)), to_driver_(std::move(o.to_driver_)), from_driver_(std::move(o.from_driver_)),
-      scratch_(std::move(o.scratch_)), buffer_(std::move(o.buffer_)), protocol_(o.protocol_),
+      driver_log_(std::move(o.driver_log_)), log_tail_(std::move(o.log_tail_)), buffer_(std::move(o.buffer_)), protocol_(o.protocol_), max_reply_(o.max_reply_),
       pending_(std::move(o.pending_)), alive_(o.alive_), timed_out_(o.timed_out_),
       closed_(o.closed_) {
   o.closed_ = true;
@@ -77,6 +98,7 @@ std::string Session::end_reason() {
   closed_ = true;
   to_driver_.reset();
   box::BoxOutcome end = box_->wait(*reporter_);
+  if (end.protocol_error) return " (" + *end.protocol_error + "; its box was stopped)";
   if (end.status.out_of_memory) return " (it ran out of memory: see the manifest's limits.memory)";
   if (end.status.signal) return std::string(" (its driver was killed by ") + sigabbrev_np(end.status.signal) + ")";
   if (end.start_error) return " (" + end.start_error->message + ")";
@@ -87,38 +109,80 @@ std::string Session::end_reason() {
 void Session::died(const std::string& why) {
   alive_ = false;
   std::string reason = end_reason();
-  std::string log = scratch_ ? read_file_if_exists(scratch_->path() / "stderr").value_or("") : "";
+  read_log();
+  std::string log = to_valid_utf8(log_tail_);
   if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
   throw Error(ErrorKind::Cell, "the session " + why + reason + (log.empty() ? "" : "; it printed:\n" + log), {},
               "later cells of this language and image cannot run; fix the cause and render again");
 }
 
-std::optional<nlohmann::json> Session::take_json_reply() {
+void Session::read_log() {
+  // Only the end is kept: a driver that prints without end costs the host nothing.
+  char buf[1 << 14];
+  for (ssize_t n; driver_log_ && (n = ::read(driver_log_.get(), buf, sizeof buf)) != 0;) {
+    if (n < 0) {
+      if (errno != EINTR) break;
+      continue;
+    }
+    log_tail_.append(buf, static_cast<size_t>(n));
+    if (log_tail_.size() > kLogTail) log_tail_.erase(0, log_tail_.size() - kLogTail);
+  }
+}
+
+std::optional<std::string> Session::take_frame() {
+  // A frame: a decimal length, a newline, then that many bytes. Nothing in it is
+  // trusted: the cell's code may have written it.
   auto nl = buffer_.find('\n');
-  if (nl == std::string::npos) return std::nullopt;
-  size_t length = std::strtoul(buffer_.c_str(), nullptr, 10);
+  if (nl == std::string::npos) {
+    if (buffer_.size() > kMaxHeader) died("sent a reply waybill cannot read (no length line)");
+    return std::nullopt;
+  }
+  if (nl == 0 || nl > kMaxHeader || buffer_.find_first_not_of("0123456789") < nl)
+    died("sent a reply waybill cannot read (a bad length line)");
+  uint64_t length = std::stoull(buffer_.substr(0, nl));
+  if (length > max_reply_)
+    died("sent a reply of " + format_binary_size(length) + ", more than its cell may put out (" +
+         format_binary_size(max_reply_) + "; see the manifest's limits.cell-output)");
   if (buffer_.size() < nl + 1 + length) return std::nullopt;
-  auto reply = nlohmann::json::parse(buffer_.substr(nl + 1, length), nullptr, false);
+  std::string frame = buffer_.substr(nl + 1, length);
   buffer_.erase(0, nl + 1 + length);
-  if (reply.is_discarded()) died("sent a reply waybill cannot read");
+  if (!buffer_.empty()) died("sent more than one reply to one request");
+  return frame;
+}
+
+nlohmann::json Session::decode_json_reply(const std::string& frame) {
+  // Deeply nested JSON costs the host stack and memory for nothing a driver sends.
+  bool too_deep = false;
+  auto depth_guard = [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
+  auto reply = nlohmann::json::parse(frame, depth_guard, false);
+  if (too_deep) died("sent a reply nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
+  if (reply.is_discarded() || !reply.is_object()) died("sent a reply waybill cannot read (not a JSON object)");
+  auto id = reply.find("id");
+  if (id == reply.end() || *id != pending_.value("id", nlohmann::json())) died("sent a reply to a request it was not asked");
   return reply;
 }
 
-std::optional<nlohmann::json> Session::take_shell_reply() {
-  auto nl = buffer_.find('\n');
-  if (nl == std::string::npos) return std::nullopt;
+nlohmann::json Session::decode_shell_reply(const std::string& frame) {
+  // "STATUS OUT ERR\n", then OUT bytes of stdout and ERR bytes of stderr.
+  auto nl = frame.find('\n');
   long status = 0;
   unsigned long out = 0, err = 0;
-  if (std::sscanf(buffer_.c_str(), "%ld %lu %lu", &status, &out, &err) != 3) died("sent a reply waybill cannot read");
-  if (buffer_.size() < nl + 1 + out + err) return std::nullopt;
+  char tail = 0;
+  if (nl == std::string::npos || nl > kMaxHeader * 3 ||
+      std::sscanf(frame.substr(0, nl).c_str(), "%ld %lu %lu%c", &status, &out, &err, &tail) != 3 ||
+      frame.substr(0, nl).find_first_not_of("-0123456789 ") != std::string::npos || out > frame.size() ||
+      err > frame.size() || nl + 1 + out + err != frame.size())
+    died("sent a reply waybill cannot read (a bad status line)");
   nlohmann::json outputs = nlohmann::json::array();
-  if (out) outputs.push_back({{"type", "stream"}, {"name", "stdout"}, {"text", buffer_.substr(nl + 1, out)}});
-  if (err) outputs.push_back({{"type", "stream"}, {"name", "stderr"}, {"text", buffer_.substr(nl + 1 + out, err)}});
+  if (out) outputs.push_back({{"type", "stream"}, {"name", "stdout"}, {"text", to_valid_utf8(frame.substr(nl + 1, out))}});
+  if (err) outputs.push_back({{"type", "stream"}, {"name", "stderr"}, {"text", to_valid_utf8(frame.substr(nl + 1 + out, err))}});
   nlohmann::json error;
   if (status != 0)
     error = {{"ename", "exit status"}, {"evalue", std::to_string(status)}, {"traceback", ""},
              {"line", pending_.value("first_line", 0)}};
-  buffer_.erase(0, nl + 1 + out + err);
   return nlohmann::json{{"id", pending_.value("id", 0)}, {"outputs", outputs}, {"error", error}};
 }
 
@@ -130,14 +194,15 @@ std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::tim
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, sig);
   UniqueFd signals(::signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK));
   for (;;) {
-    if (auto reply = protocol_ == Protocol::Shell ? take_shell_reply() : take_json_reply()) return reply;
+    if (auto frame = take_frame()) return protocol_ == Protocol::Shell ? decode_shell_reply(*frame) : decode_json_reply(*frame);
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
-    pollfd p[2] = {{from_driver_.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
-    int n = ::poll(p, signals ? 2 : 1, static_cast<int>(left.count()));
+    pollfd p[3] = {{from_driver_.get(), POLLIN, 0}, {driver_log_.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+    int n = ::poll(p, signals ? 3 : 2, static_cast<int>(left.count()));
     if (n < 0 && errno == EINTR) continue;
     if (n == 0) return std::nullopt;
-    if (signals && (p[1].revents & POLLIN)) {
+    if (p[1].revents & (POLLIN | POLLHUP)) read_log();
+    if (signals && (p[2].revents & POLLIN)) {
       signalfd_siginfo si{};
       if (::read(signals.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
         alive_ = false;
@@ -177,14 +242,18 @@ std::string Session::encode(const nlohmann::json& m) const {
                        m.value("fig_format", "png") + " " + number("fig_width") + " " + number("fig_height") + " " +
                        (m.value("warning", true) ? "1" : "0") + " " + (m.value("message", true) ? "1" : "0") + " " +
                        std::to_string(outdir.size()) + " " + std::to_string(code.size()) + "\n";
-  return header + outdir + code;
+  std::string body = header + outdir + code;
+  return std::to_string(body.size()) + "\n" + body;
 }
 
 nlohmann::json Session::request(const nlohmann::json& message, std::chrono::milliseconds timeout) {
   if (!alive_) died("is not running");
+  pollfd early{from_driver_.get(), POLLIN, 0};
+  if (!buffer_.empty() || (::poll(&early, 1, 0) > 0 && (early.revents & POLLIN)))
+    died("wrote to its reply channel before it was asked");
   timed_out_ = false;
   pending_ = message;
-  write_all(to_driver_.get(), encode(message));
+  if (!write_request(to_driver_.get(), encode(message))) died("stopped taking requests");
   auto far = std::chrono::steady_clock::now() + std::chrono::hours(24 * 365);
   auto deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : far;
   if (auto reply = read_reply(deadline)) return *reply;

@@ -2,8 +2,11 @@
 // A session: one long-lived box per (image, language) of a document, running a driver
 // (tool/exec/drivers/) that keeps the language's state from cell to cell. waybill talks
 // to the driver over the box's stdin and stdout in frames (a decimal length, a newline,
-// then that much JSON); the driver's own stderr goes to a file for crash reports.
+// then that many bytes), both ways, through the box's PID 1 (box/frame_relay.hpp); the
+// end of the driver's own stderr is kept for crash reports. What comes back is untrusted: one reply per request, of bounded size and
+// depth, with the request's id, or the session is ended with the reason.
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -21,8 +24,8 @@ class Reporter;
 
 namespace waybill::exec {
 
-// How a driver frames requests and replies. Json: JSON both ways (the Python driver).
-// Shell: the cell's code as the request, and "STATUS OUT ERR" frames back, which the
+// What a driver's frames hold. Json: JSON both ways (the Python driver). Shell: the
+// cell's code as the request, and "STATUS OUT ERR" then the streams back, which the
 // session turns into the same JSON. Fields: a header line of space-separated fields and
 // the code as the request (R has no JSON reader in base), JSON back.
 enum class Protocol { Json, Shell, Fields };
@@ -30,7 +33,9 @@ enum class Protocol { Json, Shell, Fields };
 class Session {
  public:
   // Starts `spec` (its argv the driver's command line) with pipes for stdin and stdout.
-  static Session start(box::BoxSpec spec, Reporter& reporter, Protocol protocol = Protocol::Json);
+  // `max_reply` bounds one reply frame (exec/output_checks.hpp: OutputLimits::reply_bytes).
+  static Session start(box::BoxSpec spec, Reporter& reporter, Protocol protocol = Protocol::Json,
+                       uint64_t max_reply = 64u << 20);
 
   Session(Session&&) noexcept;
   Session& operator=(Session&&) = delete;
@@ -53,9 +58,11 @@ class Session {
  private:
   Session() = default;
   std::optional<nlohmann::json> read_reply(std::chrono::steady_clock::time_point deadline);
-  // The reply at the front of buffer_, once it is whole.
-  std::optional<nlohmann::json> take_json_reply();
-  std::optional<nlohmann::json> take_shell_reply();
+  // The reply frame at the front of buffer_, once it is whole.
+  std::optional<std::string> take_frame();
+  void read_log();
+  nlohmann::json decode_json_reply(const std::string& frame);
+  nlohmann::json decode_shell_reply(const std::string& frame);
   std::string encode(const nlohmann::json& message) const;
   [[noreturn]] void died(const std::string& why);
 
@@ -66,9 +73,11 @@ class Session {
   Reporter* reporter_ = nullptr;
   std::unique_ptr<box::Box> box_;
   UniqueFd to_driver_, from_driver_;
-  std::unique_ptr<TempDir> scratch_;  // the driver's stderr
+  UniqueFd driver_log_;   // the driver's stderr
+  std::string log_tail_;  // its last few kilobytes
   std::string buffer_;
   Protocol protocol_ = Protocol::Json;
+  uint64_t max_reply_ = 0;
   nlohmann::json pending_;  // the request being answered
   bool alive_ = true, timed_out_ = false, closed_ = false;
 };

@@ -1,8 +1,9 @@
 #include "exec/session_box.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
-
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -14,11 +15,13 @@
 #include "util/fs.hpp"
 #include "util/report.hpp"
 #include "util/safe_path.hpp"
+#include "util/strings.hpp"
+#include "util/units.hpp"
 
 namespace waybill::exec {
 
 SessionDirs make_session_dirs(const std::filesystem::path& root, const Driver& driver) {
-  SessionDirs d{root / "driver", root / "out"};
+  SessionDirs d{root / "driver", root / "out", root.parent_path()};
   make_dirs(d.driver);
   make_dirs(d.out);
   if (driver.source) write_file_atomic(d.driver / driver.file, *driver.source);
@@ -42,6 +45,8 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
   o.limits.cpus = in.manifest.limits.cpus;
   o.limits.pids = in.manifest.limits.pids;
   box::BoxSpec spec = box::image_box_spec(in.store, o, reporter);
+  // Removed with the box's leftovers should waybill be killed while it runs.
+  spec.owned_dirs.push_back(in.dirs.scratch);
   spec.mounts.push_back(box::BindMount{in.doc_dir, "/doc", true});
   spec.mounts.push_back(box::BindMount{in.dirs.driver, kDriverDir, true});
   spec.mounts.push_back(box::BindMount{in.dirs.out, kOutputDir, false});
@@ -61,40 +66,124 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
 }
 
 std::string make_output_dir(const SessionDirs& dirs, const std::string& cell_id) {
+  // The id is the cell's label, which the document chose: it names one directory.
+  std::string why = unsafe_name_reason(cell_id);
+  if (!why.empty()) throw Error(ErrorKind::Document, "the cell name `" + printable(cell_id) + "` cannot name a directory: " + why);
   make_dirs(dirs.out / cell_id);
   return std::string(kOutputDir) + "/" + cell_id;
 }
 
-std::vector<CellOutput> collect_output_files(const SessionDirs& dirs, const std::string& cell_id, Reporter& reporter,
-                                             uintmax_t max_bytes) {
-  std::vector<CellOutput> files;
-  std::filesystem::path dir = dirs.out / cell_id;
-  std::error_code ec;
-  // Not following links: a cell's link to /etc/shadow names a file on the host side.
-  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-    std::string rel = it->path().lexically_relative(dir).string();
-    uintmax_t size = it->file_size(ec);
-    if (size > max_bytes) {
-      reporter.warn("the output file " + rel + " (" + std::to_string(size >> 20) + " MiB) is too large to keep", {},
-                    "write large results elsewhere (a writable mount) and show a summary");
-      continue;
+namespace {
+
+constexpr size_t kMaxOutputDepth = 16;
+
+// Walks a cell's output directory through fds, never following a link: the box may
+// still be running, and whatever it left there (links to host files, fifos, files that
+// keep growing) is read as untrusted input.
+class OutputDirReader {
+ public:
+  OutputDirReader(const OutputLimits& limits, Reporter& reporter, const SourceLoc& where)
+      : limits_(limits), reporter_(reporter), where_(where) {}
+
+  CollectedFiles read(const std::filesystem::path& out, const std::string& cell_id) {
+    BeneathResult top = open_beneath(out, cell_id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (top.error == BeneathError::Missing) return std::move(result_);
+    if (!top.fd) {
+      result_.refused.push_back("its output directory was replaced by a link or another kind of file");
+      return std::move(result_);
     }
-    // The box still runs: the file may have become a link since it was listed. Opened
-    // beneath the directory, without following links, it is read only if it still is a
-    // regular file.
-    BeneathResult file = open_beneath(dir, rel, O_RDONLY | O_NOFOLLOW);
+    walk(top.fd.get(), "", 0);
+    std::sort(result_.files.begin(), result_.files.end(),
+              [](const CellOutput& a, const CellOutput& b) { return a.name < b.name; });
+    return std::move(result_);
+  }
+
+ private:
+  void walk(int dir_fd, const std::string& prefix, size_t depth) {
+    UniqueFd own(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
+    DIR* dir = own ? ::fdopendir(own.get()) : nullptr;
+    if (!dir) return;
+    own.release();
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(dir)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      if (!result_.refused.empty()) break;
+      visit(::dirfd(dir), name, prefix.empty() ? name : prefix + "/" + name, depth);
+    }
+    ::closedir(dir);
+  }
+
+  void visit(int dir_fd, const std::string& name, const std::string& rel, size_t depth) {
+    std::string why = unsafe_name_reason(rel, kMaxOutputDepth);
+    if (!why.empty()) {
+      result_.refused.push_back("a file named `" + printable(rel) + "`: " + why);
+      return;
+    }
     struct stat st{};
-    if (!file.fd || ::fstat(file.fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if (S_ISLNK(st.st_mode)) {
+      reporter_.warn("the output " + printable(rel) + " is a symbolic link; links are not followed, and it is left out",
+                     where_, "write files, not links, to $WAYBILL_OUTPUT_DIR");
+      return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      UniqueFd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (sub) walk(sub.get(), rel, depth + 1);
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      result_.refused.push_back("`" + printable(rel) + "` is not a regular file (a fifo, socket or device)");
+      return;
+    }
+    if (++count_ > limits_.files) {
+      result_.refused.push_back("it wrote more than " + std::to_string(limits_.files) + " files");
+      return;
+    }
+    // O_NONBLOCK: a file swapped for a fifo since the stat must not hang the host.
+    UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    std::string bytes = read_bounded(fd.get(), limits_.output);
+    if (bytes.size() > limits_.output) {
+      result_.refused.push_back("the file " + printable(rel) + " is over " + format_binary_size(limits_.output) +
+                                " (limits.output)");
+      return;
+    }
     CellOutput f;
     f.kind = OutputKind::File;
     f.name = rel;
-    f.base64 = base64_encode(read_fd(file.fd.get(), rel));
-    files.push_back(std::move(f));
+    f.base64 = base64_encode(bytes);
+    result_.files.push_back(std::move(f));
   }
-  std::sort(files.begin(), files.end(), [](const CellOutput& a, const CellOutput& b) { return a.name < b.name; });
-  return files;
+
+  // Up to `limit` + 1 bytes: enough to know the file is too large.
+  static std::string read_bounded(int fd, uint64_t limit) {
+    std::string out;
+    char buf[1 << 16];
+    while (out.size() <= limit) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+  }
+
+  const OutputLimits& limits_;
+  Reporter& reporter_;
+  SourceLoc where_;
+  CollectedFiles result_;
+  size_t count_ = 0;
+};
+
+}  // namespace
+
+CollectedFiles collect_output_files(const SessionDirs& dirs, const std::string& cell_id, const OutputLimits& limits,
+                                    Reporter& reporter, const SourceLoc& where) {
+  return OutputDirReader(limits, reporter, where).read(dirs.out, cell_id);
 }
 
 }  // namespace waybill::exec

@@ -12,6 +12,7 @@
 #include "exec/cell_result.hpp"
 #include "exec/drivers.hpp"
 #include "exec/images.hpp"
+#include "exec/output_checks.hpp"
 #include "plan/manifest.hpp"
 
 namespace waybill {
@@ -25,11 +26,13 @@ namespace waybill::exec {
 
 // A session's directories on the host: the driver's file and the cells' outputs.
 struct SessionDirs {
-  std::filesystem::path driver;  // mounted read-only at kDriverDir
-  std::filesystem::path out;     // mounted read-write at kOutputDir
+  std::filesystem::path driver;   // mounted read-only at kDriverDir
+  std::filesystem::path out;      // mounted read-write at kOutputDir
+  std::filesystem::path scratch;  // the render's scratch directory, which holds both
 };
 
-// Writes the driver's file and makes both directories under `root`.
+// Writes the driver's file and makes both directories under `root`, which lies in the
+// render's scratch directory.
 SessionDirs make_session_dirs(const std::filesystem::path& root, const Driver& driver);
 
 struct SessionBoxInput {
@@ -47,11 +50,18 @@ struct SessionBoxInput {
 box::BoxSpec session_box_spec(const SessionBoxInput& input, Reporter& reporter);
 
 // The directory a cell writes files to: "/waybill/out/<id>" in the box, made on the host.
+// Throws Error(Document) for an id that is not a plain name.
 std::string make_output_dir(const SessionDirs& dirs, const std::string& cell_id);
 
-// The files a cell left in its output directory, as File outputs, sorted by path.
-// Files over `max_bytes` are skipped with a warning.
-std::vector<CellOutput> collect_output_files(const SessionDirs& dirs, const std::string& cell_id, Reporter& reporter,
-                                             uintmax_t max_bytes = 64u << 20);
+// The files a cell left in its output directory, as File outputs sorted by path, and
+// what was refused there (the cell then fails with it): a directory replaced by a link,
+// unsafe names, fifos and devices, too many files, a file over limits.output. Links
+// inside are left out with a warning at `where`; nothing is ever followed.
+struct CollectedFiles {
+  std::vector<CellOutput> files;
+  std::vector<std::string> refused;
+};
+CollectedFiles collect_output_files(const SessionDirs& dirs, const std::string& cell_id, const OutputLimits& limits,
+                                    Reporter& reporter, const SourceLoc& where);
 
 }  // namespace waybill::exec

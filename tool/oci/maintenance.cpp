@@ -143,7 +143,7 @@ PruneReport prune_store(const Store& store, Reporter& reporter, bool build_cache
   // anything), and run configurations of images that are gone.
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(store.home() / "boxes", ec)) {
-    if (e.path().filename() == "scratch") continue;
+    if (e.path().filename() == "scratch" || e.path().filename() == "leases") continue;
     remove_tree(e.path());
     ++report.temporaries;
   }

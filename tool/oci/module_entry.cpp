@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "box/box_lease.hpp"
 #include "build/builder.hpp"
 #include "oci/image_ops.hpp"
 #include "oci/layer_pack.hpp"
@@ -205,6 +206,12 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
         for (const auto& dir : unpack_image(store, name, rep)) resp.out += dir.string() + "\n";
       break;
     case ImageRequest::Verb::Prune: {
+      // Boxes of killed waybill processes first: their cgroups and directories.
+      box::SweepReport swept = box::sweep_stale_boxes(store.home() / "boxes");
+      for (const auto& problem : swept.problems) rep.warn("could not clean up after a killed box: " + problem);
+      if (swept.leases)
+        rep.status("cleaned up after " + std::to_string(swept.leases) + " boxes of killed waybill processes (" +
+                   std::to_string(swept.cgroups) + " cgroups, " + std::to_string(swept.dirs) + " directories)");
       PruneReport p = prune_store(store, rep, r.build_cache);
       if (r.build_cache) resp.out = "removed " + std::to_string(p.cache_entries) + " build cache entries\n";
       resp.out += "removed " + std::to_string(p.blobs) + " blobs (" + format_bytes(static_cast<int64_t>(p.bytes)) + "), " +

@@ -105,6 +105,9 @@ std::string run_settings(const Manifest& m, const SessionPlan& session, const st
   const LimitSettings& l = m.limits;
   j["limits"] = {{"memory", l.memory_bytes.value_or(0)}, {"cpus", l.cpus.value_or(0)}, {"pids", l.pids.value_or(0)},
                  {"timeout", l.cell_timeout ? l.cell_timeout->count() : 0}};
+  // A smaller output limit can refuse what a larger one kept.
+  if (l.output_bytes || l.cell_output_bytes)
+    j["output-limits"] = {l.output_bytes.value_or(0), l.cell_output_bytes.value_or(0)};
   return digest_of(j);
 }
 

@@ -117,7 +117,8 @@ MountSetting read_mount(const SchemaReader& r, const MetaValue& v) {
 }
 
 void read_limits(const SchemaReader& r, const MetaValue& v, LimitSettings& l) {
-  r.mapping(v, "limits", {"memory", "cpus", "pids", "timeout", "document-timeout"});
+  r.mapping(v, "limits",
+            {"memory", "cpus", "pids", "timeout", "document-timeout", "output", "cell-output", "document-output"});
   if (const auto* memory = v.get("memory")) {
     l.memory_bytes = parse_byte_size(r.text(*memory, "limits.memory"));
     if (!l.memory_bytes || *l.memory_bytes < (4u << 20)) r.fail(*memory, "invalid limits.memory `" + memory->scalar + "`", "give at least 4m, e.g. memory: 1g");
@@ -140,6 +141,15 @@ void read_limits(const SchemaReader& r, const MetaValue& v, LimitSettings& l) {
   };
   duration("timeout", l.cell_timeout);
   duration("document-timeout", l.document_timeout);
+  auto size = [&](const char* key, std::optional<uint64_t>& out) {
+    if (const auto* s = v.get(key)) {
+      out = parse_byte_size(r.text(*s, std::string("limits.") + key));
+      if (!out || *out == 0) r.fail(*s, std::string("invalid limits.") + key + " `" + s->scalar + "`", "e.g. 8m or 1g");
+    }
+  };
+  size("output", l.output_bytes);
+  size("cell-output", l.cell_output_bytes);
+  size("document-output", l.document_output_bytes);
 }
 
 BaseSource read_base(const SchemaReader& r, const std::string& reference, const MetaValue& v) {

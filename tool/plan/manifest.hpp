@@ -11,7 +11,8 @@
 //     - {image: survey-data, target: /data}   a data image (image pack-data), read-only
 //   env: {LANG: C.UTF-8}  or a list of K=V
 //   network: none         none (the default) or host
-//   limits: {memory: 1g, cpus: 1.5, pids: 256, timeout: 2m, document-timeout: 30m}
+//   limits: {memory: 1g, cpus: 1.5, pids: 256, timeout: 2m, document-timeout: 30m,
+//            output: 8m, cell-output: 16m, document-output: 64m}
 //   bases:                how to get a FROM image that is not in the store
 //     debian:bookworm:
 //       bootstrap: {suite: bookworm, mirror: "http://deb.debian.org/debian", include: [python3]}
@@ -48,6 +49,9 @@ struct LimitSettings {
   std::optional<uint64_t> pids;
   std::optional<std::chrono::milliseconds> cell_timeout;
   std::optional<std::chrono::milliseconds> document_timeout;
+  // What cells may put out (exec/output_checks.hpp has the defaults): one output, one
+  // cell, the whole document.
+  std::optional<uint64_t> output_bytes, cell_output_bytes, document_output_bytes;
 };
 
 struct BootstrapRecipe {

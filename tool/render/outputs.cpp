@@ -43,9 +43,11 @@ bool has_scheme(const std::string& src) {
   return true;
 }
 
-void write_asset(const fs::path& path, std::string_view data) {
-  make_dirs(path.parent_path());
-  write_file_atomic(path, data);
+// Assets are written beneath the output directory without following links: a link a
+// project planted there (paper_files -> /etc) must not lead the write out of it.
+void write_asset(const fs::path& root, const fs::path& relative, std::string_view data) {
+  make_dirs(root);
+  write_file_beneath(root, relative.string(), data);
 }
 
 // KaTeX's stylesheet lists woff2, woff and ttf for every font; browsers that run KaTeX
@@ -132,7 +134,7 @@ std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::
       break;
     case Mode::Copy:
     case Mode::Stage:
-      write(target_ / fs::path(rel).lexically_normal(), read_fd(file.fd.get(), rel));
+      write(fs::path(rel).lexically_normal(), read_fd(file.fd.get(), rel));
       result = fs::path(rel).lexically_normal().string();
       break;
     case Mode::Embed:
@@ -145,13 +147,13 @@ std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::
 std::string ImageAssets::add_generated(const std::string& assets_name, const std::string& name, std::string_view bytes) {
   if (mode_ == Mode::Embed) return "data:" + media_type(name) + ";base64," + base64_encode(bytes);
   std::string rel = assets_name + "/" + name;
-  write(target_ / rel, bytes);
+  write(rel, bytes);
   return rel;
 }
 
-void ImageAssets::write(const fs::path& path, std::string_view data) {
-  write_asset(path, data);
-  if (mode_ != Mode::Stage) written_.push_back(path);
+void ImageAssets::write(const fs::path& relative, std::string_view data) {
+  write_asset(target_, relative, data);
+  if (mode_ != Mode::Stage) written_.push_back(target_ / relative);
 }
 
 HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contained, const fs::path& templates_dir,
@@ -161,7 +163,7 @@ HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contai
   if (self_contained) {
     h.head += "<style>\n" + css + "</style>\n";
   } else {
-    write_asset(out.assets / "waybill.css", css);
+    write_asset(out.dir, out.assets.lexically_relative(out.dir) / "waybill.css", css);
     h.files.push_back(out.assets / "waybill.css");
     h.head += "<link rel=\"stylesheet\" href=\"" + out.assets_name + "/waybill.css\">\n";
   }
@@ -177,15 +179,16 @@ HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contai
     // "</script" cannot appear inside an inline script.
     h.scripts += "<script>\n" + replace_all(js, "</script", "<\\/script") + "\n</script>\n";
   } else {
-    fs::path k = out.assets / "katex";
-    write_asset(k / "katex.min.css", katex_css(false, reporter));
-    write_asset(k / "katex.min.js", js);
+    fs::path k = out.assets / "katex", k_rel = out.assets.lexically_relative(out.dir) / "katex";
+    write_asset(out.dir, k_rel / "katex.min.css", katex_css(false, reporter));
+    write_asset(out.dir, k_rel / "katex.min.js", js);
     h.files.push_back(k / "katex.min.css");
     h.files.push_back(k / "katex.min.js");
     for (const auto& e : fs::directory_iterator(fs::path(kKatexDir) / "fonts")) {
       if (e.path().extension() != ".woff2") continue;
       fs::path dest = k / "fonts" / e.path().filename();
-      if (!fs::exists(dest) || fs::file_size(dest) != fs::file_size(e.path())) write_asset(dest, read_file(e.path()));
+      if (!fs::is_regular_file(fs::symlink_status(dest)) || fs::file_size(dest) != fs::file_size(e.path()))
+        write_asset(out.dir, k_rel / "fonts" / e.path().filename(), read_file(e.path()));
       h.files.push_back(dest);
     }
     h.head += "<link rel=\"stylesheet\" href=\"" + out.assets_name + "/katex/katex.min.css\">\n";

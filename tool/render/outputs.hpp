@@ -56,7 +56,8 @@ class ImageAssets {
   const std::vector<std::filesystem::path>& written() const { return written_; }
 
  private:
-  void write(const std::filesystem::path& path, std::string_view data);
+  // Writes `relative` beneath the target directory (util/safe_path.hpp: write_file_beneath).
+  void write(const std::filesystem::path& relative, std::string_view data);
 
   std::filesystem::path doc_dir_;
   std::string doc_path_;

@@ -100,6 +100,12 @@ void copy_file_atomic(const fs::path& from, const fs::path& to) {
   write_file_atomic(to, read_file(from));
 }
 
+std::pair<UniqueFd, UniqueFd> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::from_errno("create", "a pipe", errno, ErrorKind::Environment);
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
 void make_dirs(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

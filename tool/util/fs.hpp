@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace waybill {
@@ -36,6 +37,9 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// A pipe, both ends O_CLOEXEC: {read end, write end}. Throws Error(Environment).
+std::pair<UniqueFd, UniqueFd> make_pipe();
 
 // Reads a whole file. Throws Error(Io) naming the file and errno.
 std::string read_file(const fs::path& path);

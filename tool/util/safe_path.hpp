@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <sys/types.h>
+
 #include "util/fs.hpp"
 
 namespace waybill {
@@ -38,5 +40,21 @@ BeneathResult open_beneath(const std::filesystem::path& root, std::string_view r
 
 // Reads a whole file beneath a root. Throws Error(Io or Document) naming `relative`.
 std::string read_file_beneath(const std::filesystem::path& root, std::string_view relative);
+
+// A name that came from outside the process's trust (a cell's output file, a figure's
+// format, a label) checked before it becomes part of a path: plain components only.
+// Refused: empty names and components, `.` and `..`, absolute paths, backslashes, NUL
+// and other control characters, invalid UTF-8, components over 255 bytes, names over
+// `max_bytes` and more than `max_depth` components (1: no separators at all). Returns
+// why it was refused, or "" when the name is fine.
+std::string unsafe_name_reason(std::string_view name, size_t max_depth = 1, size_t max_bytes = 1024);
+
+// Writes `data` to `relative` beneath the directory `root` (which must exist), making
+// missing directories on the way, atomically (temporary name, then rename) and without
+// following any symlink, in the path or at its end: what a cell or a document names
+// can never lead outside `root`. The name is checked with unsafe_name_reason first.
+// Throws Error(Io) on failure and Error(Document) for a name that is refused.
+void write_file_beneath(const std::filesystem::path& root, std::string_view relative, std::string_view data,
+                        mode_t mode = 0644);
 
 }  // namespace waybill

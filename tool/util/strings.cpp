@@ -198,4 +198,39 @@ std::string format_duration_ms(double ms) {
   return buf;
 }
 
+std::string to_valid_utf8(std::string_view s) {
+  if (is_valid_utf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t start = i;
+    char32_t cp = next_code_point(s, i);
+    // next_code_point accepts some forms is_valid_utf8 does not (overlong, surrogates).
+    (void)cp;
+    if (is_valid_utf8(s.substr(start, i - start))) out.append(s.substr(start, i - start));
+    else append_utf8(out, 0xFFFD);
+  }
+  return out;
+}
+
+std::string printable(std::string_view s, size_t max) {
+  std::string out;
+  for (size_t i = 0; i < s.size() && out.size() < max;) {
+    size_t start = i;
+    char32_t cp = next_code_point(s, i);
+    bool valid = is_valid_utf8(s.substr(start, i - start));
+    if (valid && cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) {
+      out.append(s.substr(start, i - start));
+      continue;
+    }
+    for (size_t k = start; k < i; ++k) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(s[k]));
+      out += hex;
+    }
+  }
+  if (out.size() >= max && s.size() > max) out += "...";
+  return out;
+}
+
 }  // namespace waybill

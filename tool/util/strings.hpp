@@ -29,6 +29,13 @@ void append_utf8(std::string& out, char32_t cp);
 // Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past
 // U+10FFFF). ASCII runs are checked eight bytes at a time.
 bool is_valid_utf8(std::string_view s);
+// `s` with every invalid byte replaced by U+FFFD: text from outside made safe to store
+// as JSON and to show.
+std::string to_valid_utf8(std::string_view s);
+// A name from outside, fit for one line of a message: control characters and invalid
+// bytes as \xNN, and at most `max` bytes of it, then "...". Keeps a hostile name from
+// moving the cursor or hiding itself in a terminal.
+std::string printable(std::string_view s, size_t max = 80);
 
 // Human-friendly durations: "840 ms", "2.3 s".
 std::string format_duration_ms(double ms);

@@ -56,3 +56,39 @@ TEST_CASE("opened files are close-on-exec") {
   REQUIRE(r.fd);
   CHECK((::fcntl(r.fd.get(), F_GETFD) & FD_CLOEXEC) != 0);
 }
+
+TEST_CASE("unsafe_name_reason refuses every name that could lead a path astray") {
+  CHECK(unsafe_name_reason("figure-1.png").empty());
+  CHECK(unsafe_name_reason("résumé.csv").empty());
+  CHECK(unsafe_name_reason("sub/data.csv", 2).empty());
+  for (std::string bad : {std::string(""), std::string("/etc/cron.d/x"), std::string("../x"), std::string(".."),
+                          std::string("."), std::string("a/b"), std::string("a\\b"), std::string("a\nb"),
+                          std::string("a\x1b[2Jb"), std::string("a\0b", 3), std::string("\xff\xfe"),
+                          std::string(256, 'a')}) {
+    INFO(bad);
+    CHECK_FALSE(unsafe_name_reason(bad).empty());
+  }
+  CHECK_FALSE(unsafe_name_reason("a//b", 4).empty());
+  CHECK_FALSE(unsafe_name_reason("a/b/", 4).empty());
+  CHECK_FALSE(unsafe_name_reason("a/../../b", 4).empty());
+  CHECK_FALSE(unsafe_name_reason("a/b/c", 2).empty());
+  CHECK_FALSE(unsafe_name_reason(std::string(2000, 'a') , 1, 1024).empty());
+}
+
+TEST_CASE("write_file_beneath writes inside its root and never follows a link") {
+  Tree t;
+  write_file_beneath(t.root, "new/deeper/file.txt", "made");
+  CHECK(read_file(t.root / "new" / "deeper" / "file.txt") == "made");
+  // A link on the way, or in place of the file, is not followed.
+  fs::create_symlink(t.outside.path(), t.root / "planted");
+  CHECK_THROWS_AS(write_file_beneath(t.root, "planted/secret.txt", "x"), Error);
+  CHECK(read_file(t.outside.path() / "secret.txt") == "outside");
+  write_file_beneath(t.root, "link-out", "replaced");  // the link itself is replaced
+  CHECK(fs::is_regular_file(fs::symlink_status(t.root / "link-out")));
+  CHECK(read_file(t.outside.path() / "secret.txt") == "outside");
+  for (const char* bad : {"../secret.txt", "/tmp/x", "sub/../../secret.txt", "a\nb"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(write_file_beneath(t.root, bad, "x"), Error);
+  }
+  CHECK(read_file(t.outside.path() / "secret.txt") == "outside");
+}

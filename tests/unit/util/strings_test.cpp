@@ -56,3 +56,13 @@ TEST_CASE("is_valid_utf8") {
   CHECK_FALSE(is_valid_utf8("surrogate \xed\xa0\x80"));
   CHECK_FALSE(is_valid_utf8("beyond \xf4\x90\x80\x80"));
 }
+
+TEST_CASE("text from outside is made valid UTF-8 and printable") {
+  CHECK(to_valid_utf8("plain é") == "plain é");
+  CHECK(to_valid_utf8("a\xff" "b") == "a\xef\xbf\xbd" "b");
+  CHECK(is_valid_utf8(to_valid_utf8("\xc0\xaf\xed\xa0\x80 \xf4\x90\x80\x80")));
+  CHECK(printable("ok name") == "ok name");
+  CHECK(printable("a\x1b[2Jb\n") == "a\\x1b[2Jb\\x0a");
+  CHECK(printable("\xff") == "\\xff");
+  CHECK(printable(std::string(100, 'x'), 10) == std::string(10, 'x') + "...");
+}

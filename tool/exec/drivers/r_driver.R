@@ -3,7 +3,8 @@
 #
 # The session starts it through sh, which moves the protocol off the standard streams:
 #   sh -c 'exec 3>&1 4<&0 </dev/null >"$WAYBILL_R_STDOUT"; exec "$@"' sh Rscript --vanilla r_driver.R
-# Requests arrive on fd 4: a header line of space-separated fields,
+# Requests arrive on fd 4 as frames (a decimal length, a newline, then that many bytes)
+# holding a header line of space-separated fields,
 #   ID KIND FIRST_LINE FIG_FORMAT FIG_WIDTH FIG_HEIGHT WARNING MESSAGE OUTDIR_BYTES CODE_BYTES
 # (KIND is cell or inline; widths in inches, 0 for the default), then the output
 # directory and the code. Replies go to fd 3 in the Python driver's JSON format: a
@@ -217,6 +218,10 @@ local({
   }
 
   repeat {
+    # Each request is a frame (a length line, then that many bytes) holding the header
+    # line, the output directory and the code.
+    frame <- readLines(proto_in, n = 1, warn = FALSE)
+    if (length(frame) == 0) break
     header <- readLines(proto_in, n = 1, warn = FALSE)
     if (length(header) == 0) break
     f <- strsplit(header, " ", fixed = TRUE)[[1]]
