@@ -83,11 +83,10 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
     throw Error::from_errno("create", box.dirs_.scratch.string(), errno, ErrorKind::Io);
   // What boxes of killed waybill processes left goes first; then this box's lease lists
   // everything it may leave, before any of it exists.
-  SweepReport swept = sweep_stale_boxes(spec.state_dir);
+  SweepReport swept = sweep_stale_leases(spec.state_dir);
   for (const auto& problem : swept.problems)
-    reporter.warn("a box of an earlier, killed waybill left " + problem, {}, "`waybill image prune` tries again");
-  box.lease_ = BoxLease::take(spec.state_dir, box.id_);
-  for (const auto& dir : spec.owned_dirs) box.lease_.add_dir(dir);
+    reporter.warn("an earlier, killed waybill left " + problem, {}, "`waybill image prune` tries again");
+  box.lease_ = Lease::take(spec.state_dir, "box-" + box.id_);
   box.lease_.add_dir(box.dirs_.copy);
 
   ChildPlan plan;

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "box/box_lease.hpp"
+#include "box/lease.hpp"
 #include "box/cgroups.hpp"
 #include "box/channel.hpp"
 #include "box/rootfs.hpp"
@@ -74,7 +74,7 @@ class Box {
   std::string id_;
   std::unique_ptr<BoxSpec> spec_;
   BoxDirs dirs_;
-  BoxLease lease_;  // before cgroups_: released only after they are gone
+  Lease lease_;  // before cgroups_: released only after they are gone
   CgroupGuard cgroups_;
   UniqueFd pidfd_, report_, parent_alive_, tty_master_;
   std::chrono::steady_clock::time_point started_;

@@ -101,11 +101,7 @@ struct BoxSpec {
   // Where per-box state lives: the shared mount point over which each box puts its own
   // tmpfs (see box/rootfs.hpp), the copy fallback's root, and the boxes' leases.
   std::filesystem::path state_dir;
-  // Host directories the caller made for this box (its upper layer, a session's output
-  // directories) and removes itself afterwards. Should waybill be killed first, they
-  // are removed with the box's other leftovers (box/box_lease.hpp). They must lie in
-  // the store's home (state_dir's parent).
-  std::vector<std::filesystem::path> owned_dirs;
+
 };
 
 // How a box ended, in Docker's terms.

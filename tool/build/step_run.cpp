@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "box/box.hpp"
+#include "box/lease.hpp"
 #include "box/environment.hpp"
 #include "box/image_box.hpp"
 #include "build/build_state.hpp"
@@ -105,7 +106,11 @@ class OutputLines {
 
 void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std::string& label) {
   if (run.seccomp.empty()) run.seccomp = box::seccomp_program(run.store);
+  // Leased for the whole step, packing included: a killed build's upper layer goes
+  // with the next box (box/lease.hpp).
+  box::Lease lease = box::Lease::take(run.store.home() / "boxes", "run");
   TempDir step("run-", run.store.tmp_dir());
+  lease.add_dir(step.path());
   fs::path upper = step.path() / "upper", work = step.path() / "work";
   make_dirs(upper);
   make_dirs(work);
@@ -134,7 +139,6 @@ void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std
                 "remove --security=insecure; a step that needs more privileges cannot run in waybill's boxes");
   spec.seccomp_bpf = run.seccomp;
   spec.state_dir = run.store.home() / "boxes";
-  spec.owned_dirs.push_back(step.path());
   make_dirs(spec.state_dir);
   auto [out_read, out_write] = make_pipe();
   spec.stdio.out = out_write.get();

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "box/box.hpp"
+#include "box/lease.hpp"
 #include "exec/cell_cache.hpp"
 #include "exec/drivers.hpp"
 #include "exec/output_checks.hpp"
@@ -79,6 +80,7 @@ class DocumentRun {
     FileLock gc = store_.gc_lock(FileLock::Mode::Shared);
     for (size_t i = 0; i < plan_.sessions.size(); ++i) run_session(i);
     scratch_.reset();
+    scratch_lease_.release();
     return std::move(results_);
   }
 
@@ -130,7 +132,12 @@ class DocumentRun {
       for (auto& st : steps) keep(st, std::move(*st.cached)), ++cached;
     } else {
       // Made only when a box starts: a fully cached render touches no more of the store.
-      if (!scratch_) scratch_.emplace("exec-", store_.tmp_dir());
+      if (!scratch_) {
+        // Leased, so that a killed render's scratch goes with the next box (box/lease.hpp).
+        scratch_lease_ = box::Lease::take(store_.home() / "boxes", "exec");
+        scratch_.emplace("exec-", store_.tmp_dir());
+        scratch_lease_.add_dir(scratch_->path());
+      }
       SessionDirs dirs = make_session_dirs(scratch_->path() / ("session-" + std::to_string(index)), driver);
       SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, results_.data,
                          doc_dir_, settings_.doc_path, dirs};
@@ -363,6 +370,7 @@ class DocumentRun {
   CellCache cache_;
   std::filesystem::path doc_dir_;
   std::optional<Clock::time_point> deadline_;
+  box::Lease scratch_lease_;
   std::optional<TempDir> scratch_;  // the sessions' driver and output directories
   OutputLimits limits_;
   uint64_t document_output_ = 0;  // what the document's cells put out so far

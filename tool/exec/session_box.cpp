@@ -21,7 +21,7 @@
 namespace waybill::exec {
 
 SessionDirs make_session_dirs(const std::filesystem::path& root, const Driver& driver) {
-  SessionDirs d{root / "driver", root / "out", root.parent_path()};
+  SessionDirs d{root / "driver", root / "out"};
   make_dirs(d.driver);
   make_dirs(d.out);
   if (driver.source) write_file_atomic(d.driver / driver.file, *driver.source);
@@ -45,8 +45,6 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
   o.limits.cpus = in.manifest.limits.cpus;
   o.limits.pids = in.manifest.limits.pids;
   box::BoxSpec spec = box::image_box_spec(in.store, o, reporter);
-  // Removed with the box's leftovers should waybill be killed while it runs.
-  spec.owned_dirs.push_back(in.dirs.scratch);
   spec.mounts.push_back(box::BindMount{in.doc_dir, "/doc", true});
   spec.mounts.push_back(box::BindMount{in.dirs.driver, kDriverDir, true});
   spec.mounts.push_back(box::BindMount{in.dirs.out, kOutputDir, false});

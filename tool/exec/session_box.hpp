@@ -26,13 +26,11 @@ namespace waybill::exec {
 
 // A session's directories on the host: the driver's file and the cells' outputs.
 struct SessionDirs {
-  std::filesystem::path driver;   // mounted read-only at kDriverDir
-  std::filesystem::path out;      // mounted read-write at kOutputDir
-  std::filesystem::path scratch;  // the render's scratch directory, which holds both
+  std::filesystem::path driver;  // mounted read-only at kDriverDir
+  std::filesystem::path out;     // mounted read-write at kOutputDir
 };
 
-// Writes the driver's file and makes both directories under `root`, which lies in the
-// render's scratch directory.
+// Writes the driver's file and makes both directories under `root`.
 SessionDirs make_session_dirs(const std::filesystem::path& root, const Driver& driver);
 
 struct SessionBoxInput {

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "box/box_lease.hpp"
+#include "box/lease.hpp"
 #include "build/builder.hpp"
 #include "oci/image_ops.hpp"
 #include "oci/layer_pack.hpp"
@@ -207,7 +207,7 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
       break;
     case ImageRequest::Verb::Prune: {
       // Boxes of killed waybill processes first: their cgroups and directories.
-      box::SweepReport swept = box::sweep_stale_boxes(store.home() / "boxes");
+      box::SweepReport swept = box::sweep_stale_leases(store.home() / "boxes");
       for (const auto& problem : swept.problems) rep.warn("could not clean up after a killed box: " + problem);
       if (swept.leases)
         rep.status("cleaned up after " + std::to_string(swept.leases) + " boxes of killed waybill processes (" +

@@ -1,4 +1,4 @@
-#include "box/box_lease.hpp"
+#include "box/lease.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "box/box.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -35,7 +36,8 @@ bool remove_cgroup(const fs::path& dir) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return true;
     if (errno != EBUSY) return false;
-    for (auto line : split(read_file_if_exists(dir / "cgroup.procs").value_or(""), '\n'))
+    std::string procs = read_file_if_exists(dir / "cgroup.procs").value_or("");
+    for (auto line : split(procs, '\n'))
       if (int pid = std::atoi(std::string(line).c_str()); pid > 1) ::kill(pid, SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -46,7 +48,8 @@ void sweep_one(const fs::path& lease, const fs::path& home, SweepReport& report)
   UniqueFd fd(::open(lease.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
   if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return;  // its box is alive
   bool clean = true;
-  for (auto line : split(read_fd(fd.get(), lease.string()), '\n')) {
+  std::string content = read_fd(fd.get(), lease.string());
+  for (auto line : split(content, '\n')) {
     size_t sp = line.find(' ');
     if (sp == std::string_view::npos) continue;
     std::string_view kind = line.substr(0, sp);
@@ -71,7 +74,8 @@ void sweep_one(const fs::path& lease, const fs::path& home, SweepReport& report)
 
 }  // namespace
 
-BoxLease BoxLease::take(const fs::path& state_dir, const std::string& id) {
+Lease Lease::take(const fs::path& state_dir, const std::string& name) {
+  std::string id = name + "-" + new_box_id();
   fs::path dir = state_dir / "leases";
   make_dirs(dir);
   // Locked under a name sweeps pass over unless its lock is free, then renamed into
@@ -79,7 +83,7 @@ BoxLease BoxLease::take(const fs::path& state_dir, const std::string& id) {
   // file in the instant between its creation and its lock; then it is made again.
   fs::path fresh = dir / (kNewPrefix + id);
   for (int attempt = 0;; ++attempt) {
-    BoxLease lease;
+    Lease lease;
     lease.fd_.reset(::open(fresh.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!lease.fd_) throw Error::from_errno("create", fresh.string(), errno, ErrorKind::Io);
     if (::flock(lease.fd_.get(), LOCK_EX | LOCK_NB) == 0 && ::rename(fresh.c_str(), (dir / id).c_str()) == 0) {
@@ -92,7 +96,7 @@ BoxLease BoxLease::take(const fs::path& state_dir, const std::string& id) {
   }
 }
 
-void BoxLease::add(const char* kind, const fs::path& path) {
+void Lease::add(const char* kind, const fs::path& path) {
   if (!fd_ || path.string().find('\n') != std::string::npos) return;
   content_ += std::string(kind) + " " + path.string() + "\n";
   // Rewritten whole each time: a few short lines.
@@ -100,15 +104,15 @@ void BoxLease::add(const char* kind, const fs::path& path) {
     throw Error::from_errno("write", path_.string(), errno, ErrorKind::Io);
 }
 
-void BoxLease::release() {
+void Lease::release() {
   if (!fd_) return;
   ::unlink(path_.c_str());
   fd_.reset();
 }
 
-BoxLease::~BoxLease() { release(); }
+Lease::~Lease() { release(); }
 
-SweepReport sweep_stale_boxes(const fs::path& state_dir) {
+SweepReport sweep_stale_leases(const fs::path& state_dir) {
   SweepReport report;
   std::error_code ec;
   fs::path home = state_dir.parent_path();
