@@ -11,7 +11,7 @@ date: 2026
 waybill render paper.md
 === exit 1
 === stderr
-paper.md:4:5: error: invalid front matter YAML: end of sequence flow not found
+paper.md:3:9: error: invalid front matter YAML: flow sequence without a closing bracket
   hint: check for an unclosed quote or bracket
 === absent
 paper.html

@@ -1,4 +1,6 @@
 # A LaTeX error is reported at the document line it came from; the log is kept.
+=== requires
+latexmk pdflatex
 === file doc.md
 # Title
 

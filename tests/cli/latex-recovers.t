@@ -1,4 +1,6 @@
 # After a LaTeX failure is fixed, the next render removes the stale log and source.
+=== requires
+latexmk pdflatex
 === file doc.md
 # Title
 

@@ -6,6 +6,6 @@ waybill --version
 waybill 0.
 CLI11
 cmark-gfm
-yaml-cpp
+libfyaml
 OpenSSL
 source-highlight

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Limits: memory, pids, cpu through cgroups, and the timeout that ends a whole box.
 source "$(dirname "$0")/box_lib.sh"
+need_limits
 
 box 137 --memory 64m "$img" perl -e '$x = "a" x (300 * 1024 * 1024); print "survived\n"'
 lacks "$out" "survived"
@@ -24,13 +25,14 @@ box 124 --timeout 1s "$img" sh -c 'while :; do :; done'
 box 124 --timeout 1s "$img" sh -c 'sleep 100 & sleep 100 & wait'
 pass "an endless loop, and its children, end at the timeout"
 
-# The cpu quota is written where the machine keeps its cpu controller.
+# The cpu quota is written where the machine keeps its cpu controller: cgroup v2's
+# waybill/, or on v1 beneath the cgroup waybill runs in, however deep that is.
 "$waybill" run --cpus 0.5 "$img" sleep 3 &
 pid=$!
 quota=
 for _ in $(seq 40); do
-  quota=$(cat /sys/fs/cgroup/cpu,cpuacct/waybill-*/cpu.cfs_quota_us /sys/fs/cgroup/cpu/waybill-*/cpu.cfs_quota_us \
-    /sys/fs/cgroup/waybill/waybill-*/cpu.max 2> /dev/null | head -1 || true)
+  quota=$(find /sys/fs/cgroup -path '*/waybill-*/*' \( -name cpu.cfs_quota_us -o -name cpu.max \) \
+    -exec cat {} + 2> /dev/null | head -1 || true)
   [ -n "$quota" ] && break
   sleep 0.1
 done

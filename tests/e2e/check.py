@@ -152,6 +152,9 @@ def main():
         # The record: schemas, signature, tampering.
         record = os.path.join(d, "paper.provenance.json")
         p = subprocess.run([sys.executable, validator, schemas, record], capture_output=True, text=True)
+        if p.returncode == 77:  # the validator's skip: python3-jsonschema is missing
+            print(p.stdout + p.stderr, end="")
+            sys.exit(77)
         check("the record validates against the in-toto Statement and SLSA v1 schemas", p.returncode == 0,
               p.stdout + p.stderr)
         broken = json.load(open(record))

@@ -18,10 +18,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_util import check, runner, skip_unless_cells_can_run  # noqa: E402
+from e2e_util import check, limits_enforced, runner, skip_unless_boxes_start, skip_unless_cells_can_run  # noqa: E402
 
 waybill, fixtures = sys.argv[1], sys.argv[2]
-skip_unless_cells_can_run(fixtures)
+skip_unless_cells_can_run(fixtures, needs_mirror=True)  # the document's image runs apt-get
 
 DOC = """---
 title: Cells at work
@@ -150,6 +150,7 @@ def main():
     try:
         os.environ["WAYBILL_HOME"] = os.path.join(work, "home")
         run(["-q", "image", "load", "-i", os.path.join(fixtures, "base.tar")])
+        skip_unless_boxes_start(waybill, "debian-base:test")
         docdir = os.path.join(work, "doc")
         os.makedirs(docdir)
         doc = os.path.join(docdir, "cells.md")
@@ -250,14 +251,19 @@ def main():
         p = run(["image", "inspect", "lab/base:2024"])
         check("and it stays in the store under the name FROM gave", '"Labels"' in p.stdout)
 
-        # The manifest's memory limit holds, and a session that hits it says so.
-        hungry = os.path.join(docdir, "hungry.md")
-        open(hungry, "w").write(head.replace("limits: {timeout: 60s}", "limits: {timeout: 60s, memory: 64m}") +
-                                "```{python}\n#| label: hungry\nb = bytearray(400 * 2**20)\n"
-                                "for i in range(0, len(b), 4096):\n    b[i] = 1\n```\n")
-        p = run(["render", hungry, "--to", "html"], expect=1)
-        check("a cell past the memory limit ends its session, and the error says why",
-              "cell 'hungry'" in p.stderr and ("out of memory" in p.stderr or "MemoryError" in p.stderr), p.stderr)
+        # The manifest's memory limit holds, and a session that hits it says so (where
+        # waybill can enforce limits here).
+        unenforced = limits_enforced(waybill, "debian-base:test")
+        if unenforced:
+            print("skip: the memory limit check:", unenforced)
+        else:
+            hungry = os.path.join(docdir, "hungry.md")
+            open(hungry, "w").write(head.replace("limits: {timeout: 60s}", "limits: {timeout: 60s, memory: 64m}") +
+                                    "```{python}\n#| label: hungry\nb = bytearray(400 * 2**20)\n"
+                                    "for i in range(0, len(b), 4096):\n    b[i] = 1\n```\n")
+            p = run(["render", hungry, "--to", "html"], expect=1)
+            check("a cell past the memory limit ends its session, and the error says why",
+                  "cell 'hungry'" in p.stderr and ("out of memory" in p.stderr or "MemoryError" in p.stderr), p.stderr)
 
         fresh_doc = os.path.join(docdir, "fresh.md")
         open(fresh_doc, "w").write(head + "```{python}\n#| label: always\n#| cache: false\nimport time\nprint(time.time())\n```\n"

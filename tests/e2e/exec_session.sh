@@ -3,6 +3,7 @@
 # Debian's archive), then runs tests/exec/session_test.cpp against it.
 #   exec_session.sh WAYBILL FIXTURES SESSION_TEST
 source "$(dirname "$0")/build_lib.sh"
+need_mirror  # the image's RUN step runs apt-get
 session_test=$3
 mkdir -p "$work/ctx" "$work/doc"
 echo "# a document" > "$work/doc/doc.md"

@@ -6,6 +6,11 @@ waybill=$1
 samples=$2
 [ "$(id -u)" = 0 ] || { echo "SKIP: the flagship's cells run in boxes, which need root (CI runs as root)"; exit 77; }
 # WAYBILL_HOME: the flagship fixture's store, where its image and cells are cached.
+[ -f "${WAYBILL_HOME:-}/.ready" ] ||
+  { echo "SKIP: the flagship fixture did not run (no ${WAYBILL_HOME:-\$WAYBILL_HOME}/.ready)"; exit 77; }
+for tool in latexmk pdflatex pdfinfo pdftotext; do
+  command -v "$tool" > /dev/null || { echo "SKIP: $tool is not installed (PDF output and its checks need it)"; exit 77; }
+done
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

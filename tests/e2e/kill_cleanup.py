@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_util import check, runner, skip_unless_cells_can_run  # noqa: E402
+from e2e_util import check, limits_enforced, runner, skip_unless_boxes_start, skip_unless_cells_can_run  # noqa: E402
 
 waybill, fixtures = sys.argv[1], sys.argv[2]
 skip_unless_cells_can_run(fixtures)
@@ -71,6 +71,12 @@ def main():
     home = os.environ["WAYBILL_HOME"] = os.path.join(work, "home")
     try:
         run(["-q", "image", "load", "-i", os.path.join(fixtures, "base.tar")])
+        skip_unless_boxes_start(waybill, "debian-base:test")
+        # The kills must leave cgroups for the sweep to remove: without limits, none are made.
+        unenforced = limits_enforced(waybill, "debian-base:test", swap=False)
+        if unenforced:
+            print("SKIP:", unenforced)
+            sys.exit(77)
         doc = os.path.join(work, "doc.md")
         open(doc, "w").write(DOC)
         os.makedirs(os.path.join(work, "ctx"))

@@ -2,9 +2,11 @@
 # `image bootstrap` is reproducible under SOURCE_DATE_EPOCH (a second bootstrap into an
 # empty store gives the fixture's manifest digest), and records how the base was made.
 set -euo pipefail
+source "$(dirname "$0")/net_lib.sh"
 waybill=$1
 fixtures=$2
 [ -f "$fixtures/base.tar" ] || { echo "SKIP: no base image fixture (mmdebstrap missing?)"; exit 77; }
+need_mirror
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 first=$(WAYBILL_HOME=$fixtures/base-home "$waybill" image inspect debian-base:test)

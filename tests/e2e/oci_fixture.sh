@@ -3,6 +3,7 @@
 # SOURCE_DATE_EPOCH set) into a store under the build tree, and saved as an archive.
 # Kept between runs; later runs reuse it.
 set -euo pipefail
+source "$(dirname "$0")/net_lib.sh"
 waybill=$1
 dir=$2
 home=$dir/base-home
@@ -14,6 +15,7 @@ if ! command -v mmdebstrap > /dev/null; then
   echo "SKIP: mmdebstrap is not installed (apt-get install mmdebstrap)"
   exit 77
 fi
+need_mirror
 rm -rf "$home" "$dir/base.tar"
 mkdir -p "$dir"
 export WAYBILL_HOME=$home SOURCE_DATE_EPOCH=1700000000

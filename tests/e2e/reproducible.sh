@@ -5,10 +5,12 @@
 # differs only in its times and invocation id. Root only (boxes), and slow: each render
 # bootstraps Debian and installs NumPy and matplotlib.
 set -euo pipefail
+source "$(dirname "$0")/net_lib.sh"
 waybill=$1
 samples=$2
 [ "$(id -u)" = 0 ] || { echo "SKIP: cells run in boxes, which need root (CI runs as root)"; exit 77; }
 command -v mmdebstrap > /dev/null || { echo "SKIP: mmdebstrap is not installed"; exit 77; }
+need_mirror http://deb.debian.org/debian  # the manifest's bootstrap mirror; apt-get uses it too
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1700000000

@@ -15,6 +15,10 @@ def main():
     if os.geteuid() != 0:
         print("SKIP: the flagship's cells run in boxes, which need root (CI runs as root)")
         sys.exit(77)
+    home = os.environ.get("WAYBILL_HOME", "$WAYBILL_HOME")
+    if not os.path.exists(os.path.join(home, ".ready")):  # WAYBILL_HOME: the flagship fixture's store
+        print(f"SKIP: the flagship fixture did not run (no {home}/.ready)")
+        sys.exit(77)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([waybill, "render", doc, "--to", "html", "--self-contained", "-o", tmp, "-q"], check=True)
         name = os.path.splitext(os.path.basename(doc))[0]

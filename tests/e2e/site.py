@@ -163,8 +163,8 @@ def main():
     if os.geteuid() != 0:
         print("SKIP: cells run in boxes, which need root (CI runs as root)")
         return 77
-    if not os.path.isdir(os.path.join(fixtures, "paper-home")):
-        print("SKIP: no flagship store fixture (mmdebstrap missing?)")
+    if not os.path.exists(os.path.join(fixtures, "paper-home", ".ready")):
+        print(f"SKIP: the flagship fixture did not run (no {fixtures}/paper-home/.ready)")
         return 77
     tmp = tempfile.mkdtemp()
     try:

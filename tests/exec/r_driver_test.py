@@ -25,7 +25,9 @@ def start(path, work):
                   f"{int(r.get('message', True))} {len(out)} {len(body)}\n")
         frame = header.encode() + out + body
         return b"%d\n" % len(frame) + frame
-    env = dict(os.environ, WAYBILL_R_STDOUT=os.path.join(work, "fd1"))
+    # A UTF-8 locale and English messages, whatever this machine's: the checks compare
+    # non-ASCII output and R's warning texts.
+    env = dict(os.environ, WAYBILL_R_STDOUT=os.path.join(work, "fd1"), LC_ALL="C.UTF-8", LANGUAGE="en")
     proc = subprocess.Popen(["sh", "-c", WRAPPER, "sh", "Rscript", "--vanilla", path],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     return DriverProcess(proc, encode)
@@ -33,7 +35,7 @@ def start(path, work):
 
 def main():
     if not shutil.which("Rscript"):
-        print("skipped: Rscript is not installed (apt-get install r-base-core)")
+        print("SKIP: Rscript is not installed (apt-get install r-base-core)")
         sys.exit(77)
     with tempfile.TemporaryDirectory() as work:
         d = start(sys.argv[1], work)

@@ -15,12 +15,15 @@ the command, and the expected exit code and output.
     === stdout-contains        lines that must each appear in stdout
     === exists                 paths that must exist afterwards, one per line
     === absent                 paths that must not exist afterwards
+    === requires               commands the test needs in PATH (space- or line-separated);
+                               without one, it prints SKIP and exits 77
 
 usage: transcript.py WAYBILL FILE.t
 """
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,11 +47,20 @@ def parse(path):
 
 def main():
     waybill, path = sys.argv[1], sys.argv[2]
+    sections = parse(path)
+    for name, arg, body in sections:
+        if name == "requires":
+            for tool in (arg + " " + body).split():
+                if shutil.which(tool) is None:
+                    print(f"SKIP: {tool} is not installed")
+                    return 77
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         command, results = None, None
-        for name, arg, body in parse(path):
-            if name == "file":
+        for name, arg, body in sections:
+            if name == "requires":
+                continue
+            elif name == "file":
                 target = os.path.join(tmp, arg)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "w", encoding="utf-8") as f:

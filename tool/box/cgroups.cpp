@@ -107,6 +107,16 @@ bool requested(const Limits& limits, const std::string& controller) {
          (controller == "cpu" && limits.cpus);
 }
 
+bool swap_limited(const fs::path& dir, CgroupVersion v) {
+  return fs::exists(dir / (v == CgroupVersion::V2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes"));
+}
+
+// Whether the machine has swap at all: /proc/swaps lists more than its header.
+bool swap_in_use() {
+  std::string swaps = read_file_if_exists("/proc/swaps").value_or("");
+  return split_lines(swaps).size() > 1;
+}
+
 const char* flag_of(const std::string& controller) {
   return controller == "memory" ? "--memory" : controller == "pids" ? "--pids" : "--cpus";
 }
@@ -181,7 +191,12 @@ CgroupGuard CgroupGuard::create(const Limits& limits, const std::string& name,
         enable_v2_controller(place.parent, controller);
       }
       write_limit(dir, place.version, controller, limits);
-      if (controller == "memory") guard.memory_ = Dir{dir, place.version};
+      if (controller == "memory") {
+        guard.memory_ = Dir{dir, place.version};
+        if (!swap_limited(dir, place.version) && swap_in_use())
+          unenforced.push_back("--memory is enforced, but swap is not limited (this kernel keeps no swap accounting): "
+                               "the box may swap past its limit instead of running out of memory");
+      }
     } catch (const Error& e) {
       unenforced.push_back(std::string(flag_of(controller)) + " is not enforced: " + e.message());
     }

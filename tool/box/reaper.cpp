@@ -18,6 +18,7 @@
 
 #include "box/channel.hpp"
 #include "box/child.hpp"
+#include "box/fd_sweep.hpp"
 #include "box/frame_relay.hpp"
 #include "box/mounts.hpp"
 #include "box/namespaces.hpp"
@@ -40,19 +41,6 @@ void tie_to_parent(int parent_alive_fd) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   pollfd p{parent_alive_fd, POLLIN, 0};
   if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLIN))) ::_exit(kExitStartFailed);
-}
-
-// Closes every fd the box does not need, including any the caller of waybill leaked
-// to it: none may stay reachable from inside.
-void close_fds_except(std::vector<int> keep) {
-  keep.erase(std::remove_if(keep.begin(), keep.end(), [](int fd) { return fd < 3; }), keep.end());
-  std::sort(keep.begin(), keep.end());
-  unsigned from = 3;
-  for (int fd : keep) {
-    if (static_cast<unsigned>(fd) > from) ::close_range(from, static_cast<unsigned>(fd) - 1, 0);
-    from = static_cast<unsigned>(fd) + 1;
-  }
-  ::close_range(from, ~0U, 0);
 }
 
 bool forwarded(int sig) {
@@ -149,6 +137,8 @@ pid_t spawn_workload(const ChildPlan& plan, int tty_slave) {
   join_cgroups(plan.cgroup_procs);
   // The copies of waybill's own ends of the pipes go too, or waybill's death would
   // never show as a hang-up on parent_alive_fd.
+  // Every fd the box does not need goes, including any the caller of waybill leaked to
+  // it: none may stay reachable from inside.
   close_fds_except({plan.report_fd, plan.parent_alive_fd, plan.tty_socket, spec.stdio.in, spec.stdio.out,
                     spec.stdio.err});
   tie_to_parent(plan.parent_alive_fd);

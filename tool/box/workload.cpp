@@ -15,6 +15,7 @@
 #include "box/capabilities.hpp"
 #include "box/channel.hpp"
 #include "box/child.hpp"
+#include "box/fd_sweep.hpp"
 #include "box/credentials.hpp"
 #include "box/environment.hpp"
 #include "box/mounts.hpp"
@@ -171,7 +172,7 @@ void enter_workdir(int fd, const std::string& cwd) {
   if (!env_get(env, "HOME")) env.push_back("HOME=" + who.home);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw Error::from_errno("set", "no_new_privs", errno, ErrorKind::Environment);
   // Every fd but stdio goes at exec; the channel stays open until then to report failure.
-  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  cloexec_fds_from_3();
   if (!spec.seccomp_bpf.empty()) install_seccomp(spec.seccomp_bpf);
   exec_command(spec.argv, env);
 }

@@ -69,7 +69,7 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
   auto pull = std::make_shared<std::string>("missing");
   sub.add_option("--pull", *pull, "Pull a FROM image the store lacks from its registry: missing (the default) or never")
       ->check(CLI::IsMember({"missing", "never"}))
-      ->each([req](const std::string& v) { req->pull_bases = v != "never"; });
+      ->each([req, pull](const std::string& v) { req->pull_bases = v != "never"; });  // keeps `pull` alive
   sub.add_option("--network", req->network, "RUN steps' network: host (the default, so apt-get works) or none")
       ->check(CLI::IsMember({"host", "none", "default"}))
       ->capture_default_str();

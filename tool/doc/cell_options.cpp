@@ -69,9 +69,12 @@ std::string want_string(const std::string& file, const OptionSetting& s, const s
   return s.value.scalar;
 }
 
+// Figure sizes are in inches: anything past a wall's worth is a mistake (or an attack
+// on the arithmetic that turns it into pixels).
 double want_number(const std::string& file, const OptionSetting& s, const std::string& name) {
   auto n = s.value.as_number();
-  if (!n || *n <= 0) type_error(file, s, name, "a positive number", "`#| " + name + ": 5`");
+  if (!n || !(*n > 0)) type_error(file, s, name, "a positive number", "`#| " + name + ": 5`");
+  if (*n > 1000) type_error(file, s, name, "a number of inches up to 1000", "`#| " + name + ": 5`");
   return *n;
 }
 
@@ -83,12 +86,10 @@ double want_duration(const std::string& file, const OptionSetting& s, const std:
     char* end = nullptr;
     double v = std::strtod(begin, &end);
     std::string unit = end ? std::string(trim(end)) : std::string();
-    if (end != begin && v > 0) {
-      if (unit.empty() || unit == "s") return v;
-      if (unit == "ms") return v / 1000.0;
-      if (unit == "m" || unit == "min") return v * 60;
-      if (unit == "h") return v * 3600;
-    }
+    // Up to a year: longer is no limit at all, and too large to count in milliseconds.
+    double seconds = unit.empty() || unit == "s" ? v : unit == "ms" ? v / 1000.0 : unit == "m" || unit == "min" ? v * 60
+                     : unit == "h" ? v * 3600 : -1;
+    if (end != begin && seconds > 0 && seconds <= 366.0 * 86400) return seconds;
   }
   type_error(file, s, name, "a duration", "`#| " + name + ": 30` (seconds) or `#| " + name + ": 2m`");
 }
@@ -135,14 +136,23 @@ CheckOptions want_check(const std::string& file, const OptionSetting& s) {
   return c;
 }
 
+// A label names the cell's output directory and its figures' files, and becomes an
+// HTML id and a LaTeX label: letters (any script), digits, `-`, `_`, `.` and `:`, not
+// starting with `.`.
+bool is_plain_label(const std::string& label) {
+  if (label.empty() || label.front() == '.' || !unsafe_name_reason(label, 1, 200).empty()) return false;
+  for (unsigned char c : label)
+    if (c < 0x80 && !std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  return true;
+}
+
 void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, const std::string& file,
                Reporter& rep) {
   if (name == "label") {
     std::string label = want_string(file, s, name);
     // A label names the cell's output directory and its figures' files, so it is one
     // plain file name as well as an identifier.
-    if (label.empty() || label.find_first_of(" \t{}[]()/\\") != std::string::npos || label.front() == '.' ||
-        !unsafe_name_reason(label, 1, 200).empty()) {
+    if (!is_plain_label(label)) {
       throw Error(ErrorKind::Document, "cell label `" + printable(label) + "` is not a valid name",
                   SourceLoc{file, s.value.pos.line, s.value.pos.col},
                   "use letters, digits, `-` and `_`, e.g. `fig-results`");

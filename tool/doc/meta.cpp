@@ -6,6 +6,14 @@
 
 namespace waybill::doc {
 
+MetaValue::MetaValue() = default;
+MetaValue::MetaValue(Kind k, Pos p) : kind(k), pos(p) {}
+MetaValue::MetaValue(const MetaValue&) = default;
+MetaValue::MetaValue(MetaValue&&) noexcept = default;
+MetaValue& MetaValue::operator=(const MetaValue&) = default;
+MetaValue& MetaValue::operator=(MetaValue&&) noexcept = default;
+MetaValue::~MetaValue() = default;
+
 const MetaValue* MetaValue::get(std::string_view key) const {
   if (kind != Kind::Map) return nullptr;
   for (const auto& [k, v] : map)

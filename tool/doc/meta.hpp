@@ -1,6 +1,6 @@
 #pragma once
 // Front matter and manifest values as a tree (Pandoc's MetaValue), each node with its
-// position, so that later stages can report errors at the right line without yaml-cpp.
+// position, so that later stages can report errors at the right line without the YAML library.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +24,15 @@ struct MetaValue {
   std::vector<MetaValue> list;
   std::vector<std::pair<std::string, MetaValue>> map;  // in the order written
   Pos pos;
+
+  // Defined where MetaValue is complete (meta.cpp): the pair above holds this type.
+  MetaValue();
+  MetaValue(Kind kind, Pos pos);
+  MetaValue(const MetaValue&);
+  MetaValue(MetaValue&&) noexcept;
+  MetaValue& operator=(const MetaValue&);
+  MetaValue& operator=(MetaValue&&) noexcept;
+  ~MetaValue();
 
   bool is_null() const { return kind == Kind::Null; }
   bool is_scalar() const { return kind == Kind::Scalar; }

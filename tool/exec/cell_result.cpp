@@ -1,6 +1,7 @@
 #include "exec/cell_result.hpp"
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace waybill::exec {
 
@@ -20,7 +21,9 @@ CellOutput output_from_json(const nlohmann::json& o) {
     out.text = string_at(o, "text");
   } else if (type == "result") {
     out.kind = OutputKind::Result;
-    for (const auto& [mime, value] : o.at("data").items())
+    auto data = o.find("data");
+    if (data != o.end() && data->is_object())
+      for (const auto& [mime, value] : data->items())
       if (value.is_string()) out.data[mime] = value.get<std::string>();
   } else if (type == "figure") {
     out.kind = OutputKind::Figure;
@@ -31,7 +34,7 @@ CellOutput output_from_json(const nlohmann::json& o) {
     out.name = string_at(o, "name");
     out.base64 = string_at(o, "data");
   } else {
-    throw Error(ErrorKind::Internal, "a cell output of unknown type `" + type + "`");
+    throw Error(ErrorKind::Cell, "a cell output of unknown type `" + printable(type, 40) + "`");
   }
   return out;
 }
@@ -62,7 +65,7 @@ CellResult result_from_json(const nlohmann::json& reply) {
     r.timed_out = reply.value("timed_out", false);
     return r;
   } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorKind::Internal, std::string("a cell result waybill cannot read: ") + e.what());
+    throw Error(ErrorKind::Cell, std::string("a cell result waybill cannot read: ") + e.what());
   }
 }
 

@@ -46,7 +46,7 @@ struct CellResult {
 };
 
 // The drivers' reply format (python_driver.py's header) to a result and back; the cache
-// stores the same JSON. Throws Error(Internal) on a reply that is not of this shape.
+// stores the same JSON. Throws Error(Cell) on a reply that is not of this shape.
 CellResult result_from_json(const nlohmann::json& reply);
 nlohmann::json result_to_json(const CellResult& result);
 

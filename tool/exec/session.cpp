@@ -21,8 +21,6 @@ namespace waybill::exec {
 namespace {
 
 constexpr auto kInterruptGrace = std::chrono::seconds(3);
-constexpr size_t kMaxHeader = 20;  // digits of a frame's length
-constexpr int kMaxJsonDepth = 64;
 constexpr size_t kLogTail = 8192;  // what is kept of the driver's own stderr
 
 // Writes a request; false when the session's end of the pipe is gone. SIGPIPE is
@@ -129,63 +127,6 @@ void Session::read_log() {
   }
 }
 
-std::optional<std::string> Session::take_frame() {
-  // A frame: a decimal length, a newline, then that many bytes. Nothing in it is
-  // trusted: the cell's code may have written it.
-  auto nl = buffer_.find('\n');
-  if (nl == std::string::npos) {
-    if (buffer_.size() > kMaxHeader) died("sent a reply waybill cannot read (no length line)");
-    return std::nullopt;
-  }
-  if (nl == 0 || nl > kMaxHeader || buffer_.find_first_not_of("0123456789") < nl)
-    died("sent a reply waybill cannot read (a bad length line)");
-  uint64_t length = std::stoull(buffer_.substr(0, nl));
-  if (length > max_reply_)
-    died("sent a reply of " + format_binary_size(length) + ", more than its cell may put out (" +
-         format_binary_size(max_reply_) + "; see the manifest's limits.cell-output)");
-  if (buffer_.size() < nl + 1 + length) return std::nullopt;
-  std::string frame = buffer_.substr(nl + 1, length);
-  buffer_.erase(0, nl + 1 + length);
-  if (!buffer_.empty()) died("sent more than one reply to one request");
-  return frame;
-}
-
-nlohmann::json Session::decode_json_reply(const std::string& frame) {
-  // Deeply nested JSON costs the host stack and memory for nothing a driver sends.
-  bool too_deep = false;
-  auto depth_guard = [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > kMaxJsonDepth) too_deep = true;
-    return !too_deep;
-  };
-  auto reply = nlohmann::json::parse(frame, depth_guard, false);
-  if (too_deep) died("sent a reply nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
-  if (reply.is_discarded() || !reply.is_object()) died("sent a reply waybill cannot read (not a JSON object)");
-  auto id = reply.find("id");
-  if (id == reply.end() || *id != pending_.value("id", nlohmann::json())) died("sent a reply to a request it was not asked");
-  return reply;
-}
-
-nlohmann::json Session::decode_shell_reply(const std::string& frame) {
-  // "STATUS OUT ERR\n", then OUT bytes of stdout and ERR bytes of stderr.
-  auto nl = frame.find('\n');
-  long status = 0;
-  unsigned long out = 0, err = 0;
-  char tail = 0;
-  if (nl == std::string::npos || nl > kMaxHeader * 3 ||
-      std::sscanf(frame.substr(0, nl).c_str(), "%ld %lu %lu%c", &status, &out, &err, &tail) != 3 ||
-      frame.substr(0, nl).find_first_not_of("-0123456789 ") != std::string::npos || out > frame.size() ||
-      err > frame.size() || nl + 1 + out + err != frame.size())
-    died("sent a reply waybill cannot read (a bad status line)");
-  nlohmann::json outputs = nlohmann::json::array();
-  if (out) outputs.push_back({{"type", "stream"}, {"name", "stdout"}, {"text", to_valid_utf8(frame.substr(nl + 1, out))}});
-  if (err) outputs.push_back({{"type", "stream"}, {"name", "stderr"}, {"text", to_valid_utf8(frame.substr(nl + 1 + out, err))}});
-  nlohmann::json error;
-  if (status != 0)
-    error = {{"ename", "exit status"}, {"evalue", std::to_string(status)}, {"traceback", ""},
-             {"line", pending_.value("first_line", 0)}};
-  return nlohmann::json{{"id", pending_.value("id", 0)}, {"outputs", outputs}, {"error", error}};
-}
-
 std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::time_point deadline) {
   // The box blocked these signals in this process until it ends; a signalfd still sees
   // them, so that Ctrl-C stops a render between two reads.
@@ -194,7 +135,11 @@ std::optional<nlohmann::json> Session::read_reply(std::chrono::steady_clock::tim
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, sig);
   UniqueFd signals(::signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK));
   for (;;) {
-    if (auto frame = take_frame()) return protocol_ == Protocol::Shell ? decode_shell_reply(*frame) : decode_json_reply(*frame);
+    try {
+      if (auto frame = take_reply_frame(buffer_, max_reply_)) return decode_reply(protocol_, *frame, pending_);
+    } catch (const ProtocolViolation& v) {
+      died(v.why);
+    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     pollfd p[3] = {{from_driver_.get(), POLLIN, 0}, {driver_log_.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};

@@ -16,6 +16,7 @@
 
 #include "box/box.hpp"
 #include "exec/drivers.hpp"
+#include "exec/reply_decoder.hpp"
 #include "util/fs.hpp"
 
 namespace waybill {
@@ -23,12 +24,6 @@ class Reporter;
 }
 
 namespace waybill::exec {
-
-// What a driver's frames hold. Json: JSON both ways (the Python driver). Shell: the
-// cell's code as the request, and "STATUS OUT ERR" then the streams back, which the
-// session turns into the same JSON. Fields: a header line of space-separated fields and
-// the code as the request (R has no JSON reader in base), JSON back.
-enum class Protocol { Json, Shell, Fields };
 
 class Session {
  public:
@@ -58,11 +53,7 @@ class Session {
  private:
   Session() = default;
   std::optional<nlohmann::json> read_reply(std::chrono::steady_clock::time_point deadline);
-  // The reply frame at the front of buffer_, once it is whole.
-  std::optional<std::string> take_frame();
   void read_log();
-  nlohmann::json decode_json_reply(const std::string& frame);
-  nlohmann::json decode_shell_reply(const std::string& frame);
   std::string encode(const nlohmann::json& message) const;
   [[noreturn]] void died(const std::string& why);
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 
+#include "oci/archive_message.hpp"
 #include "oci/compression.hpp"
 #include "oci/image_ops.hpp"
 #include "util/error.hpp"
@@ -51,7 +52,7 @@ ArchiveContents read_archive(const Store& store, const fs::path& file, Reporter&
   archive_read_support_filter_zstd(a.get());
   archive_read_support_filter_none(a.get());
   if (archive_read_open_filename(a.get(), file.c_str(), 1 << 20) != ARCHIVE_OK) {
-    throw Error(ErrorKind::Document, file.string() + ": cannot read the archive: " + archive_error_string(a.get()), {},
+    throw Error(ErrorKind::Document, file.string() + ": cannot read the archive: " + archive_message(a.get()), {},
                 "`image load` reads tar files written by `docker save`, `podman save` or `waybill image save`");
   }
   ArchiveContents out;
@@ -62,7 +63,7 @@ ArchiveContents read_archive(const Store& store, const fs::path& file, Reporter&
     int rc = archive_read_next_header(a.get(), &e);
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN)
-      throw Error(ErrorKind::Document, file.string() + ": damaged archive: " + archive_error_string(a.get()));
+      throw Error(ErrorKind::Document, file.string() + ": damaged archive: " + archive_message(a.get()));
     if (archive_entry_filetype(e) != AE_IFREG) continue;
     std::string path = normalise_path(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
     if (is_metadata(path)) {
@@ -70,7 +71,7 @@ ArchiveContents read_archive(const Store& store, const fs::path& file, Reporter&
       std::string data;
       la_ssize_t n;
       while ((n = archive_read_data(a.get(), buf.data(), buf.size())) > 0) data.append(buf.data(), static_cast<size_t>(n));
-      if (n < 0) throw Error(ErrorKind::Document, file.string() + ": " + archive_error_string(a.get()));
+      if (n < 0) throw Error(ErrorKind::Document, file.string() + ": " + archive_message(a.get()));
       out.metadata[path] = std::move(data);
       continue;
     }
@@ -81,7 +82,7 @@ ArchiveContents read_archive(const Store& store, const fs::path& file, Reporter&
       total += static_cast<uint64_t>(n);
       reporter.progress("loading", total, 0);
     }
-    if (n < 0) throw Error(ErrorKind::Document, file.string() + ": `" + path + "`: " + archive_error_string(a.get()));
+    if (n < 0) throw Error(ErrorKind::Document, file.string() + ": `" + path + "`: " + archive_message(a.get()));
     // An OCI layout names each blob by its digest: hold the content to it.
     std::optional<Digest> expected;
     if (path.starts_with("blobs/")) {
@@ -238,7 +239,7 @@ class TarOut {
     archive_write_set_format_pax_restricted(a_.get());
     archive_write_set_bytes_in_last_block(a_.get(), 1);
     if (archive_write_open_filename(a_.get(), path.c_str()) != ARCHIVE_OK)
-      throw Error(ErrorKind::Io, path.string() + ": " + archive_error_string(a_.get()));
+      throw Error(ErrorKind::Io, path.string() + ": " + archive_message(a_.get()));
   }
 
   void dir(const std::string& name) { header(name, AE_IFDIR, 0755, 0); }
@@ -259,7 +260,7 @@ class TarOut {
   }
 
   void close() {
-    if (archive_write_close(a_.get()) != ARCHIVE_OK) throw Error(ErrorKind::Io, archive_error_string(a_.get()));
+    if (archive_write_close(a_.get()) != ARCHIVE_OK) throw Error(ErrorKind::Io, archive_message(a_.get()));
   }
 
  private:
@@ -271,10 +272,10 @@ class TarOut {
     archive_entry_set_perm(e.get(), perm);
     archive_entry_set_size(e.get(), size);
     archive_entry_set_mtime(e.get(), 0, 0);
-    if (archive_write_header(a_.get(), e.get()) != ARCHIVE_OK) throw Error(ErrorKind::Io, archive_error_string(a_.get()));
+    if (archive_write_header(a_.get(), e.get()) != ARCHIVE_OK) throw Error(ErrorKind::Io, archive_message(a_.get()));
   }
   void write(const void* p, size_t n) {
-    if (archive_write_data(a_.get(), p, n) < 0) throw Error(ErrorKind::Io, archive_error_string(a_.get()));
+    if (archive_write_data(a_.get(), p, n) < 0) throw Error(ErrorKind::Io, archive_message(a_.get()));
   }
 
   ArchivePtr a_;

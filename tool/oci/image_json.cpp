@@ -1,6 +1,7 @@
 #include "oci/image_json.hpp"
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace waybill::oci {
 
@@ -15,8 +16,8 @@ namespace {
 json parse_json(std::string_view text, const std::string& what) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
-    invalid(what, std::string("not JSON (") + e.what() + ")");
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
+    invalid(what, std::string("not JSON (") + printable(e.what(), 200) + ")");
   }
 }
 

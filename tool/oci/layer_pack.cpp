@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 
+#include "oci/archive_message.hpp"
 #include "oci/compression.hpp"
 #include "util/error.hpp"
 #include "util/report.hpp"
@@ -96,7 +97,7 @@ class Walker {
   }
 
   void check(int rc, const std::string& rel) {
-    if (rc < ARCHIVE_WARN) fail(rel, archive_error_string(a_) ? archive_error_string(a_) : "tar writer failed");
+    if (rc < ARCHIVE_WARN) fail(rel, archive_message(a_));
   }
 
   time_t clamp(time_t t) const {
@@ -173,7 +174,7 @@ class Walker {
         fail(rel, std::strerror(errno));
       }
       if (n == 0) break;
-      if (archive_write_data(a_, buf_.data(), static_cast<size_t>(n)) < 0) fail(rel, archive_error_string(a_));
+      if (archive_write_data(a_, buf_.data(), static_cast<size_t>(n)) < 0) fail(rel, archive_message(a_));
       bytes_ += static_cast<uint64_t>(n);
     }
     if (reporter_ && bytes_ - reported_ >= (uint64_t(16) << 20)) {
@@ -267,11 +268,11 @@ PackedLayer pack_layer(const Store& store, const fs::path& dir, const PackOption
   archive_write_set_format_pax_restricted(a.get());
   archive_write_set_bytes_in_last_block(a.get(), 1);
   if (archive_write_open2(a.get(), &sink, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK)
-    throw Error(ErrorKind::Internal, std::string("tar writer: ") + archive_error_string(a.get()));
+    throw Error(ErrorKind::Internal, "tar writer: " + archive_message(a.get()));
   Walker walker(a.get(), dir, options, reporter);
   uint64_t entries = walker.run();
   if (archive_write_close(a.get()) != ARCHIVE_OK)
-    throw Error(ErrorKind::Io, std::string("packing ") + dir.string() + ": " + archive_error_string(a.get()));
+    throw Error(ErrorKind::Io, std::string("packing ") + dir.string() + ": " + archive_message(a.get()));
   PackedLayer p = sink.finish(options.compression);
   p.entries = entries;
   if (reporter) reporter->progress("packing", p.tar_bytes, p.tar_bytes);

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "oci/archive_message.hpp"
 #include "oci/compression.hpp"
 #include "util/error.hpp"
 #include "util/report.hpp"
@@ -182,7 +183,7 @@ Extracted extract(const fs::path& file, std::optional<Compression> compression, 
   try {
     if (archive_read_open(a.get(), &ctx, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
       if (ctx.error) std::rethrow_exception(ctx.error);
-      throw Error(ErrorKind::Document, what + ": not a tar archive: " + archive_error_string(a.get()));
+      throw Error(ErrorKind::Document, what + ": not a tar archive: " + archive_message(a.get()));
     }
     TarExtractor extractor(dest, what, ExtractLimits::from_environment());
     try {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 #include "util/fs.hpp"
 
 namespace waybill::oci {
@@ -50,6 +51,8 @@ json parse_json_config(const std::string& text, const fs::path& file, const std:
     std::string why = e.what();
     if (auto p = why.find("syntax error"); p != std::string::npos) why = why.substr(p);
     throw Error(ErrorKind::Usage, "invalid JSON: " + why, SourceLoc::at_byte(file.string(), text, at), hint);
+  } catch (const json::exception& e) {  // out_of_range: a number like 1e400
+    throw Error(ErrorKind::Usage, "invalid JSON: " + printable(e.what(), 200), SourceLoc{file.string(), 0, 0}, hint);
   }
 }
 

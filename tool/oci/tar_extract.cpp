@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "oci/archive_message.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -174,7 +175,7 @@ struct TarExtractor::Impl {
     UniqueFd out(fd);
     for (;;) {
       la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
-      if (n < 0) refuse(std::string("reading its data: ") + archive_error_string(a));
+      if (n < 0) refuse("reading its data: " + archive_message(a));
       if (n == 0) break;
       stats.bytes += static_cast<uint64_t>(n);
       if (stats.bytes > limits.max_bytes) refuse("the layer holds more than " + std::to_string(limits.max_bytes) + " bytes");
@@ -353,7 +354,7 @@ ExtractStats TarExtractor::extract(struct archive* a) {
     int rc = archive_read_next_header(a, &e);
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN) {
-      throw Error(ErrorKind::Document, impl_->what + ": not a valid tar stream: " + archive_error_string(a), {},
+      throw Error(ErrorKind::Document, impl_->what + ": not a valid tar stream: " + archive_message(a), {},
                   "the layer is refused; nothing outside its directory was touched");
     }
     impl_->entry(a, e);

@@ -125,12 +125,14 @@ void read_limits(const SchemaReader& r, const MetaValue& v, LimitSettings& l) {
   }
   if (const auto* cpus = v.get("cpus")) {
     l.cpus = cpus->as_number();
-    if (!l.cpus || *l.cpus <= 0) r.fail(*cpus, "limits.cpus must be a positive number", "write cpus: 1.5");
+    if (!l.cpus || !(*l.cpus > 0 && *l.cpus <= 4096))
+      r.fail(*cpus, "limits.cpus must be a positive number up to 4096", "write cpus: 1.5");
   }
   if (const auto* pids = v.get("pids")) {
     auto n = pids->as_number();
-    if (!n || *n < 1 || *n != static_cast<double>(static_cast<uint64_t>(*n)))
-      r.fail(*pids, "limits.pids must be a positive whole number", "write pids: 256");
+    // The kernel counts at most 2^22 processes.
+    if (!n || !(*n >= 1 && *n <= 4194304) || *n != static_cast<double>(static_cast<uint64_t>(*n)))
+      r.fail(*pids, "limits.pids must be a whole number from 1 to 4194304", "write pids: 256");
     l.pids = static_cast<uint64_t>(*n);
   }
   auto duration = [&](const char* key, std::optional<std::chrono::milliseconds>& out) {

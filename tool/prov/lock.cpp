@@ -235,8 +235,8 @@ Lock read_lock(const std::filesystem::path& file) {
   json j;
   try {
     j = json::parse(*text);
-  } catch (const json::parse_error& e) {
-    malformed(name, e.what());
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
+    malformed(name, printable(e.what(), 200));
   }
   return lock_from_json(j, name);
 }

@@ -5,6 +5,7 @@
 #include "oci/sha256.hpp"
 #include "prov/signing.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 #include "util/fs.hpp"
 #include "util/safe_path.hpp"
 
@@ -61,6 +62,9 @@ json read_record_json(const std::filesystem::path& record) {
     auto colon = what.rfind(": ");
     throw Error(ErrorKind::Document, "the record is not valid JSON: " + what.substr(colon == std::string::npos ? 0 : colon + 2),
                 SourceLoc::at_byte(file, text, at), "the file was altered; re-render to write it again");
+  } catch (const json::exception& e) {  // out_of_range: a number like 1e400
+    throw Error(ErrorKind::Document, "the record is not valid JSON: " + printable(e.what(), 200), SourceLoc{file, 0, 0},
+                "the file was altered; re-render to write it again");
   }
 }
 
@@ -82,8 +86,8 @@ VerifyReport verify_record(const VerifyRequest& req) {
     report.key_id = key_id(*req.public_key);
     try {
       report.statement = json::parse(payload);
-    } catch (const json::parse_error& e) {
-      throw Error(ErrorKind::Document, std::string("the signed payload is not JSON: ") + e.what(), SourceLoc{file, 0, 0});
+    } catch (const json::exception& e) {
+      throw Error(ErrorKind::Document, "the signed payload is not JSON: " + printable(e.what(), 200), SourceLoc{file, 0, 0});
     }
   } else {
     if (req.public_key)

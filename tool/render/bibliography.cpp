@@ -98,7 +98,9 @@ void Bibliography::load(const doc::Document& doc, const fs::path& doc_dir, Repor
 }
 
 void Bibliography::finish_entries() {
-  for (auto& [key, e] : entries_) {
+  for (auto& entry : entries_) {
+    const std::string& key = entry.first;
+    auto& e = entry.second;  // a reference, not a binding: lambdas below capture it
     const std::string* names = e.bib.field("author");
     if (!names) {
       names = e.bib.field("editor");

@@ -2,7 +2,7 @@
 #include <cmark-gfm.h>
 #include <openssl/crypto.h>
 #include <png.h>
-#include <yaml-cpp/yaml.h>
+#include <libfyaml.h>
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +26,7 @@ std::optional<Error> render_entry(const render::RenderRequest& request, Reporter
 std::vector<std::pair<std::string, std::string>> versions() {
   return {
       {"cmark-gfm", cmark_version_string()},
-      {"yaml-cpp", build_info::yaml_cpp_version},
+      {"libfyaml", fy_library_version()},
       {"nlohmann-json", std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) +
                             "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH)},
       {"kainjow-mustache", build_info::mustache_version},

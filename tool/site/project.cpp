@@ -159,7 +159,7 @@ void read_defaults(const ConfigReader& r, const MetaValue& v, Project& p, Report
   }
   if (const MetaValue* ex = v.get("execute")) {
     if (!ex->is_map()) r.fail(*ex, "defaults.execute must be a mapping of cell options", "write execute: {echo: false}");
-    if (!p.front_matter.is_map()) p.front_matter = MetaValue{MetaValue::Kind::Map, {}, false, {}, {}, ex->pos};
+    if (!p.front_matter.is_map()) p.front_matter = MetaValue(MetaValue::Kind::Map, ex->pos);
     if (MetaValue* own = p.front_matter.get("execute")) *own = *ex;
     else p.front_matter.map.emplace_back("execute", *ex);
   }
