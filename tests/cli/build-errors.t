@@ -82,3 +82,21 @@ env WAYBILL_HOME=home waybill build cross
 === exit 1
 === stderr-contains
 cross/Dockerfile:1:1: error: FROM --platform=linux/s390x: waybill builds for this machine only
+=== file expose/Dockerfile
+FROM scratch
+EXPOSE 8080 notaport/tcp
+=== run
+env WAYBILL_HOME=home waybill build -q expose
+=== exit 1
+=== stderr
+expose/Dockerfile:2:1: error: EXPOSE `notaport/tcp` is not a port
+  hint: write a port or a range, with an optional protocol: 8080, 8080/udp, 7000-7010/tcp
+=== file signal/Dockerfile
+FROM scratch
+STOPSIGNAL SIGFOO
+=== run
+env WAYBILL_HOME=home waybill build -q signal
+=== exit 1
+=== stderr
+signal/Dockerfile:2:1: error: STOPSIGNAL `SIGFOO` is not a signal
+  hint: write a signal's name or number: SIGTERM, SIGINT, 9

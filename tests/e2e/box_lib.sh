@@ -17,6 +17,11 @@ if ! "$waybill" -q run "$img" true > /dev/null 2> "$work/probe"; then
   [ -z "$why" ] || { echo "SKIP: boxes cannot be created here: $why"; exit 77; }
 fi
 
+# Cgroups that were there before this test (a waybill killed elsewhere, with its lease in
+# another home) are not this test's leftovers.
+box_cgroups() { find /sys/fs/cgroup -maxdepth 8 -name 'waybill-*' 2> /dev/null | sort; }
+box_cgroups > "$work/cgroups-before"
+
 fail() { echo "FAIL: $*"; exit 1; }
 pass() { echo "ok: $*"; }
 # expect CODE ARGS...: `waybill ARGS`, which must exit with CODE; sets $out and $err.
@@ -52,8 +57,8 @@ no_leftovers() {
   local left
   left=$(find "$WAYBILL_HOME/boxes" -mindepth 1 -maxdepth 2 ! -name scratch ! -name leases | wc -l)
   [ "$left" = 0 ] || fail "box state left behind: $(ls "$WAYBILL_HOME/boxes")"
-  left=$(find /sys/fs/cgroup -maxdepth 8 -name 'waybill-*' 2> /dev/null | wc -l)
-  [ "$left" = 0 ] || fail "cgroups left behind: $(find /sys/fs/cgroup -maxdepth 8 -name 'waybill-*')"
+  left=$(box_cgroups | comm -13 "$work/cgroups-before" -)
+  [ -z "$left" ] || fail "cgroups left behind: $left"
 }
 # A tiny root file system: dash and the libraries it needs, to build hostile images.
 tiny_rootfs() {

@@ -8,6 +8,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto& dir = waybill::fuzz::scratch_dir();
     waybill::write_file_atomic(dir / "waybill.yml", text);
     waybill::fuzz::NullReporter reporter;
-    (void)waybill::site::load_project(dir, "", reporter);
+    (void)waybill::site::load_project(dir, "", waybill::PathRoots::of(dir, {}, false), reporter);
   });
 }

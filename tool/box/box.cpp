@@ -348,14 +348,15 @@ void Box::cleanup() {
     reaped_ = true;
   }
   reap_finished_boxes();
-  { CgroupGuard gone = std::move(cgroups_); }
+  bool cgroups_removed = cgroups_.remove();
   if (!dirs_.copy.empty()) {
     // Only the copy fallback leaves anything on disk; the rest was in the box's tmpfs.
     std::error_code ec;
     if (fs::exists(dirs_.copy, ec)) fs::remove_all(dirs_.copy, ec);
     dirs_.copy.clear();
   }
-  lease_.release();
+  if (cgroups_removed) lease_.release();
+  else lease_.hand_over();
   if (masked_) {
     ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
     masked_ = false;

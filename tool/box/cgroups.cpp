@@ -1,6 +1,7 @@
 #include "box/cgroups.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,17 +211,35 @@ bool CgroupGuard::oom_killed() const {
   return parse_oom_kills(read_file_if_exists(memory_->path / file).value_or("")) > 0;
 }
 
-CgroupGuard::~CgroupGuard() {
+bool CgroupGuard::remove() {
   procs_.clear();
+  memory_.reset();
   // The box's processes are dead, but the kernel may still be detaching them: rmdir
-  // says EBUSY until it has. Children first (a v1 cpu,cpuacct pair shares one dir).
+  // says EBUSY until it has. Anything still listed is killed (a process that slipped
+  // out of the box's pid namespace). Children first (a v1 cpu,cpuacct pair shares one dir).
+  bool removed = true;
   for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      if (::rmdir(it->path.c_str()) == 0 || errno == ENOENT) break;
-      if (errno != EBUSY) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 20 ? 1 : 10));
+    bool gone = false;
+    for (int attempt = 0; attempt < 300 && !gone; ++attempt) {
+      if (::rmdir(it->path.c_str()) == 0 || errno == ENOENT) gone = true;
+      else if (errno != EBUSY) break;
+      else {
+        if (attempt >= 20) kill_members(it->path);
+        std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 20 ? 1 : 10));
+      }
     }
+    removed = removed && gone;
   }
+  dirs_.clear();
+  return removed;
+}
+
+CgroupGuard::~CgroupGuard() { remove(); }
+
+void kill_members(const fs::path& dir) {
+  std::string procs = read_file_if_exists(dir / "cgroup.procs").value_or("");
+  for (auto line : split(procs, '\n'))
+    if (int pid = std::atoi(std::string(line).c_str()); pid > 1) ::kill(pid, SIGKILL);
 }
 
 void write_limit(const fs::path& dir, CgroupVersion v, const std::string& controller, const Limits& limits) {

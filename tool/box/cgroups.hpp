@@ -37,6 +37,9 @@ std::map<std::string, ControllerPlace> find_controllers();
 // One box's cgroups: created before the box starts, joined by the box's first process
 // through the cgroup.procs fds (opened O_CLOEXEC, written by the child before it does
 // anything else), and removed when the guard goes.
+// Sends SIGKILL to every process listed in the cgroup directory `dir`.
+void kill_members(const std::filesystem::path& dir);
+
 class CgroupGuard {
  public:
   CgroupGuard() = default;
@@ -63,6 +66,9 @@ class CgroupGuard {
   // Whether the kernel's OOM killer acted in the box's memory cgroup.
   bool oom_killed() const;
   bool empty() const { return dirs_.empty(); }
+  // Removes the cgroups, killing anything still in them; false if some stay (then the
+  // box's lease should outlive this process, for the next sweep).
+  bool remove();
 
  private:
   struct Dir {

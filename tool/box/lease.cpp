@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "box/box.hpp"
+#include "box/cgroups.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -36,9 +37,7 @@ bool remove_cgroup(const fs::path& dir) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return true;
     if (errno != EBUSY) return false;
-    std::string procs = read_file_if_exists(dir / "cgroup.procs").value_or("");
-    for (auto line : split(procs, '\n'))
-      if (int pid = std::atoi(std::string(line).c_str()); pid > 1) ::kill(pid, SIGKILL);
+    kill_members(dir);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;

@@ -34,6 +34,8 @@ class Lease {
 
   // The owner has cleaned up: the lease file goes.
   void release();
+  // The owner could not clean up: the lease stays, unlocked, for the next sweep.
+  void hand_over() { fd_.reset(); }
 
  private:
   void add(const char* kind, const std::filesystem::path& path);

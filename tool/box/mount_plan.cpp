@@ -37,7 +37,7 @@ MountOp op(MountKind kind, std::string target) {
 
 size_t depth(const std::string& path) { return static_cast<size_t>(std::count(path.begin(), path.end(), '/')); }
 
-void add_kernel_filesystems(std::vector<MountOp>& ops, bool tmpfs_tmp) {
+void add_kernel_filesystems(std::vector<MountOp>& ops, bool tmpfs_tmp, uint64_t tmp_size) {
   MountOp proc = op(MountKind::Proc, "/proc");
   proc.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
   proc.no_symlinks = true;  // a rootfs whose /proc is a symlink must not redirect the mount
@@ -93,6 +93,7 @@ void add_kernel_filesystems(std::vector<MountOp>& ops, bool tmpfs_tmp) {
   MountOp tmp = op(MountKind::Tmpfs, "/tmp");
   tmp.flags = MS_NOSUID | MS_NODEV;
   tmp.data = "mode=1777";
+  if (tmp_size) tmp.data += ",size=" + std::to_string(tmp_size);
   ops.push_back(tmp);
 }
 
@@ -118,7 +119,7 @@ std::vector<GeneratedFile> generated_files(const BoxSpec& spec, const std::strin
 
 std::vector<MountOp> plan_mounts(const BoxSpec& spec, const std::vector<GeneratedFile>& bound, const BoxDirs& dirs) {
   std::vector<MountOp> ops;
-  add_kernel_filesystems(ops, spec.tmpfs_tmp);
+  add_kernel_filesystems(ops, spec.tmpfs_tmp, spec.tmp_size);
   for (const auto& f : bound) {
     MountOp m = op(MountKind::Bind, f.target);
     m.source = dirs.generated(f.target);

@@ -90,6 +90,9 @@ struct BoxSpec {
   // A fresh tmpfs on /tmp. Builds turn it off: what a RUN step leaves in /tmp belongs
   // to its layer, as in Docker.
   bool tmpfs_tmp = true;
+  // Its size in bytes; 0 is the kernel's default, half the machine's memory. What a box
+  // writes there is memory: a session caps it at its memory limit.
+  uint64_t tmp_size = 0;
   Limits limits;
   std::vector<Rlimit> rlimits;
   std::chrono::milliseconds timeout{0};  // 0: none; otherwise the whole box is killed

@@ -20,6 +20,49 @@ int64_t nanoseconds(const std::string& text, const Instruction& in, const char* 
   return static_cast<int64_t>(d->count()) * 1000000;
 }
 
+bool port_number(std::string_view text) {
+  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string_view::npos) return false;
+  int n = std::stoi(std::string(text));
+  return n >= 0 && n <= 65535;
+}
+
+// PORT, PORT/PROTO or FIRST-LAST/PROTO, as Docker's EXPOSE takes it; the protocol
+// defaults to tcp.
+std::string exposed_port(const std::string& text, const Instruction& in) {
+  std::string port = text, proto = "tcp";
+  if (auto slash = text.find('/'); slash != std::string::npos) port = text.substr(0, slash), proto = to_lower(text.substr(slash + 1));
+  auto dash = port.find('-');
+  bool ok = (proto == "tcp" || proto == "udp" || proto == "sctp") &&
+            (dash == std::string::npos ? port_number(port)
+                                       : port_number(port.substr(0, dash)) && port_number(port.substr(dash + 1)));
+  if (!ok)
+    throw Error(ErrorKind::Document, "EXPOSE `" + printable(text) + "` is not a port", in.loc,
+                "write a port or a range, with an optional protocol: 8080, 8080/udp, 7000-7010/tcp");
+  return port + "/" + proto;
+}
+
+// A signal's name (SIGTERM or TERM, real-time ones as SIGRTMIN+3) or number, as the
+// runtime will read it.
+std::string stop_signal(const std::string& text, const Instruction& in) {
+  static const char* names[] = {"ABRT", "ALRM", "BUS",  "CHLD", "CONT", "FPE",  "HUP",    "ILL",    "INT",
+                                "IO",   "KILL", "PIPE", "PROF", "PWR",  "QUIT", "SEGV",   "STKFLT", "STOP",
+                                "SYS",  "TERM", "TRAP", "TSTP", "TTIN", "TTOU", "URG",    "USR1",   "USR2",
+                                "VTALRM", "WINCH", "XCPU", "XFSZ", "POLL", "IOT", "RTMIN", "RTMAX"};
+  std::string name = to_upper(text);
+  if (name.starts_with("SIG")) name = name.substr(3);
+  bool ok = !name.empty() && name.find_first_not_of("0123456789") == std::string::npos && name.size() <= 2 &&
+            std::stoi(name) >= 1 && std::stoi(name) <= 64;
+  for (const char* n : names) ok = ok || name == n;
+  for (const char* rt : {"RTMIN+", "RTMAX-"})
+    if (name.starts_with(rt) && name.size() > 6 && name.size() <= 8 &&
+        name.substr(6).find_first_not_of("0123456789") == std::string::npos)
+      ok = true;
+  if (!ok)
+    throw Error(ErrorKind::Document, "STOPSIGNAL `" + printable(text) + "` is not a signal", in.loc,
+                "write a signal's name or number: SIGTERM, SIGINT, 9");
+  return text;
+}
+
 json command(const Instruction& in, const ImageState& state) {
   if (in.node.json) return in.args();
   if (in.args().empty()) return json();
@@ -65,12 +108,12 @@ void apply_config_step(BuildRun& run, const Dockerfile& df, const Instruction& i
       if (!state.cmd_set) set_runtime(state, "Cmd", json());  // the base's Cmd does not carry over
       break;
     case Op::User: set_runtime(state, "User", expand(args[0])); break;
-    case Op::StopSignal: set_runtime(state, "StopSignal", expand(args[0])); break;
+    case Op::StopSignal: set_runtime(state, "StopSignal", stop_signal(expand(args[0]), in)); break;
     case Op::Maintainer: state.config.json["author"] = expand(args[0]); break;
     case Op::Expose:
       for (const auto& a : args)
         for (const auto& port : expand_words(a, env, words))
-          state.config.runtime()["ExposedPorts"][port.find('/') == std::string::npos ? port + "/tcp" : port] = json::object();
+          state.config.runtime()["ExposedPorts"][exposed_port(port, in)] = json::object();
       break;
     case Op::Volume:
       for (const auto& a : args) state.config.runtime()["Volumes"][expand(a)] = json::object();

@@ -68,6 +68,9 @@ std::string context_digest(BuildRun& run, const std::vector<std::string>& patter
     h.update("\n");
   };
   for (const auto& pattern : patterns) {
+    if (pattern.rfind("http://", 0) == 0 || pattern.rfind("https://", 0) == 0 || pattern.rfind("git@", 0) == 0)
+      throw Error(ErrorKind::Document, "`" + pattern + "`: a URL is not supported as a source: builds have no downloads of "
+                  "their own", {}, "download the file into the build context first, or fetch it in a RUN step");
     h.update("pattern " + pattern + "\n");
     for (const auto& m : match_sources(root, pattern)) {
       entry(m.path, m.st);
@@ -139,7 +142,11 @@ void copy_step(BuildRun& run, const Dockerfile& df, const Instruction& in, Image
   }
   request.dest = dest;
   request.chown = expand_word(in.flag("chown").value_or(""), env, words);
-  request.chmod = parse_chmod(in.flag("chmod").value_or(""));
+  try {
+    request.chmod = parse_chmod(in.flag("chmod").value_or(""));
+  } catch (Error& e) {
+    throw e.with_loc_if_unknown(in.loc);
+  }
   request.extract_archives = in.op == Op::Add;
   for (const auto& s : request.sources)
     if (in.op == Op::Add && (s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("git@", 0) == 0))

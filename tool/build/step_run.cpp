@@ -11,9 +11,11 @@
 #include "box/lease.hpp"
 #include "box/environment.hpp"
 #include "box/image_box.hpp"
+#include "plan/trust.hpp"
 #include "build/build_state.hpp"
 #include "oci/sha256.hpp"
 #include "util/error.hpp"
+#include "util/units.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 
@@ -138,6 +140,12 @@ void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std
     throw Error(ErrorKind::Document, "RUN --security is not supported: steps always run confined", in.loc,
                 "remove --security=insecure; a step that needs more privileges cannot run in waybill's boxes");
   spec.seccomp_bpf = run.seccomp;
+  // A step gets what a real build needs and no more: a Dockerfile from a stranger must
+  // not fork-bomb or starve the host (plan/trust.hpp has the numbers).
+  plan::LimitSettings limits = plan::default_build_limits();
+  spec.limits.memory_bytes = limits.memory_bytes;
+  spec.limits.pids = limits.pids;
+  spec.timeout = *limits.cell_timeout;
   spec.state_dir = run.store.home() / "boxes";
   make_dirs(spec.state_dir);
   auto [out_read, out_write] = make_pipe();
@@ -152,6 +160,7 @@ void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std
     if (plain) run.reporter.status("  " + line);
     else run.reporter.activity(label + shown + "  " + line.substr(0, 60));
   });
+  auto spec_timeout = spec.timeout;
   box::Box box = box::Box::start(std::move(spec), run.reporter);
   out_write.reset();  // the box holds the only write ends now: its end is end of file
   box::OutputRelay relay{out_read.get(), [&](std::string_view chunk) {
@@ -164,8 +173,10 @@ void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std
   if (outcome.start_error)
     throw Error(ErrorKind::Cell, "RUN could not start: " + outcome.start_error->message, in.loc, outcome.start_error->hint);
   if (outcome.status.code != 0) {
-    std::string why = outcome.status.timed_out     ? "timed out"
-                      : outcome.status.out_of_memory ? "ran out of memory"
+    std::string why = outcome.status.timed_out     ? "ran longer than a step may (" + format_duration_ms(
+                                                         static_cast<double>(spec_timeout.count())) + ") and was stopped"
+                      : outcome.status.out_of_memory ? "ran out of memory (a step may use " +
+                                                         format_binary_size(*limits.memory_bytes) + ")"
                       : outcome.status.signal        ? "was killed by signal " + std::to_string(outcome.status.signal)
                                                      : "exited with code " + std::to_string(outcome.status.code);
     std::string command = in.text();

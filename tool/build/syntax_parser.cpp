@@ -1,5 +1,6 @@
 // Lines to instructions, as BuildKit's parser reads them: parser directives at the top,
 // comments, continuation lines (ending in the escape character), then heredoc bodies.
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -188,6 +189,25 @@ class LineParser {
 }  // namespace
 
 SyntaxTree parse_dockerfile(std::string_view text, const ParseSource& source) {
+  // Labels, environment and commands end up in the image's JSON config, which is UTF-8:
+  // a byte that is not is an error at its place, not an internal one much later.
+  if (!is_valid_utf8(text)) {
+    size_t bad = 0;
+    while (bad < text.size()) {
+      size_t at = bad;
+      next_code_point(text, bad);
+      if (!is_valid_utf8(text.substr(at, bad - at))) {
+        bad = at;
+        break;
+      }
+    }
+    std::string_view before = text.substr(0, bad);
+    int line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+    size_t line_start = before.rfind('\n');
+    int col = static_cast<int>(bad - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+    throw Error(ErrorKind::Document, "the Dockerfile is not valid UTF-8", SourceLoc{source.file, line + source.line_offset, col},
+                "save it as UTF-8; image configs (labels, environment, commands) are UTF-8 text");
+  }
   return LineParser(text, source).parse();
 }
 

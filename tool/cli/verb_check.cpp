@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/document_module.hpp"
+#include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 
 namespace waybill::cli {
@@ -13,6 +14,7 @@ namespace {
 struct CheckFlags {
   prov::CheckRequest request;
   bool quiet = false;
+  TrustFlags trust;
 };
 
 }  // namespace
@@ -34,11 +36,13 @@ VerbRunner add_check(CLI::App& sub, GlobalOptions& global) {
                "Rebuild the images from scratch: --no-cache, and every base with a recipe in the manifest "
                "bootstrapped or loaded again, so a changed upstream base shows as drift");
   sub.add_flag("-q,--quiet", flags->quiet, "Print no progress, only warnings, errors and the report");
+  add_trust_flags(sub, flags->trust);
   return [flags, &global]() -> int {
     ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
     try {
       prov::CheckRequest req = flags->request;
       req.compact_progress = ::isatty(STDERR_FILENO);
+      req.grants = flags->trust.grants();
       req.color = !global.no_color && ::isatty(STDOUT_FILENO);
       prov::CheckOutcome outcome;
       if (auto err = document_module().check(req, console, outcome)) return report_error(*err, global);

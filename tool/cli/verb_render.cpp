@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "cli/document_module.hpp"
+#include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 #include "util/strings.hpp"
 
@@ -25,6 +26,7 @@ struct RenderFlags {
   std::string stats_file;
   bool lock = false;
   std::string sign_key;
+  TrustFlags trust;
 };
 
 render::RenderRequest to_request(const RenderFlags& f) {
@@ -59,6 +61,7 @@ render::RenderRequest to_request(const RenderFlags& f) {
     throw Error(ErrorKind::Usage, "--lock and --no-execute do not go together", {},
                 "a lock records what the cells printed, so they must run");
   r.sign_key = f.sign_key;
+  r.grants = f.trust.grants();
   r.compact_progress = ::isatty(STDERR_FILENO);
   r.exiting_after = true;  // the CLI returns from main right after
   return r;
@@ -98,6 +101,7 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
                  "make a key with `waybill key generate`)")
       ->type_name("KEY")
       ->check(CLI::ExistingFile);
+  add_trust_flags(sub, flags->trust);
   sub.add_flag("--dry-run", flags->dry_run, "Print the plan (the images to build, the sessions and their cells) and "
                                             "stop; a wrong manifest is reported here");
   return [flags, &global]() -> int {

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "cli/document_module.hpp"
+#include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 #include "util/strings.hpp"
 
@@ -14,6 +15,7 @@ struct SiteFlags {
   bool serve = false;
   int port = 8000;
   bool quiet = false;
+  TrustFlags trust;
 };
 
 }  // namespace
@@ -41,6 +43,7 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
                "Serve the site on 127.0.0.1 and build it again when a file changes (pages in a browser reload)");
   sub.add_option("--port", f->port, "The port for --serve (default 8000; 0 picks a free one)")->check(CLI::Range(0, 65535));
   sub.add_flag("-q,--quiet", f->quiet, "Print no progress, only warnings and errors");
+  add_trust_flags(sub, f->trust);
   return [f, &global]() -> int {
     ConsoleReporter console(global.quiet || f->quiet, !global.no_color && stderr_has_color());
     try {
@@ -48,6 +51,7 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
         throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
                     "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
       f->request.compact_progress = ::isatty(STDERR_FILENO);
+      f->request.grants = f->trust.grants();
       const DocumentModule& module = document_module();
       if (f->serve) {
         site::ServeOptions options;

@@ -95,6 +95,7 @@ class Converter {
   void set_line_offset(int offset) { line_offset_ = offset; }
 
   std::vector<Block> blocks(cmark_node* parent) {
+    Nesting level(*this, parent);
     std::vector<Block> out;
     size_t n_children = 0;
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) ++n_children;
@@ -104,6 +105,28 @@ class Converter {
   }
 
  private:
+  // Every level of nesting costs frames here and in the writers, which recurse over the
+  // tree: 10,000 nested quotes must be an error at their place, not a crash.
+  static constexpr int kMaxNesting = 100;
+  class Nesting {
+   public:
+    Nesting(Converter& c, cmark_node* n) : c_(c) {
+      if (++c_.depth_ > kMaxNesting) {
+        --c_.depth_;
+        throw Error(ErrorKind::Document,
+                    "Markdown nested more than " + std::to_string(kMaxNesting) +
+                        " levels deep (block quotes, lists, emphasis or links)",
+                    c_.doc_.loc(c_.start_pos(n)), "flatten it: no reader follows that many levels");
+      }
+    }
+    ~Nesting() { --c_.depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Converter& c_;
+  };
+
   void block(cmark_node* n, std::vector<Block>& out) {
     cmark_node_type t = cmark_node_get_type(n);
     Block b;
@@ -223,6 +246,7 @@ class Converter {
   }
 
   std::vector<Inline> inlines(cmark_node* parent) {
+    Nesting level(*this, parent);
     std::vector<Inline> out;
     size_t n_children = 0;
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) ++n_children;
@@ -338,6 +362,7 @@ class Converter {
   bool executable_;
   const std::vector<std::string_view>& lines_;
   int line_offset_ = 0;
+  int depth_ = 0;  // of blocks and inlines being converted (Nesting)
 };
 
 // Pieces of this size keep cmark's tree (some twenty times the text) within one arena

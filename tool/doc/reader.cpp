@@ -104,6 +104,13 @@ void check_images(const Document& doc) {
 }  // namespace
 
 Document parse_document(std::string path, std::string source, Reporter& reporter, const MetaValue* defaults) {
+  // A document is prose and code: a bound on its size bounds what reading it costs the
+  // host (its tree is some twenty times the text).
+  if (source.size() > kMaxDocumentBytes)
+    throw Error(ErrorKind::Document,
+                "the document is " + std::to_string(source.size() >> 20) + " MiB; waybill reads documents of up to " +
+                    std::to_string(kMaxDocumentBytes >> 20) + " MiB",
+                SourceLoc{path, 0, 0}, "keep data in files the cells read (the manifest's inputs), not in the text");
   Document doc;
   doc.path = std::move(path);
   if (source.starts_with("\xEF\xBB\xBF")) source.erase(0, 3);  // a UTF-8 byte order mark

@@ -1,5 +1,6 @@
 #pragma once
 // The doc stage's entry point: text in, Document out.
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -10,6 +11,9 @@ class Reporter;
 }
 
 namespace waybill::doc {
+
+// The largest document waybill reads: 16 MiB of text.
+inline constexpr size_t kMaxDocumentBytes = 16u << 20;
 
 // Parses a document. `path` is used in messages and as Document::path. Errors throw
 // Error(Document) with their location; warnings go to `reporter`.

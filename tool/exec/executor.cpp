@@ -48,11 +48,18 @@ std::string last_lines(const std::string& text, size_t max_lines) {
 class DocumentRun {
  public:
   DocumentRun(const doc::Document& d, const plan::Plan& p, const ExecSettings& s, Reporter& r)
-      : doc_(d), plan_(p), settings_(s), rep_(r), store_(oci::Store::open()),
-        cache_(store_.cache_dir() / "cells"), limits_(OutputLimits::from(p.manifest.limits)) {
+      : doc_(d), plan_(p), settings_(s), rep_(r), store_(oci::Store::open()), cache_(store_.cache_dir() / "cells") {
     std::error_code ec;
     doc_dir_ = std::filesystem::absolute(s.doc_dir.empty() ? "." : s.doc_dir, ec);
-    if (plan_.manifest.limits.document_timeout) deadline_ = Clock::now() + *plan_.manifest.limits.document_timeout;
+    // What the document asks beyond the defaults must have been granted on the command
+    // line; within that, its limits hold for every cell.
+    static const plan::Grants kNone;
+    const plan::Grants& grants = s.grants ? *s.grants : kNone;
+    plan::check_privileges(p.manifest, grants, s.project.empty() ? doc_dir_ : std::filesystem::absolute(s.project, ec),
+                           doc_dir_);
+    run_limits_ = plan::effective_limits(p.manifest, grants);
+    limits_ = OutputLimits::from(run_limits_);
+    if (run_limits_.document_timeout) deadline_ = Clock::now() + *run_limits_.document_timeout;
   }
 
   Results run() {
@@ -139,8 +146,8 @@ class DocumentRun {
         scratch_lease_.add_dir(scratch_->path());
       }
       SessionDirs dirs = make_session_dirs(scratch_->path() / ("session-" + std::to_string(index)), driver);
-      SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, results_.data,
-                         doc_dir_, settings_.doc_path, dirs};
+      SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, run_limits_,
+                         results_.data, doc_dir_, settings_.doc_path, dirs};
       std::optional<Session> live;
       if (driver.kind != DriverKind::Process) {
         rep_.activity("starting " + session.language + " in " + session.image);
@@ -185,8 +192,8 @@ class DocumentRun {
     std::chrono::milliseconds t{0};
     if (cell && cell->options.timeout)
       t = std::chrono::milliseconds(static_cast<long long>(*cell->options.timeout * 1000));
-    else if (plan_.manifest.limits.cell_timeout)
-      t = *plan_.manifest.limits.cell_timeout;
+    else if (run_limits_.cell_timeout)
+      t = *run_limits_.cell_timeout;
     if (deadline_) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
       if (left.count() <= 0)
@@ -372,6 +379,7 @@ class DocumentRun {
   std::optional<Clock::time_point> deadline_;
   box::Lease scratch_lease_;
   std::optional<TempDir> scratch_;  // the sessions' driver and output directories
+  plan::LimitSettings run_limits_;  // the manifest's over the defaults (plan/trust.hpp)
   OutputLimits limits_;
   uint64_t document_output_ = 0;  // what the document's cells put out so far
   Results results_;

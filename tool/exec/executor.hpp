@@ -19,6 +19,7 @@
 #include "exec/images.hpp"
 #include "plan/cache_key.hpp"
 #include "plan/plan.hpp"
+#include "plan/trust.hpp"
 
 namespace waybill {
 class Reporter;
@@ -38,6 +39,10 @@ struct ExecSettings {
   bool build_no_cache = false;
   bool refresh_bases = false;
   const std::map<std::string, DocumentImage>* prepared_images = nullptr;  // a site's (ImageSettings::prepared)
+  // What the command line allows (plan/trust.hpp), and the project folder it is
+  // relative to; null grants allow nothing beyond the defaults.
+  const plan::Grants* grants = nullptr;
+  std::filesystem::path project;  // "" is doc_dir
 };
 
 // What a render did, for `--stats` and for tests of the cache.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "oci/module_api.hpp"
+#include "plan/cache_key.hpp"
 #include "oci/reference.hpp"
 #include "oci/store.hpp"
 #include "oci/sha256.hpp"
@@ -91,8 +92,13 @@ DocumentImage build_image(const plan::ImagePlan& block, const std::vector<BaseRe
 }
 
 std::string image_tag(const std::string& doc_path, const std::string& block_name) {
-  return component(std::filesystem::path(doc_path).stem().string()) + "/" +
-         component(block_name.empty() ? "default" : block_name);
+  // Two documents of one name in different folders are different documents (one may be
+  // a stranger's): the folder is in the tag, as a short hash, so that neither takes the
+  // other's name.
+  std::error_code ec;
+  std::string folder = std::filesystem::absolute(doc_path, ec).lexically_normal().parent_path().string();
+  return component(std::filesystem::path(doc_path).stem().string()) + "-" + plan::sha256_hex(folder).substr(0, 8) +
+         "/" + component(block_name.empty() ? "default" : block_name);
 }
 
 namespace {
@@ -154,8 +160,9 @@ std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, cons
       if (used) images[block.name] = it->second;
       continue;
     }
-    rep.status("image " + (block.name.empty() ? std::string("default") : block.name) + ": building");
-    images[block.name] = build_image(block, base_recipes(plan.manifest, s.doc_dir), image_tag(s.doc_path, block.name), s, rep);
+    std::string tag = image_tag(s.doc_path, block.name);
+    rep.status("image " + (block.name.empty() ? std::string("default") : block.name) + ": building " + tag);
+    images[block.name] = build_image(block, base_recipes(plan.manifest, s.doc_dir), tag, s, rep);
   }
   std::optional<oci::Store> store;
   for (const auto& session : plan.sessions) {

@@ -74,7 +74,8 @@ std::vector<DataImage> prepare_data_images(const plan::Manifest& manifest, Repor
 // document's directory.
 std::vector<BaseRecipe> base_recipes(const plan::Manifest& manifest, const std::filesystem::path& doc_dir);
 
-// The store name a document's image block is tagged with: "paper/analysis".
+// The store name a document's image block is tagged with: "paper-1a2b3c4d/analysis",
+// the hash from the document's folder.
 std::string image_tag(const std::string& doc_path, const std::string& block_name);
 
 }  // namespace waybill::exec

@@ -41,10 +41,12 @@ box::BoxSpec session_box_spec(const SessionBoxInput& in, Reporter& reporter) {
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) o.env.push_back(std::string("SOURCE_DATE_EPOCH=") + epoch);
   for (const auto& [k, v] : in.manifest.env) o.env.push_back(k + "=" + v);
   o.network = in.manifest.network == plan::NetworkSetting::Host ? box::Network::Host : box::Network::None;
-  o.limits.memory_bytes = in.manifest.limits.memory_bytes;
-  o.limits.cpus = in.manifest.limits.cpus;
-  o.limits.pids = in.manifest.limits.pids;
+  o.limits.memory_bytes = in.limits.memory_bytes;
+  o.limits.cpus = in.limits.cpus;
+  o.limits.pids = in.limits.pids;
   box::BoxSpec spec = box::image_box_spec(in.store, o, reporter);
+  // A cell that fills /tmp fills memory: no more than its limit, whatever the machine has.
+  spec.tmp_size = in.limits.memory_bytes.value_or(0);
   spec.mounts.push_back(box::BindMount{in.doc_dir, "/doc", true});
   spec.mounts.push_back(box::BindMount{in.dirs.driver, kDriverDir, true});
   spec.mounts.push_back(box::BindMount{in.dirs.out, kOutputDir, false});

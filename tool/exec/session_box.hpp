@@ -38,6 +38,7 @@ struct SessionBoxInput {
   std::string image_digest;
   const Driver& driver;
   const plan::Manifest& manifest;
+  const plan::LimitSettings& limits;  // the manifest's over the defaults
   const std::vector<DataImage>& data;  // the manifest's image mounts, resolved
   std::filesystem::path doc_dir;  // absolute
   std::string doc_path;           // for messages

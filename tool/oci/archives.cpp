@@ -137,6 +137,10 @@ void check_manifest_blobs(const Store& store, const Manifest& m, const fs::path&
   };
   check(m.config);
   for (const auto& l : m.layers) check(l);
+  // An image whose config cannot be read (a number like 1e400) must be refused now, not
+  // stored to break `image ls`, `fsck` and `run` later.
+  if (is_config_type(m.config.media_type))
+    (void)parse_config(store.read_blob(m.config.digest), file.string() + ": image config " + m.config.digest.str());
 }
 
 std::vector<CreatedImage> load_oci(const Store& store, const ArchiveContents& c, const fs::path& file,

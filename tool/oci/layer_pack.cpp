@@ -70,13 +70,18 @@ class LayerSink : public ByteSink {
   std::unique_ptr<Compressor> compressor_;
 };
 
-la_ssize_t write_callback(struct archive*, void* ctx, const void* buf, size_t n) {
+// libarchive has no message of its own for a failed write: ours (a full disk, say) is
+// handed to it, for archive_message to say.
+la_ssize_t write_callback(struct archive* a, void* ctx, const void* buf, size_t n) {
   try {
     static_cast<LayerSink*>(ctx)->write(buf, n);
     return static_cast<la_ssize_t>(n);
-  } catch (...) {
-    return -1;
+  } catch (const Error& e) {
+    archive_set_error(a, EIO, "%s", e.message().c_str());
+  } catch (const std::exception& e) {
+    archive_set_error(a, EIO, "%s", e.what());
   }
+  return -1;
 }
 
 class Walker {

@@ -119,6 +119,7 @@ MountSetting read_mount(const SchemaReader& r, const MetaValue& v) {
 void read_limits(const SchemaReader& r, const MetaValue& v, LimitSettings& l) {
   r.mapping(v, "limits",
             {"memory", "cpus", "pids", "timeout", "document-timeout", "output", "cell-output", "document-output"});
+  for (const auto& [key, value] : v.map) l.where[key] = r.at(value);
   if (const auto* memory = v.get("memory")) {
     l.memory_bytes = parse_byte_size(r.text(*memory, "limits.memory"));
     if (!l.memory_bytes || *l.memory_bytes < (4u << 20)) r.fail(*memory, "invalid limits.memory `" + memory->scalar + "`", "give at least 4m, e.g. memory: 1g");
@@ -214,6 +215,7 @@ Manifest read_manifest(const MetaValue& value, const std::string& file) {
     std::string n = r.text(*v, "network");
     if (n != "none" && n != "host") r.fail(*v, "network must be none or host, not `" + n + "`", "cells have no network unless you write network: host");
     m.network = n == "host" ? NetworkSetting::Host : NetworkSetting::None;
+    m.network_loc = r.at(*v);
   }
   if (const auto* v = value.get("limits")) read_limits(r, *v, m.limits);
   if (const auto* v = value.get("bases")) {

@@ -52,6 +52,7 @@ struct LimitSettings {
   // What cells may put out (exec/output_checks.hpp has the defaults): one output, one
   // cell, the whole document.
   std::optional<uint64_t> output_bytes, cell_output_bytes, document_output_bytes;
+  std::map<std::string, SourceLoc> where;  // each key's place, for errors about its value
 };
 
 struct BootstrapRecipe {
@@ -76,6 +77,7 @@ struct Manifest {
   std::vector<MountSetting> mounts;
   std::vector<std::pair<std::string, std::string>> env;
   NetworkSetting network = NetworkSetting::None;
+  SourceLoc network_loc;
   LimitSettings limits;
   std::vector<BaseSource> bases;
   SourceLoc loc;  // the block's fence

@@ -26,6 +26,7 @@ DocumentCheck check_one(const CheckRequest& req, const std::string& file, Report
   s.keep_going = true;
   s.build_no_cache = req.no_cache || req.rebuild;
   s.refresh_bases = req.rebuild;
+  s.grants = &req.grants;
   exec::Results results = exec::execute(d, plan, s, rep);
   return compare_with_lock(locked, make_lock(d, results), d);
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/trust.hpp"
 #include "prov/drift.hpp"
 #include "util/error.hpp"
 
@@ -22,6 +23,7 @@ struct CheckRequest {
   bool rebuild = false;         // --no-cache, and bases obtained again from their recipes
   bool compact_progress = false;
   bool color = false;           // the report goes to a terminal
+  plan::Grants grants;          // what the command line allows the documents (plan/trust.hpp)
 };
 
 struct CheckOutcome {

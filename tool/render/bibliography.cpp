@@ -5,6 +5,7 @@
 
 #include "render/tex_text.hpp"
 #include "util/error.hpp"
+#include "util/project_paths.hpp"
 #include "util/fs.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
@@ -77,10 +78,17 @@ std::string sentence(std::string s) {
 
 }  // namespace
 
-void Bibliography::load(const doc::Document& doc, const fs::path& doc_dir, Reporter& reporter) {
+void Bibliography::load(const doc::Document& doc, const fs::path& doc_dir, const PathRoots& roots,
+                        Reporter& reporter) {
   for (const std::string& name : doc.meta.bibliography) {
     fs::path p = fs::path(name).is_absolute() ? fs::path(name) : doc_dir / name;
-    std::optional<std::string> content = read_file_if_exists(p);
+    std::optional<std::string> content;
+    try {
+      // Beneath the project only: a stranger's document may not read the host.
+      content = read_project_file(roots, doc_dir, name, "the bibliography", doc.loc(doc.meta.bibliography_pos));
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::Io) throw;
+    }
     if (!content) {
       reporter.warn("bibliography file `" + name + "` not found", doc.loc(doc.meta.bibliography_pos),
                     "citations to it are shown as [?key]; the path is relative to the document");

@@ -8,6 +8,7 @@
 
 #include "doc/model.hpp"
 #include "render/bibtex.hpp"
+#include "util/project_paths.hpp"
 
 namespace waybill {
 class Reporter;
@@ -19,7 +20,9 @@ class Bibliography {
  public:
   // Loads the files the front matter names, relative to the document's directory. A
   // missing file is a warning at the `bibliography:` key; a malformed one an error.
-  void load(const doc::Document& doc, const std::filesystem::path& doc_dir, Reporter& reporter);
+  // Reads the front matter's bibliography files, beneath `roots` only.
+  void load(const doc::Document& doc, const std::filesystem::path& doc_dir, const PathRoots& roots,
+            Reporter& reporter);
 
   // Records which keys the document cites (in order), and warns, at each citation,
   // about keys the bibliography does not have.

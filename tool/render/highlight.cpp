@@ -96,6 +96,10 @@ Highlighter::Highlighter(std::filesystem::path own_rules) : engine_(std::make_un
 
 Highlighter::~Highlighter() = default;
 
+namespace {
+constexpr size_t kMaxHighlightedLine = 1000;
+}  // namespace
+
 std::vector<Token> Highlighter::highlight(std::string_view code, std::string_view language) {
   std::vector<Token> out;
   auto lines = split_lines(code);
@@ -113,8 +117,14 @@ std::vector<Token> Highlighter::highlight(std::string_view code, std::string_vie
   srchilite::FormatterParams params;
   h.setFormatterParams(&params);
   for (auto line : lines) {
-    params.start = 0;
-    h.highlightParagraph(std::string(line));
+    // source-highlight's regular expressions take time quadratic in a line's length (a
+    // 12 KB line took seconds): long lines, minified code or data, are shown plain.
+    if (line.size() > kMaxHighlightedLine) {
+      out.push_back(Token{"", std::string(line)});
+    } else {
+      params.start = 0;
+      h.highlightParagraph(std::string(line));
+    }
     out.push_back(Token{"", "\n"});
   }
   engine_->sink = nullptr;

@@ -42,7 +42,7 @@ struct DocumentModule {
   std::optional<Error> (*serve)(const site::SiteRequest& request, const site::ServeOptions& options, Reporter& reporter);
 };
 
-inline constexpr int kDocumentModuleAbi = 5;
+inline constexpr int kDocumentModuleAbi = 6;
 inline constexpr const char* kDocumentModuleName = "document";
 inline constexpr const char* kDocumentModuleEntry = "waybill_document_module";
 

@@ -131,6 +131,7 @@ std::string provenance_html(const PanelInput& in) {
     }
     out += "</tbody>\n</table>\n";
   }
+  if (!in.granted.empty()) out += "<p>Granted on the command line: <code>" + esc(in.granted) + "</code>.</p>\n";
   out += "<p>" + esc(tool_line()) + ". The full record, with every digest: <a href=\"" + esc(in.record_name) + "\">" +
          esc(in.record_name) + "</a>.</p>\n</details>\n";
   return out;
@@ -141,6 +142,7 @@ std::string provenance_latex(const PanelInput& in, const std::function<std::stri
   std::string out = "\n\\clearpage\n\\section*{Provenance}\n\\addcontentsline{toc}{section}{Provenance}\n" +
                     escape(summary_line(in)) + ". " + escape(tool_line()) + ". The full record is " + "\\texttt{" +
                     escape(in.record_name) + "}.\n";
+  if (!in.granted.empty()) out += "Granted on the command line: \\texttt{" + escape(in.granted) + "}.\n";
   for (const auto& t : tables(in)) {
     out += "\n\\subsection*{" + escape(t.title) + "}\n{\\footnotesize\n\\begin{longtable}{" +
            std::string(t.head.size(), 'l') + "}\n";

@@ -19,6 +19,7 @@ struct PanelInput {
   // SOURCE_DATE_EPOCH is set: the page must not change from render to render, so cell
   // times (which do) stay in the record only.
   bool reproducible = false;
+  std::string granted;  // what the command line granted (plan::Grants::describe), "" for nothing
 };
 
 std::string provenance_html(const PanelInput& in);

@@ -27,6 +27,7 @@
 #include "util/build_info.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/project_paths.hpp"
 #include "util/install_paths.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
@@ -70,7 +71,11 @@ class DocumentRender {
     doc_ = doc::read_document(input_, rep_, {}, site_ ? site_->front_matter : nullptr);
     if (site_ && site_->transform) site_->transform(doc_);
     doc_dir_ = input_.parent_path();
-    bib_.load(doc_, doc_dir_.empty() ? fs::path(".") : doc_dir_, rep_);
+    // What the document may read: its project (a site's folder, else its own), and what
+    // the command line allowed.
+    project_ = site_ ? site_->project : (doc_dir_.empty() ? fs::path(".") : doc_dir_);
+    roots_ = req_.grants.roots(project_);
+    bib_.load(doc_, doc_dir_.empty() ? fs::path(".") : doc_dir_, roots_, rep_);
     bib_.collect_citations(doc_, rep_);
     refs_ = CrossRefs::build(doc_);
     // Read now, so that a wrong `waybill: lock` stops the render before any work.
@@ -88,6 +93,8 @@ class DocumentRender {
     exec::ExecSettings s;
     s.doc_dir = doc_dir_;
     s.doc_path = doc_.path;
+    s.project = project_;
+    s.grants = &req_.grants;
     s.no_cache = req_.no_cache;
     s.refresh = req_.refresh;
     s.compact_progress = req_.compact_progress;
@@ -105,7 +112,8 @@ class DocumentRender {
     in.document_digest = "sha256:" + plan::sha256_hex(doc_.source);
     in.options = {{"formats", formats()},     {"selfContained", req_.self_contained},
                   {"execute", !req_.no_execute}, {"noCache", req_.no_cache},
-                  {"refresh", req_.refresh},  {"template", req_.template_path}};
+                  {"refresh", req_.refresh},  {"template", req_.template_path},
+                  {"grants", req_.grants.to_json()}};
     in.results = results_ ? &*results_ : nullptr;
     in.output_dir = dir;
     std::string stem = input_.stem().string();
@@ -159,23 +167,38 @@ class DocumentRender {
   // The template: --template, else the front matter's (relative to the document), else ours.
   std::pair<std::string, std::string> load_template(const std::string& format) const {
     fs::path path;
+    bool from_document = false;
     if (!req_.template_path.empty()) {
       path = req_.template_path;
     } else if (site_ && format == "html") {
       path = site_->template_path;
     } else if (auto t = doc_.meta.options_for(format).template_path) {
       path = doc_dir_ / *t;
+      from_document = true;
     } else {
       path = templates_dir() / (format == "html" ? "html/default.html" : "latex/default.tex");
     }
     try {
-      std::pair<std::string, std::string> loaded{read_file(path), display_path(path)};
+      // The document's own template is read beneath its project only (`template:
+      // /etc/shadow` must not become the page); the command line's and ours are trusted.
+      std::string text = from_document ? read_project_file(roots_, doc_dir_.empty() ? fs::path(".") : doc_dir_,
+                                                           *doc_.meta.options_for(format).template_path,
+                                                           "the template", template_loc())
+                                       : read_file(path);
+      std::pair<std::string, std::string> loaded{std::move(text), display_path(path)};
       templates_used_.insert(path);
       return loaded;
     } catch (Error& e) {
       e.with_hint("--template and the `template:` key name a mustache template file");
       throw;
     }
+  }
+
+  // Where the front matter names its template, for errors about it.
+  SourceLoc template_loc() const {
+    const doc::MetaValue* t = doc_.meta.raw.get("template");
+    doc::Pos pos = t ? t->pos : doc::Pos{doc_.meta.first_line, 1};
+    return doc_.loc(pos);
   }
 
   // What the writers see: the document, its results, and where images and the files
@@ -195,7 +218,7 @@ class DocumentRender {
 
   PanelInput panel_input() const {
     return PanelInput{&doc_, results_ ? &*results_ : nullptr, input_.stem().string() + ".provenance.json",
-                      std::getenv("SOURCE_DATE_EPOCH") != nullptr};
+                      std::getenv("SOURCE_DATE_EPOCH") != nullptr, req_.grants.describe()};
   }
 
   // A site's pages share one copy of the styles and KaTeX, in _waybill/ at its root.
@@ -349,6 +372,8 @@ class DocumentRender {
   Reporter& rep_;
   fs::path input_;
   fs::path doc_dir_;
+  fs::path project_;  // what the document may read beneath, with roots_
+  PathRoots roots_;
   doc::Document doc_;
   Bibliography bib_;
   CrossRefs refs_;

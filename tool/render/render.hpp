@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "plan/trust.hpp"
+
 namespace waybill {
 class Reporter;
 }
@@ -31,6 +33,7 @@ struct RenderRequest {
   // end instead of freeing them piece by piece (as compilers do with -disable-free).
   bool exiting_after = false;
   const SitePage* site_page = nullptr;  // a page of a `waybill site` (set by tool/site only)
+  plan::Grants grants;                  // what the command line allows documents (plan/trust.hpp)
 };
 
 struct RenderedOutput {

@@ -17,6 +17,7 @@
 namespace waybill::render {
 
 struct SitePage {
+  std::filesystem::path project;      // the site's folder: what its pages may read beneath
   std::filesystem::path output_root;  // the site's output folder; shared assets go to _waybill/ in it
   std::string root_prefix;            // from the page's folder to the root: "", "../", ...
   std::filesystem::path template_path;

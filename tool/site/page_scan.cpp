@@ -83,9 +83,16 @@ std::string html_path(const std::string& page_path) {
   return fs::path(page_path).replace_extension(".html").generic_string();
 }
 
+std::string page_href(const std::string& relative) {
+  // `javascript:alert(1).html` is a URL with a scheme, not a relative path: a page may
+  // have any file name, so a first segment with a colon gets "./" before it.
+  size_t colon = relative.find(':'), slash = relative.find('/');
+  return colon != std::string::npos && colon < slash ? "./" + relative : relative;
+}
+
 std::string relative_href(const std::string& from, const std::string& to) {
   fs::path dir = fs::path(from).parent_path();
-  return fs::path(to).lexically_relative(dir.empty() ? fs::path(".") : dir).generic_string();
+  return page_href(fs::path(to).lexically_relative(dir.empty() ? fs::path(".") : dir).generic_string());
 }
 
 PageScan scan_page(const Project& project, const PageEntry& entry, Reporter& reporter) {

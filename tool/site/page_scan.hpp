@@ -45,5 +45,7 @@ std::string html_path(const std::string& page_path);
 
 // A link from the page at `from` to `to`, both relative to the site's root.
 std::string relative_href(const std::string& from, const std::string& to);
+// A page's path made safe as an href: "./a:b.html" where "a:b.html" would be a URL.
+std::string page_href(const std::string& relative);
 
 }  // namespace waybill::site

@@ -1,5 +1,7 @@
 #include "site/project.hpp"
 
+#include <fcntl.h>
+
 #include <algorithm>
 
 #include "doc/reader.hpp"
@@ -20,7 +22,9 @@ namespace {
 
 class ConfigReader {
  public:
-  explicit ConfigReader(const Project& p) : file_(p.config.string()), root_(p.root) {}
+  ConfigReader(const Project& p, const PathRoots& roots) : file_(p.config.string()), root_(p.root), roots_(roots) {}
+
+  const PathRoots& roots() const { return roots_; }
 
   SourceLoc at(const MetaValue& v) const { return SourceLoc{file_, v.pos.line, v.pos.col}; }
 
@@ -53,12 +57,14 @@ class ConfigReader {
     std::error_code ec;
     if (!fs::is_regular_file(root_ / rel, ec))
       fail(v, "no such page: " + path, "check the path; pages are relative to " + root_.string());
+    open_project_path(roots_, root_, rel.string(), O_RDONLY, "the page", at(v));  // a link out of the project
     return PageEntry{rel.generic_string(), section, at(v)};
   }
 
  private:
   std::string file_;
   fs::path root_;
+  const PathRoots& roots_;
 };
 
 void read_pages(const ConfigReader& r, const MetaValue& v, Project& p) {
@@ -86,7 +92,7 @@ void read_pages(const ConfigReader& r, const MetaValue& v, Project& p) {
 
 // No `pages:`: every document under the root, in path order with index first, leaving
 // out the output, hidden folders and folders that start with `_`.
-void find_pages(Project& p) {
+void find_pages(Project& p, const PathRoots& roots) {
   std::vector<std::string> found;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(p.root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -95,8 +101,11 @@ void find_pages(Project& p) {
       if (name.starts_with('.') || name.starts_with('_') || fs::equivalent(it->path(), p.output, ec)) it.disable_recursion_pending();
       continue;
     }
-    if (is_document_path(it->path()) && !name.starts_with('.'))
-      found.push_back(it->path().lexically_relative(p.root).generic_string());
+    if (!is_document_path(it->path()) || name.starts_with('.')) continue;
+    std::string rel = it->path().lexically_relative(p.root).generic_string();
+    // A page that is a link to /etc/passwd is not a page of this project.
+    open_project_path(roots, p.root, rel, O_RDONLY, "the page", SourceLoc{(p.root / rel).string(), 0, 0});
+    found.push_back(rel);
   }
   std::sort(found.begin(), found.end(), [](const std::string& a, const std::string& b) {
     bool ai = fs::path(a).stem() == "index" && a.find('/') == std::string::npos;
@@ -114,7 +123,7 @@ void read_images(const ConfigReader& r, const MetaValue& v, Project& p) {
     ProjectImage image;
     image.plan.name = name;
     image.plan.loc = r.at(value);
-    image.plan.prebuilt_tag = exec::image_tag(site_name + ".site", name);
+    image.plan.prebuilt_tag = exec::image_tag((p.root / (site_name + ".site")).string(), name);
     if (value.is_scalar()) {
       // A block scalar (`|`): its text starts on the line after the key.
       image.plan.dockerfile = value.scalar;
@@ -124,10 +133,11 @@ void read_images(const ConfigReader& r, const MetaValue& v, Project& p) {
       r.keys(value, "images." + name, {"file"});
       const MetaValue* file = value.get("file");
       if (!file) r.fail(value, "images." + name + " needs a Dockerfile", "write " + name + ": {file: env/Dockerfile}");
-      fs::path path = p.root / r.text(*file, "images." + name + ".file");
+      std::string written = r.text(*file, "images." + name + ".file");
+      fs::path path = p.root / written;
       std::error_code ec;
       if (!fs::is_regular_file(path, ec)) r.fail(*file, "no such Dockerfile: " + file->scalar, "paths are relative to the project folder");
-      image.plan.dockerfile = read_file(path);
+      image.plan.dockerfile = read_project_file(r.roots(), p.root, written, "images." + name + ".file", r.at(*file));
       image.plan.first_line = 1;
       image.plan.loc = SourceLoc{path.string(), 1, 1};
       image.context = path.parent_path();
@@ -147,6 +157,8 @@ void read_data(const ConfigReader& r, const MetaValue& v, Project& p) {
       r.fail(value, "the data folder `" + dir + "` lies outside the project folder", "give a folder inside " + p.root.string());
     if (!fs::is_directory(p.root / rel, ec))
       r.fail(value, "no such folder: " + dir, "data folders are relative to the project folder");
+    // Packed and published: a link out of the project (data -> /etc) must not be followed.
+    open_project_path(r.roots(), p.root, rel.string(), O_PATH | O_DIRECTORY, "the data folder", r.at(value));
     p.data.push_back(ProjectData{name, p.root / rel, r.at(value)});
   }
 }
@@ -183,7 +195,19 @@ plan::PlanDefaults Project::plan_defaults() const {
   return d;
 }
 
-Project load_project(const fs::path& dir, const std::string& output, Reporter& rep) {
+// The output folder lies beneath the project, and so does the folder it really is
+// when it exists already (a link `_site -> /etc` in the project).
+void check_output_beneath(const Project& p, const PathRoots& roots, const SourceLoc& loc) {
+  std::error_code ec;
+  fs::path real = fs::exists(fs::symlink_status(p.output, ec)) ? fs::weakly_canonical(p.output, ec) : p.output;
+  PathRoots real_roots = PathRoots::of(fs::weakly_canonical(roots.project, ec), {}, false);
+  for (const auto& a : roots.allowed) real_roots.allowed.push_back(fs::weakly_canonical(a, ec));
+  if (lies_beneath(roots, p.output) && lies_beneath(real_roots, real)) return;
+  throw Error(ErrorKind::Document, "the output folder " + p.output.string() + " lies outside the project folder", loc,
+              "write the site beneath " + p.root.string() + ", or give -o DIR on the command line");
+}
+
+Project load_project(const fs::path& dir, const std::string& output, const PathRoots& roots, Reporter& rep) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw Error(ErrorKind::Usage, "no such folder: " + dir.string(), {}, "give the folder that holds waybill.yml");
@@ -196,7 +220,7 @@ Project load_project(const fs::path& dir, const std::string& output, Reporter& r
     p.config_text = *text;
     v = doc::parse_yaml(*text, doc::YamlOrigin{p.config.string(), "waybill.yml", 1, 0});
   }
-  ConfigReader r(p);
+  ConfigReader r(p, roots);
   if (!v.is_null()) r.keys(v, "waybill.yml", {"title", "output", "pages", "defaults", "images", "data"});
   std::string out = "_site";
   if (const MetaValue* t = v.get("title")) p.title = r.text(*t, "title");
@@ -212,11 +236,14 @@ Project load_project(const fs::path& dir, const std::string& output, Reporter& r
   if (normal(dir) == p.output)
     throw Error(ErrorKind::Usage, "the output folder is the project folder itself", v.get("output") ? r.at(*v.get("output")) : SourceLoc{},
                 "write the site to a folder of its own, e.g. output: _site");
+  // waybill.yml may only write beneath its project: `output: /etc/cron.d` would have the
+  // site's files written there, as root. The command line's -o is the user's own.
+  if (output.empty() && !roots.anywhere) check_output_beneath(p, roots, v.get("output") ? r.at(*v.get("output")) : SourceLoc{});
   if (const MetaValue* d = v.get("defaults")) read_defaults(r, *d, p, rep);
   if (const MetaValue* i = v.get("images")) read_images(r, *i, p);
   if (const MetaValue* d = v.get("data")) read_data(r, *d, p);
   if (const MetaValue* pages = v.get("pages")) read_pages(r, *pages, p);
-  else find_pages(p);
+  else find_pages(p, roots);
   if (p.pages.empty())
     throw Error(ErrorKind::Document, "the site has no pages", SourceLoc{p.config.string(), 0, 0},
                 "add documents (.md, .Rmd, .qmd) to " + dir.string() + ", or list them under pages: in waybill.yml");

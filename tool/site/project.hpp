@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "util/project_paths.hpp"
 #include "doc/meta.hpp"
 #include "plan/plan.hpp"
 #include "util/source_loc.hpp"
@@ -70,9 +71,12 @@ struct Project {
 };
 
 // Reads DIR/waybill.yml (a folder without one is a site of every document in it, in
-// name order, index first). `output` overrides the file's `output:`. Throws
-// Error(Document) at the offending key, Error(Usage) for a folder that does not exist.
-Project load_project(const std::filesystem::path& dir, const std::string& output, Reporter& reporter);
+// name order, index first). `output` (the command line's) overrides the file's
+// `output:`. Everything the file names (pages, data folders, Dockerfiles, its output)
+// lies beneath `roots` (util/project_paths.hpp), links included. Throws Error(Document)
+// at the offending key, Error(Usage) for a folder that does not exist.
+Project load_project(const std::filesystem::path& dir, const std::string& output, const PathRoots& roots,
+                     Reporter& reporter);
 
 // Markdown, R Markdown and Quarto: the files a site renders.
 bool is_document_path(const std::filesystem::path& path);

@@ -104,7 +104,7 @@ void build_and_report(const SiteRequest& request, Reporter& reporter) {
 
 void serve_site(const SiteRequest& request, const ServeOptions& options, Reporter& reporter) {
   CollectingReporter quiet;
-  Project project = load_project(request.dir, request.output, quiet);  // a broken waybill.yml stops here
+  Project project = load_project(request.dir, request.output, request.grants.roots(request.dir), quiet);  // a broken waybill.yml stops here
   build_and_report(request, reporter);
   const auto& module = load_module_table<ServeModule>(kServeModuleName, kServeModuleEntry);
   if (module.abi != kServeModuleAbi)

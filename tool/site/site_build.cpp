@@ -90,7 +90,7 @@ class SiteBuild {
 
   SiteOutcome run() {
     auto t0 = Clock::now();
-    project_ = load_project(req_.dir, req_.output, rep_);
+    project_ = load_project(req_.dir, req_.output, req_.grants.roots(req_.dir), rep_);
     out_.output = project_.output.string();
     make_dirs(project_.output);
     state_path_ = project_.output / ".waybill-site.json";
@@ -285,6 +285,7 @@ class SiteBuild {
 
   render::SitePage site_page(const PageScan& page) {
     render::SitePage sp;
+    sp.project = project_.root;
     sp.output_root = project_.output;
     size_t depth = std::count(page.html.begin(), page.html.end(), '/');
     for (size_t d = 0; d < depth; ++d) sp.root_prefix += "../";
@@ -358,6 +359,7 @@ class SiteBuild {
       r.compact_progress = req_.compact_progress && !parallel;
       r.stats_file = job.result.string() + ".stats";
       r.site_page = &job.site;
+      r.grants = req_.grants;
       r.exiting_after = true;
       render::render_documents(r, rep);
       auto stats = read_file_if_exists(r.stats_file);

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "plan/trust.hpp"
+
 namespace waybill {
 class Reporter;
 }
@@ -27,6 +29,7 @@ struct SiteRequest {
   bool no_execute = false;   // show code only
   bool compact_progress = false;
   std::string stats_file;    // JSON: pages rendered, unchanged and failed; cells run and cached
+  plan::Grants grants;       // what the command line allows the pages (plan/trust.hpp)
 };
 
 struct SiteOutcome {

@@ -78,7 +78,7 @@ std::string index_body(const std::string& title, const std::vector<NavPage>& pag
       out += "<ol>\n";
       open = true;
     }
-    out += "<li><a href=\"" + escape_html(p.html) + "\">" + escape_html(p.title) + "</a></li>\n";
+    out += "<li><a href=\"" + escape_html(page_href(p.html)) + "\">" + escape_html(p.title) + "</a></li>\n";
   }
   if (open) out += "</ol>\n";
   return out + "</div>\n";
@@ -96,7 +96,7 @@ std::string provenance_body(const std::vector<PageRecord>& records) {
   std::string rows;
   for (const auto& r : records) {
     json st = statement_of(r.statement);
-    std::string link = "<a href=\"" + escape_html(r.page->html) + "\">" + escape_html(r.page->title) + "</a>";
+    std::string link = "<a href=\"" + escape_html(page_href(r.page->html)) + "\">" + escape_html(r.page->title) + "</a>";
     if (st.is_null()) {
       rows += "<tr><td>" + link + "</td><td colspan=\"4\">no record</td></tr>\n";
       continue;
@@ -127,7 +127,7 @@ std::string provenance_body(const std::vector<PageRecord>& records) {
       u.pages.insert(r.page->html);
     }
     for (const auto& p : products) cells += p.value("name", "").starts_with("cell/");
-    rows += "<tr><td>" + link + "</td><td><a href=\"" + escape_html(r.record_file) + "\">" +
+    rows += "<tr><td>" + link + "</td><td><a href=\"" + escape_html(page_href(r.record_file)) + "\">" +
             escape_html(fs::path(r.record_file).filename().string()) + "</a></td><td>" + code(short_digest(document)) +
             "</td><td>" + std::to_string(images) + "</td><td>" + std::to_string(cells) + "</td></tr>\n";
   }
@@ -141,7 +141,7 @@ std::string provenance_body(const std::vector<PageRecord>& records) {
       if (u.kind != kind) continue;
       std::string pages;
       for (const auto& p : u.pages)
-        pages += std::string(pages.empty() ? "" : ", ") + "<a href=\"" + escape_html(p) + "\">" + escape_html(titles[p]) + "</a>";
+        pages += std::string(pages.empty() ? "" : ", ") + "<a href=\"" + escape_html(page_href(p)) + "\">" + escape_html(titles[p]) + "</a>";
       body += "<tr><td>" + code(u.name) + "</td><td>" + code(u.digest) + "</td><td>" + escape_html(u.how) + "</td><td>" +
               pages + "</td></tr>\n";
     }
@@ -160,7 +160,7 @@ std::string search_index_js(const std::vector<PageScan>& pages) {
   for (const auto& p : pages)
     for (const auto& s : p.sections) {
       if (s.heading.empty() && s.text.empty()) continue;
-      all.push_back({{"page", p.title}, {"url", p.html + (s.anchor.empty() ? "" : "#" + s.anchor)},
+      all.push_back({{"page", p.title}, {"url", page_href(p.html) + (s.anchor.empty() ? "" : "#" + s.anchor)},
                      {"heading", s.heading}, {"text", s.text}});
     }
   // "</" cannot close the script early when the index is inlined elsewhere.

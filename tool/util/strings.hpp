@@ -11,6 +11,7 @@ std::string_view trim(std::string_view s);
 std::string_view trim_left(std::string_view s);
 std::string_view trim_right(std::string_view s);
 std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
 std::vector<std::string_view> split(std::string_view s, char sep);
 // Lines without their terminators; a final newline does not make an empty last line.
 std::vector<std::string_view> split_lines(std::string_view s);

@@ -19,7 +19,7 @@ struct BibFixture {
   BibFixture(const std::string& body, const std::string& bibtex) {
     write_file_atomic(dir.path() / "refs.bib", bibtex);
     doc = doc::parse_document("t.md", "---\nbibliography: refs.bib\n---\n" + body, rep);
-    bib.load(doc, dir.path(), rep);
+    bib.load(doc, dir.path(), PathRoots::of(dir.path(), {}, false), rep);
     bib.collect_citations(doc, rep);
   }
 
@@ -68,12 +68,39 @@ TEST_CASE("the reference list: cited entries only, sorted, Chicago author-date")
 
 TEST_CASE("a missing bibliography file is a warning at the key, not an error") {
   CollectingReporter rep;
-  doc::Document d = doc::parse_document("t.md", "---\ntitle: x\nbibliography: ../none.bib\n---\n[@a]\n", rep);
+  doc::Document d = doc::parse_document("t.md", "---\ntitle: x\nbibliography: none.bib\n---\n[@a]\n", rep);
   Bibliography bib;
-  bib.load(d, "/nonexistent", rep);
+  bib.load(d, "/nonexistent", PathRoots::of("/nonexistent", {}, false), rep);
   bib.collect_citations(d, rep);
   REQUIRE(rep.diagnostics.size() == 2);
   CHECK(rep.diagnostics[0].loc.str() == "t.md:3:15");
-  CHECK(rep.diagnostics[0].message == "bibliography file `../none.bib` not found");
+  CHECK(rep.diagnostics[0].message == "bibliography file `none.bib` not found");
   CHECK_FALSE(bib.any_cited());
+}
+
+TEST_CASE("a bibliography outside the project is an error, links included, unless allowed") {
+  TempDir dir;
+  make_dirs(dir.path() / "project");
+  write_file_atomic(dir.path() / "outside.bib", "@book{a, title={T}, author={A, B}, year={2020}, publisher={P}}\n");
+  fs::create_symlink("../outside.bib", dir.path() / "project" / "link.bib");
+  for (const char* name : {"../outside.bib", "link.bib", "/etc/passwd"}) {
+    INFO(name);
+    CollectingReporter rep;
+    doc::Document d = doc::parse_document("t.md", std::string("---\nbibliography: ") + name + "\n---\n[@a]\n", rep);
+    Bibliography bib;
+    fs::path project = dir.path() / "project";
+    try {
+      bib.load(d, project, PathRoots::of(project, {}, false), rep);
+      FAIL("read outside the project");
+    } catch (const Error& e) {
+      CHECK(e.message().find("lies outside the project folder") != std::string::npos);
+      CHECK(e.loc().str() == "t.md:2:15");
+    }
+  }
+  CollectingReporter rep;
+  doc::Document d = doc::parse_document("t.md", "---\nbibliography: link.bib\n---\n[@a]\n", rep);
+  Bibliography bib;
+  bib.load(d, dir.path() / "project", PathRoots::of(dir.path() / "project", {dir.path()}, false), rep);
+  bib.collect_citations(d, rep);
+  CHECK(bib.any_cited());
 }

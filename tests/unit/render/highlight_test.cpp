@@ -46,3 +46,18 @@ TEST_CASE("unknown languages come back as plain lines") {
   CHECK(joined(t) == "a\nb\n");
   for (const auto& tok : t) CHECK(tok.cls.empty());
 }
+
+TEST_CASE("a very long line is shown plain: highlighting it would take time quadratic in its length") {
+  Highlighter h(std::string(WAYBILL_SOURCE_DIR) + "/templates/highlight");
+  std::string line = "x = [";
+  for (int i = 0; i < 300; ++i) line += "\"a" + std::to_string(i) + "\", ";
+  line += "]";
+  REQUIRE(line.size() > 1000);
+  std::vector<Token> tokens = h.highlight(line + "\nprint(1)\n", "python");
+  REQUIRE(tokens.size() >= 2);
+  CHECK(tokens[0].cls.empty());
+  CHECK(tokens[0].text == line);
+  bool later_highlighted = false;
+  for (size_t i = 2; i < tokens.size(); ++i) later_highlighted = later_highlighted || !tokens[i].cls.empty();
+  CHECK(later_highlighted);
+}

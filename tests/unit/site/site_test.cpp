@@ -39,7 +39,7 @@ TEST_CASE("waybill.yml gives the title, the pages in sections, the output and de
   f.put("index.md", "# Home\n");
   f.put("a/one.md", "# One\n");
   CollectingReporter rep;
-  Project p = load_project(f.dir.path(), "", rep);
+  Project p = load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep);
   CHECK(p.title == "T");
   CHECK(p.output == f.dir.path() / "out");
   REQUIRE(p.pages.size() == 2);
@@ -58,7 +58,7 @@ TEST_CASE("without pages:, a site is every document in name order, index first",
   f.put("_drafts/x.md", "# X\n");
   f.put("_site/old.md", "# Old\n");
   CollectingReporter rep;
-  Project p = load_project(f.dir.path(), "", rep);
+  Project p = load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep);
   REQUIRE(p.pages.size() == 3);
   CHECK(p.pages[0].path == "index.md");
   CHECK(p.pages[1].path == "a.Rmd");
@@ -70,14 +70,14 @@ TEST_CASE("a wrong waybill.yml is an error at its place", "[site]") {
   f.put("index.md", "# Home\n");
   CollectingReporter rep;
   f.put("waybill.yml", "pages: [index.md, index.md]\n");
-  CHECK(error_of([&] { load_project(f.dir.path(), "", rep); }).find("waybill.yml:1:19: the page `index.md` is listed twice") !=
+  CHECK(error_of([&] { load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep); }).find("waybill.yml:1:19: the page `index.md` is listed twice") !=
         std::string::npos);
   f.put("waybill.yml", "pages: [../outside.md]\n");
-  CHECK(error_of([&] { load_project(f.dir.path(), "", rep); }).find("lies outside the project folder") != std::string::npos);
+  CHECK(error_of([&] { load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep); }).find("lies outside the project folder") != std::string::npos);
   f.put("waybill.yml", "output: .\n");
-  CHECK(error_of([&] { load_project(f.dir.path(), "", rep); }).find("the output folder is the project folder") != std::string::npos);
+  CHECK(error_of([&] { load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep); }).find("the output folder is the project folder") != std::string::npos);
   f.put("waybill.yml", "images: {env: \"  \"}\n");
-  CHECK(error_of([&] { load_project(f.dir.path(), "", rep); }).find("images.env is empty") != std::string::npos);
+  CHECK(error_of([&] { load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep); }).find("images.env is empty") != std::string::npos);
 }
 
 TEST_CASE("links to pages become links to their HTML, and broken ones are errors at their place", "[site]") {
@@ -88,7 +88,7 @@ TEST_CASE("links to pages become links to their HTML, and broken ones are errors
   f.put("lessons/two.md", "# Two\n\n## Part {#part}\n\n![A figure](pic.png){#fig-x}\n\n[back](../index.md) [up](../../x.md)\n");
   f.put("data.csv", "a\n");
   CollectingReporter rep;
-  Project p = load_project(f.dir.path(), "", rep);
+  Project p = load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep);
   std::vector<PageScan> scans;
   for (const auto& e : p.pages) scans.push_back(scan_page(p, e, rep));
   SiteLinks links(p, scans, {"provenance.html"});
@@ -114,7 +114,7 @@ TEST_CASE("a page's key changes with its text and with the navigation, not with 
   Folder f;
   f.put("index.md", "# Home\n\nText.\n");
   CollectingReporter rep;
-  Project p = load_project(f.dir.path(), "", rep);
+  Project p = load_project(f.dir.path(), "", PathRoots::of(f.dir.path(), {}, false), rep);
   auto key = [&](const std::string& nav) {
     PageScan s = scan_page(p, p.pages[0], rep);
     StoreDigests store;
