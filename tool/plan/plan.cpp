@@ -97,7 +97,9 @@ Plan make_plan(const doc::Document& d, const PlanDefaults* defaults) {
     plan.manifest = d.manifest ? merge_manifests(*defaults->manifest, plan.manifest, d.manifest->value) : *defaults->manifest;
   // Names are unique: the reader refuses a second block with the same name.
   for (const auto& block : d.images)
-    plan.images.push_back(ImagePlan{block.name, block.dockerfile, block.first_line, d.loc(block.fence), {}});
+    // A document's only block may be unnamed (document-format.md): it is the image `default`.
+    plan.images.push_back(ImagePlan{block.name.empty() ? std::string(kDefaultImage) : block.name, block.dockerfile,
+                                    block.first_line, d.loc(block.fence), {}});
   if (defaults)
     for (const auto& image : defaults->images)
       if (!plan.image_block(image.name)) plan.images.push_back(image);

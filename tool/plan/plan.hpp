@@ -14,6 +14,9 @@
 
 namespace waybill::plan {
 
+// The name of a document's only Dockerfile block when it has none.
+inline constexpr const char* kDefaultImage = "default";
+
 struct ImagePlan {
   std::string name;        // the block's #name
   std::string dockerfile;

@@ -104,7 +104,10 @@ json dependencies(const RecordInput& in) {
   if (in.results) {
     for (const auto& [name, image] : in.results->images) {
       json a = {{"fromDocument", image.from_block}};
-      if (!image.tag.empty()) a["tag"] = image.tag;
+      // A document's own image is named in the store after the document's folder
+      // (exec/images.cpp): a local name, which would make the record depend on where
+      // the document was checked out. Its digest says what it is.
+      if (!image.tag.empty() && !image.from_block) a["tag"] = image.tag;
       if (image.from_block) a["buildSteps"] = {{"total", image.steps}, {"cached", image.cached_steps}};
       deps.push_back({{"name", "image/" + (name.empty() ? std::string("default") : name)},
                       {"digest", digest_set(image.digest)},

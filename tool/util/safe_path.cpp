@@ -90,7 +90,9 @@ BeneathResult open_in_root(int root_fd, std::string_view path, int flags, bool n
 }
 
 BeneathResult open_beneath(const std::filesystem::path& root, std::string_view relative, int flags) {
-  UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  // An empty root is the working directory: the folder of a document named bare
+  // (`waybill render paper.md`) is the empty path.
+  UniqueFd root_fd(::open(root.empty() ? "." : root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) return from_errno(errno);
   return open_beneath(root_fd.get(), relative, flags);
 }

@@ -35,7 +35,8 @@ BeneathResult open_beneath(int root_fd, std::string_view relative, int flags);
 // Where openat2 is missing, falls back to the stricter walk that refuses all symlinks.
 BeneathResult open_in_root(int root_fd, std::string_view path, int flags, bool no_symlinks = false);
 
-// Convenience: opens the root directory itself, then the path beneath it.
+// Convenience: opens the root directory itself (the empty path: the working
+// directory), then the path beneath it.
 BeneathResult open_beneath(const std::filesystem::path& root, std::string_view relative, int flags);
 
 // Reads a whole file beneath a root. Throws Error(Io or Document) naming `relative`.
