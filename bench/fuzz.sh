@@ -26,12 +26,14 @@ for t in "${targets[@]}"; do
   if [ $running -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
 done
 wait
-printf '| target | seconds | runs | corpus | coverage (edges) | result |\n|:--|--:|--:|--:|--:|:--|\n'
+printf '| target | seconds | runs | inputs added | corpus | coverage (edges) | peak RSS (MB) | result |\n'
+printf '|:--|--:|--:|--:|--:|--:|--:|:--|\n'
 for t in "${targets[@]}"; do
-  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logs/$t" | awk '{print $2}' | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$logs/$t" | tail -1 | awk '{print $2}')
+  stat_of() { grep -o "stat::$1: *[0-9]*" "$logs/$t" | awk '{print $2}' | tail -1 || true; }
+  cov=$(grep -o 'cov: [0-9]*' "$logs/$t" | tail -1 | awk '{print $2}' || true)
   corpus=$(ls "$build/fuzz/corpus/$t" | wc -l)
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "$seconds" "${runs:-?}" "$corpus" "${cov:-?}" "$(cat "$logs/$t.status")"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$seconds" "$(stat_of number_of_executed_units)" \
+    "$(stat_of new_units_added)" "$corpus" "${cov:-?}" "$(stat_of peak_rss_mb)" "$(cat "$logs/$t.status")"
 done
 grep -l CRASH "$logs"/*.status > /dev/null 2>&1 && { echo "crash inputs: $build/fuzz/artifacts/"; exit 1; }
 rm -rf "$logs"

@@ -36,6 +36,11 @@ def main():
     r = d.send(code="y = x * 10\ny\n")
     results = [o for o in r["outputs"] if o["type"] == "result"]
     check("a final expression's value is the result", results and results[0]["data"]["text/plain"] == "10", r)
+    r = d.send(code="y * 2;\n")
+    check("a final `;` keeps the value from being shown, as in Jupyter",
+          not [o for o in r["outputs"] if o["type"] == "result"] and r["error"] is None, r)
+    r = d.send(code="y * 2  # ends with ';' in a comment only\n")
+    check("a `;` in a comment does not", [o for o in r["outputs"] if o["type"] == "result"], r)
     r = d.send(code="y = 5\n")
     check("an assignment has no result", not [o for o in r["outputs"] if o["type"] == "result"], r)
     r = d.send(code="class T:\n    def _repr_html_(self):\n        return '<b>t</b>'\nT()\n")

@@ -98,7 +98,8 @@ SourceLoc loc_of(const std::string& file, const MetaValue& v, const OptionSettin
   return v.pos.line ? SourceLoc{file, v.pos.line, v.pos.col} : SourceLoc{file, s.pos.line, s.pos.col};
 }
 
-// `check: false`, or a mapping of ignore (a regex or a list), tolerance and pixels.
+// `check: false`, or a mapping of ignore (a regex or a list), tolerance, pixels and
+// addresses.
 CheckOptions want_check(const std::string& file, const OptionSetting& s) {
   CheckOptions c;
   const char* example = "`#| check: {ignore: \"[0-9.]+ s\", tolerance: 1e-6, pixels: 0.01}` or `#| check: false`";
@@ -128,9 +129,15 @@ CheckOptions want_check(const std::string& file, const OptionSetting& s) {
         throw Error(ErrorKind::Document, "`check: " + key + "` must be a number of at least 0",
                     loc_of(file, v, s), example);
       (key == "tolerance" ? c.tolerance : c.pixels) = *n;
+    } else if (key == "addresses") {
+      auto b = v.as_bool();
+      if (!b)
+        throw Error(ErrorKind::Document, "`check: addresses` must be true or false", loc_of(file, v, s),
+                    "`#| check: {addresses: true}` compares the memory addresses in reprs too");
+      c.addresses = *b;
     } else {
       throw Error(ErrorKind::Document, "unknown key `" + key + "` in `check`", loc_of(file, v, s),
-                  "known keys: ignore, tolerance, pixels");
+                  "known keys: ignore, tolerance, pixels, addresses");
     }
   }
   return c;

@@ -21,6 +21,7 @@ struct CheckOptions {
   std::vector<std::string> ignore;    // ECMAScript regexes; matches are blanked on both sides
   std::optional<double> tolerance;    // numbers in text may differ by this (absolute or relative)
   std::optional<double> pixels;       // figures: mean channel difference allowed, 0..1
+  bool addresses = false;             // compare memory addresses in reprs (masked by default)
 };
 
 struct CellOptions {

@@ -28,7 +28,7 @@ DocumentCheck check_one(const CheckRequest& req, const std::string& file, Report
   s.refresh_bases = req.rebuild;
   s.grants = &req.grants;
   exec::Results results = exec::execute(d, plan, s, rep);
-  return compare_with_lock(locked, make_lock(d, results), d);
+  return compare_with_lock(locked, make_lock(d, results, locked.version), d);
 }
 
 }  // namespace

@@ -16,25 +16,26 @@ std::string digest_of(std::string_view bytes) { return "sha256:" + plan::sha256_
 
 bool is_text_mime(const std::string& mime) { return mime.starts_with("text/") || mime == "application/json"; }
 
-LockedOutput text_output(std::string kind, std::string_view text) {
+LockedOutput text_output(std::string kind, std::string_view text, bool mask_addresses) {
   LockedOutput o;
   o.kind = std::move(kind);
-  o.text = normalise_text(text);
+  o.text = normalise_text(text, mask_addresses);
   o.digest = digest_of(o.text);
   return o;
 }
 
 bool wants_pixels(const doc::Cell* cell) { return cell && cell->options.check.pixels.has_value(); }
 
-std::vector<LockedOutput> lock_outputs(const exec::CellResult& r, const doc::Cell* cell) {
+std::vector<LockedOutput> lock_outputs(const exec::CellResult& r, const doc::Cell* cell, bool mask) {
   std::vector<LockedOutput> out;
+  mask = mask && !(cell && cell->options.check.addresses);
   for (const auto& o : r.outputs) {
     switch (o.kind) {
-      case exec::OutputKind::Stream: out.push_back(text_output(o.name, o.text)); break;
+      case exec::OutputKind::Stream: out.push_back(text_output(o.name, o.text, mask)); break;
       case exec::OutputKind::Result:
         for (const auto& [mime, text] : o.data) {
           if (is_text_mime(mime)) {
-            out.push_back(text_output(mime, text));
+            out.push_back(text_output(mime, text, mask));
           } else {
             LockedOutput b;
             b.kind = mime;
@@ -57,7 +58,7 @@ std::vector<LockedOutput> lock_outputs(const exec::CellResult& r, const doc::Cel
       }
     }
   }
-  if (r.error) out.push_back(text_output("error", r.error->ename + ": " + r.error->evalue));
+  if (r.error) out.push_back(text_output("error", r.error->ename + ": " + r.error->evalue, mask));
   return out;
 }
 
@@ -77,14 +78,14 @@ std::string step_digest(const std::vector<LockedOutput>& outputs) {
 }
 
 LockedStep locked_step(std::string name, const std::string& language, const std::string& image, int line,
-                       const exec::CellResult& r, const doc::Cell* cell) {
+                       const exec::CellResult& r, const doc::Cell* cell, bool mask) {
   LockedStep s;
   s.name = std::move(name);
   s.language = language;
   s.image = image;
   s.line = line;
   s.status = !r.error ? "ok" : r.timed_out ? "timed out" : "error";
-  s.outputs = lock_outputs(r, cell);
+  s.outputs = lock_outputs(r, cell, mask);
   s.digest = step_digest(s.outputs);
   s.seconds = r.seconds;
   return s;
@@ -101,7 +102,21 @@ bool LockedOutput::is_text() const {
   return kind == "stdout" || kind == "stderr" || kind == "error" || is_text_mime(kind);
 }
 
-std::string normalise_text(std::string_view text) {
+namespace {
+
+// Where a repr names a memory address: Python's `<... at 0x7f...>`, R's
+// `<environment: 0x55...>`, `<bytecode: ...>`, `<pointer: ...>`.
+bool address_follows(const std::string& out) {
+  for (std::string_view before : {" at ", "<environment: ", "<bytecode: ", "<pointer: "})
+    if (out.size() >= before.size() && std::string_view(out).substr(out.size() - before.size()) == before) return true;
+  return false;
+}
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+}  // namespace
+
+std::string normalise_text(std::string_view text, bool mask_addresses) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -112,6 +127,15 @@ std::string normalise_text(std::string_view text) {
       while (j < text.size() && !(text[j] >= 0x40 && text[j] <= 0x7e)) ++j;
       i = j;
       continue;
+    }
+    if (mask_addresses && c == '0' && i + 1 < text.size() && text[i + 1] == 'x' && address_follows(out)) {
+      size_t j = i + 2;
+      while (j < text.size() && is_hex(text[j])) ++j;
+      if (j - i - 2 >= 4) {
+        out += "0x...";
+        i = j - 1;
+        continue;
+      }
     }
     if (c == '\n') {
       while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
@@ -128,8 +152,10 @@ std::string step_name(const plan::InlinePlan& e) {
   return "inline/" + std::to_string(e.pos.line) + ":" + std::to_string(e.pos.col);
 }
 
-Lock make_lock(const doc::Document& d, const exec::Results& res) {
+Lock make_lock(const doc::Document& d, const exec::Results& res, int version) {
   Lock lock;
+  lock.version = version;
+  bool mask = version >= 2;
   lock.document = std::filesystem::path(d.path).filename().string();  // the lock sits beside it
   for (const auto& [name, image] : res.images) {
     LockedImage li{image.digest, {}};
@@ -140,12 +166,13 @@ Lock make_lock(const doc::Document& d, const exec::Results& res) {
   for (const auto& c : d.cells) {
     const exec::CellResult* r = res.cell(c.index);
     if (!r) continue;
-    lock.steps.push_back(locked_step(step_name(c), c.language, res.cell_images[c.index], c.fence.line, *r, &c));
+    lock.steps.push_back(locked_step(step_name(c), c.language, res.cell_images[c.index], c.fence.line, *r, &c, mask));
   }
   for (const auto& in : res.inlines) {
     if (!in.result) continue;
     lock.steps.push_back(
-        locked_step(step_name(in.expression), in.expression.language, in.image, in.expression.pos.line, *in.result, nullptr));
+        locked_step(step_name(in.expression), in.expression.language, in.image, in.expression.pos.line, *in.result,
+                    nullptr, mask));
   }
   return lock;
 }
@@ -161,7 +188,7 @@ nlohmann::ordered_json lock_to_json(const Lock& lock) {
     steps.push_back({{"name", s.name}, {"language", s.language}, {"image", s.image}, {"line", s.line},
                      {"status", s.status}, {"digest", s.digest}, {"outputs", outs}});
   }
-  return {{"waybillLock", kLockVersion}, {"document", lock.document}, {"images", images},
+  return {{"waybillLock", lock.version}, {"document", lock.document}, {"images", images},
           {"inputs", lock.inputs},     {"steps", steps}};
 }
 
@@ -172,6 +199,7 @@ Lock lock_from_json(const json& j, const std::string& file) {
                                          j["waybillLock"].dump() + ")",
                 SourceLoc{file, 0, 0}, "upgrade waybill, or write the lock again with this one");
   Lock lock;
+  lock.version = j["waybillLock"].get<int>();
   try {
     lock.document = j.value("document", "");
     for (const auto& [name, img] : j.at("images").items()) {

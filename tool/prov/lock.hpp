@@ -15,7 +15,9 @@
 
 namespace waybill::prov {
 
-inline constexpr int kLockVersion = 1;
+// 2: memory addresses in reprs are masked (normalise_text). A lock of version 1 is
+// compared as version 1 normalised, so that it still passes where it passed.
+inline constexpr int kLockVersion = 2;
 
 struct LockedOutput {
   std::string kind;     // stdout, stderr, text/plain, text/html, text/markdown, figure, file, error
@@ -45,6 +47,7 @@ struct LockedImage {
 };
 
 struct Lock {
+  int version = kLockVersion;                  // how its text was normalised
   std::string document;                        // its file name (the lock sits beside it)
   std::map<std::string, LockedImage> images;   // by block name ("" for an unnamed one)
   std::map<std::string, std::string> inputs;   // declared input path -> digest
@@ -52,10 +55,15 @@ struct Lock {
 };
 
 // Text as check compares it: CRLF to LF, terminal colour codes removed, trailing spaces
-// dropped from every line, trailing blank lines dropped.
-std::string normalise_text(std::string_view text);
+// dropped from every line, trailing blank lines dropped; with `mask_addresses`, the
+// memory address in a repr (`<Legend object at 0x7fbc…>`, R's `<environment: 0x55d…>`)
+// reads 0x..., since it changes from run to run.
+std::string normalise_text(std::string_view text, bool mask_addresses = true);
 
-Lock make_lock(const doc::Document& document, const exec::Results& results);
+// The lock of a render, its text normalised as lock `version` was (check passes the
+// version of the lock it compares with). A cell with `check: {addresses: true}` keeps
+// its addresses.
+Lock make_lock(const doc::Document& document, const exec::Results& results, int version = kLockVersion);
 
 // In a fixed key order, so that a committed lock diffs well.
 nlohmann::ordered_json lock_to_json(const Lock& lock);

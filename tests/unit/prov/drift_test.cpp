@@ -126,3 +126,32 @@ TEST_CASE("check options parse, and a bad regex is an error at its line") {
 TEST_CASE("XML escaping keeps JUnit well formed") {
   CHECK(prov::xml_escape("a<b & \"c\"\x01") == "a&lt;b &amp; &quot;c&quot;\xEF\xBF\xBD");
 }
+
+TEST_CASE("memory addresses in reprs are masked, except in version 1 locks and where a cell asks") {
+  CHECK(prov::normalise_text("<matplotlib.legend.Legend object at 0x7fbc1a2b3c4d>") ==
+        "<matplotlib.legend.Legend object at 0x...>");
+  CHECK(prov::normalise_text("<environment: 0x55d5c8a3b8c8>") == "<environment: 0x...>");
+  CHECK(prov::normalise_text("colour 0xff0000 at 0x12") == "colour 0xff0000 at 0x12");  // not addresses
+  CHECK(prov::normalise_text("<f at 0x7fbc1a2b3c4d>", false) == "<f at 0x7fbc1a2b3c4d>");
+
+  auto parsed = parse("```{python}\nf\n```\n", "t.md");
+  auto run1 = one_cell_results("<function f at 0x7f0000000001>\n");
+  auto run2 = one_cell_results("<function f at 0x7f00000000ff>\n");
+  prov::Lock locked = prov::lock_from_json(nlohmann::json::parse(prov::lock_to_json(prov::make_lock(parsed.doc, run1)).dump()),
+                                           "t.waybill.lock");
+  CHECK(locked.version == prov::kLockVersion);
+  CHECK_FALSE(prov::compare_with_lock(locked, prov::make_lock(parsed.doc, run2, locked.version), parsed.doc).drifted());
+
+  // A lock written before masking keeps its addresses, and is compared as it was.
+  nlohmann::json old = nlohmann::json::parse(prov::lock_to_json(prov::make_lock(parsed.doc, run1, 1)).dump());
+  CHECK(old["waybillLock"] == 1);
+  CHECK(old.dump().find("0x7f0000000001") != std::string::npos);
+  prov::Lock v1 = prov::lock_from_json(old, "t.waybill.lock");
+  CHECK(prov::compare_with_lock(v1, prov::make_lock(parsed.doc, run1, v1.version), parsed.doc).drifted() == false);
+  CHECK(prov::compare_with_lock(v1, prov::make_lock(parsed.doc, run2, v1.version), parsed.doc).drifted());
+
+  auto strict = parse("```{python}\n#| check: {addresses: true}\nf\n```\n", "t.md");
+  CHECK(strict.doc.cells[0].options.check.addresses);
+  prov::Lock exact = prov::make_lock(strict.doc, run1);
+  CHECK(prov::compare_with_lock(exact, prov::make_lock(strict.doc, run2), strict.doc).drifted());
+}

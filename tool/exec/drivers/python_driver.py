@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+import tokenize
 import traceback
 import warnings
 
@@ -120,6 +121,20 @@ def run_cell(request, namespace):
     return outputs, error
 
 
+def ends_with_semicolon(code):
+    """Whether the cell's last statement ends with `;`, which in Jupyter (IPython) keeps
+    its value from being shown: `ax.legend();` shows no `<Legend object at 0x...>`."""
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT)
+    last = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type not in skip:
+                last = token
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return last is not None and last.string == ";"
+
+
 def run_code(request, namespace, file, offset, outputs):
     error = None
     try:
@@ -134,7 +149,7 @@ def run_code(request, namespace, file, offset, outputs):
         exec(compile(tree, file, "exec"), namespace)
         if last is not None:
             value = eval(compile(ast.Expression(last.value), file, "eval"), namespace)
-            if value is not None:
+            if value is not None and not ends_with_semicolon(request["code"]):
                 namespace["_"] = value
                 outputs.append({"type": "result", "data": display_data(value)})
     except BaseException as e:  # noqa: B902
