@@ -83,3 +83,28 @@ contains "$err" "CACHED RUN echo x"
 c=$(config "$out")
 [ "$(field "$c" 'c["Config"]["Cmd"]')" = "['hello']" ] || fail "ENTRYPOINT after a cached step dropped this stage's CMD: $c"
 pass "a cached step keeps what the stage set before it (CMD before ENTRYPOINT)"
+
+# A name moved to a new build: what only the old image used goes at once (its unpacked
+# layer); the blobs the build cache keeps stay, so that going back is a cache hit.
+mkdir -p "$work/edit"
+printf 'FROM debian-base:test\nRUN head -c 300000 /dev/urandom > /one\n' > "$work/edit/Dockerfile"
+build 0 -t edited:latest "$work/edit"
+old=$out
+layers_before=$(find "$WAYBILL_HOME/layers/sha256" -mindepth 1 -maxdepth 1 | wc -l)
+printf 'FROM debian-base:test\nRUN head -c 300000 /dev/urandom > /two\n' > "$work/edit/Dockerfile"
+build 0 -t edited:latest "$work/edit"
+contains "$err" "removed what the image's previous build alone used: 1 unpacked layers"
+layers_after=$(find "$WAYBILL_HOME/layers/sha256" -mindepth 1 -maxdepth 1 | wc -l)
+[ "$layers_after" = "$layers_before" ] || fail "the old image's unpacked layer stayed: $layers_before, then $layers_after"
+expect 0 image df
+contains "$out" "Unpacked layers"
+grep -Eq '^Unpacked layers +[0-9]+ +[0-9.]+ [kMG]?B +0 B' <<< "$out" || fail "df: every unpacked layer is in use: $out"
+grep -Eq '^Build cache +[0-9]+ +[0-9.]+ kB' <<< "$out" || fail "df: the old step's blob is the build cache's: $out"
+expect 0 image df --json
+[ "$(field "$out" 'c["unpacked_layers"]["reclaimable_bytes"]')" = 0 ] || fail "df --json: $out"
+expect 0 image prune
+printf 'FROM debian-base:test\nRUN head -c 300000 /dev/urandom > /one\n' > "$work/edit/Dockerfile"
+build 0 -t edited:latest "$work/edit"
+contains "$err" "CACHED RUN head -c 300000 /dev/urandom > /one"
+[ "$out" = "$old" ] || fail "going back gave another image: $old, then $out"
+pass "a rebuilt name drops the old image's unpacked layers; prune keeps the build cache's blobs; image df says where space goes"

@@ -116,6 +116,9 @@ VerbRunner add_image(CLI::App& sub, GlobalOptions& global) {
                                    "directories", ImageRequest::Verb::Unpack);
   unpack->add_option("names", req->args, "Images")->required();
 
+  CLI::App* df = add("df", "Show where the store's space goes (images, unpacked layers, build cache, cell results) "
+                           "and what prune gives back", ImageRequest::Verb::DiskUsage);
+  df->add_flag("--json", req->json, "Print JSON");
   add("fsck", "Re-hash every blob and check every reference; exit 1 on problems", ImageRequest::Verb::Fsck);
   CLI::App* prune =
       add("prune", "Remove blobs and unpacked layers no image uses, and interrupted work", ImageRequest::Verb::Prune);

@@ -161,7 +161,12 @@ std::map<std::string, DocumentImage> prepare_images(const plan::Plan& plan, cons
       continue;
     }
     std::string tag = image_tag(s.doc_path, block.name);
-    rep.status("image " + (block.name.empty() ? std::string("default") : block.name) + ": building " + tag);
+    std::string shown = block.name.empty() ? std::string("default") : block.name;
+    rep.status("image " + shown + ": building " + tag);
+    if (!oci::Store::open().find(tag))
+      // A new user's first render spends minutes here: say so before it starts.
+      rep.status("image " + shown + " has not been built before: a first build obtains its base and runs every "
+                 "step, which can take minutes; later renders reuse the image and each step from the store");
     images[block.name] = build_image(block, base_recipes(plan.manifest, s.doc_dir), tag, s, rep);
   }
   std::optional<oci::Store> store;

@@ -114,11 +114,32 @@ FsckReport fsck_store(const Store& store, Reporter& reporter);
 
 struct PruneReport {
   uint64_t blobs = 0, layers = 0, temporaries = 0, bytes = 0;
+  uint64_t layer_bytes = 0;    // the unpacked layers removed, on disk
   uint64_t cache_entries = 0;  // with build_cache: build steps and RUN cache mounts
 };
-// With `build_cache`, the build cache (cache/build/) and RUN --mount=type=cache
-// directories (cache/build-mounts/) go too, before blobs and layers are collected.
+// Blobs no image and no build cache step uses, unpacked layers no image uses, and what
+// interrupted operations left. With `build_cache`, the build cache (cache/build/) and
+// RUN --mount=type=cache directories (cache/build-mounts/) go first, and their blobs.
 PruneReport prune_store(const Store& store, Reporter& reporter, bool build_cache = false);
+// After a build moved a name to a new image: what the old image alone used (its
+// unpacked layers, and blobs the build cache does not keep). Skipped, returning nullopt,
+// when another operation holds the store.
+std::optional<PruneReport> prune_superseded(const Store& store);
+
+// Where the store's space goes (`waybill image df`).
+struct StoreUsage {
+  struct Part {
+    uint64_t count = 0, bytes = 0, reclaimable = 0;
+  };
+  uint64_t names = 0;
+  Part images;         // blobs of named images
+  Part layers;         // unpacked layers; reclaimable: no image uses them
+  Part build_cache;    // steps, the blobs only they use, RUN cache mounts
+  Part unused_blobs;   // blobs nothing uses
+  Part cells;          // cached cell results
+  Part temporaries;    // interrupted operations, boxes of killed processes
+};
+StoreUsage store_usage(const Store& store);
 
 // ---- helpers shared by the operations ---------------------------------------------
 

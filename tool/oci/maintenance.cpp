@@ -7,6 +7,7 @@
 
 #include "oci/image_ops.hpp"
 #include "oci/layer_unpack.hpp"
+#include "oci/reachable.hpp"
 #include "util/error.hpp"
 #include "util/report.hpp"
 
@@ -14,60 +15,6 @@ namespace waybill::oci {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-
-struct Reachable {
-  std::set<std::string> blobs;     // "sha256:..."
-  std::set<std::string> diff_ids;  // "sha256:..."
-};
-
-// Walks from index.json to everything it keeps alive. Problems are collected, not thrown.
-Reachable reachable(const Store& store, std::vector<std::string>* problems, uint64_t* images) {
-  Reachable r;
-  auto note = [&](const std::string& p) {
-    if (problems) problems->push_back(p);
-  };
-  auto manifest = [&](const Descriptor& d, const std::string& who) {
-    r.blobs.insert(d.digest.str());
-    if (!store.has_blob(d.digest)) return note(who + ": manifest " + d.digest.str() + " is missing");
-    try {
-      Manifest m = parse_manifest(store.read_blob(d.digest), "manifest " + d.digest.str());
-      r.blobs.insert(m.config.digest.str());
-      for (const auto& l : m.layers) {
-        r.blobs.insert(l.digest.str());
-        if (!store.has_blob(l.digest)) note(who + ": layer " + l.digest.str() + " is missing");
-      }
-      if (!store.has_blob(m.config.digest)) return note(who + ": config " + m.config.digest.str() + " is missing");
-      ImageConfig c = parse_config(store.read_blob(m.config.digest), "config " + m.config.digest.str());
-      auto ids = c.diff_ids();
-      if (ids.size() != m.layers.size())
-        note(who + ": the manifest has " + std::to_string(m.layers.size()) + " layers, the config " +
-             std::to_string(ids.size()) + " diff_ids");
-      for (const auto& id : ids) r.diff_ids.insert(id.str());
-    } catch (const Error& e) {
-      note(who + ": " + e.message());
-    }
-  };
-  for (const auto& e : store.entries()) {
-    if (images) ++*images;
-    std::string who = e.name ? e.name->familiar() : e.manifest.digest.short_id();
-    if (is_index_type(e.manifest.media_type)) {
-      r.blobs.insert(e.manifest.digest.str());
-      try {
-        for (const auto& d : parse_index(store.read_blob(e.manifest.digest), "index").manifests)
-          if (store.has_blob(d.digest)) manifest(d, who);
-      } catch (const Error& err) {
-        note(who + ": " + err.message());
-      }
-    } else {
-      manifest(e.manifest, who);
-    }
-  }
-  return r;
-}
-
-}  // namespace
 
 FsckReport fsck_store(const Store& store, Reporter& reporter) {
   FileLock gc = store.gc_lock(FileLock::Mode::Shared);
@@ -103,6 +50,32 @@ FsckReport fsck_store(const Store& store, Reporter& reporter) {
   return report;
 }
 
+namespace {
+
+// Removes blobs that neither an image nor (with keep_cache) the build cache uses, and
+// unpacked layers no image uses. The caller holds the gc lock exclusively.
+void remove_unused(const Store& store, bool keep_cache, PruneReport& report) {
+  Reachable r = reachable(store);
+  std::set<std::string> cached;
+  if (keep_cache) cached = build_cache_blobs(store);
+  for (const auto& e : fs::directory_iterator(store.blob_dir())) {
+    std::string digest = "sha256:" + e.path().filename().string();
+    if (r.blobs.count(digest) || cached.count(digest)) continue;
+    std::error_code ec;
+    report.bytes += fs::file_size(e.path(), ec);
+    fs::remove(e.path(), ec);
+    ++report.blobs;
+  }
+  for (const auto& e : fs::directory_iterator(store.layers_dir())) {
+    if (r.diff_ids.count("sha256:" + e.path().filename().string())) continue;
+    report.layer_bytes += tree_usage(e.path()).bytes;
+    remove_tree(e.path());
+    ++report.layers;
+  }
+}
+
+}  // namespace
+
 PruneReport prune_store(const Store& store, Reporter& reporter, bool build_cache) {
   // Running boxes hold the lock shared: their layers must stay.
   FileLock gc = FileLock::try_lock(store.home() / "locks" / "gc.lock", FileLock::Mode::Exclusive);
@@ -120,19 +93,7 @@ PruneReport prune_store(const Store& store, Reporter& reporter, bool build_cache
       }
     }
   }
-  Reachable r = reachable(store, nullptr, nullptr);
-  for (const auto& e : fs::directory_iterator(store.blob_dir())) {
-    if (r.blobs.count("sha256:" + e.path().filename().string())) continue;
-    std::error_code ec;
-    report.bytes += fs::file_size(e.path(), ec);
-    fs::remove(e.path(), ec);
-    ++report.blobs;
-  }
-  for (const auto& e : fs::directory_iterator(store.layers_dir())) {
-    if (r.diff_ids.count("sha256:" + e.path().filename().string())) continue;
-    remove_tree(e.path());
-    ++report.layers;
-  }
+  remove_unused(store, !build_cache, report);
   // With the lock held exclusively, no operation is under way: whatever is in tmp/ was
   // left by one that was interrupted.
   for (const auto& e : fs::directory_iterator(store.tmp_dir())) {
@@ -153,6 +114,16 @@ PruneReport prune_store(const Store& store, Reporter& reporter, bool build_cache
     if (!listed.count(e.path().filename().string())) fs::remove(e.path(), ec);
   reporter.status("removed " + std::to_string(report.blobs) + " blobs, " + std::to_string(report.layers) +
                   " unpacked layers and " + std::to_string(report.temporaries) + " temporary files");
+  return report;
+}
+
+std::optional<PruneReport> prune_superseded(const Store& store) {
+  // Never waits: a box or another build holding the lock shared keeps everything; the
+  // next build, or `waybill image prune`, collects it.
+  FileLock gc = FileLock::try_lock(store.home() / "locks" / "gc.lock", FileLock::Mode::Exclusive);
+  if (!gc) return std::nullopt;
+  PruneReport report;
+  remove_unused(store, true, report);
   return report;
 }
 

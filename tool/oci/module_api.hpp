@@ -16,7 +16,7 @@ namespace waybill {
 class Reporter;
 
 struct ImageRequest {
-  enum class Verb { Import, Load, Save, List, Inspect, Tag, Remove, Bootstrap, Fsck, Prune, Unpack, Pull, Push, Login, Logout, PackData };
+  enum class Verb { Import, Load, Save, List, Inspect, Tag, Remove, Bootstrap, Fsck, Prune, Unpack, Pull, Push, Login, Logout, PackData, DiskUsage };
   Verb verb = Verb::List;
   std::vector<std::string> args;     // load, save, inspect, rm: files or names
   std::string source;                // import: the rootfs tarball; pack-data: the folder; tag: the image
@@ -27,7 +27,7 @@ struct ImageRequest {
   std::string mirror;
   std::string variant = "apt";
   std::vector<std::string> include;
-  bool json = false;                 // ls --json
+  bool json = false;                 // ls, df: --json
   bool quiet = false;                // ls -q: IDs only
   bool build_cache = false;          // prune --build-cache
   std::string platform = "linux/amd64";  // pull
@@ -101,7 +101,7 @@ struct EngineModule {
   std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 8;
+inline constexpr int kEngineModuleAbi = 9;
 inline constexpr const char* kEngineModuleName = "engine";
 inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
 

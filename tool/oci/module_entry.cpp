@@ -7,7 +7,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <cstdlib>
 
 #include "box/lease.hpp"
@@ -101,6 +103,46 @@ void run_credentials(const ImageRequest& r, Reporter& rep, ImageResponse& resp) 
     throw Error(ErrorKind::Usage, "not logged in to " + registry, {}, hint);
   }
   resp.out = "Removed login credentials for " + registry + "\n";
+}
+
+std::string pad(const std::string& text, size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+// `image df`: a table as `docker system df` prints, or JSON.
+std::string format_usage(const StoreUsage& u, bool json) {
+  struct Row {
+    const char* key;
+    const char* label;
+    const StoreUsage::Part& part;
+    const char* reclaim;
+  };
+  const Row rows[] = {
+      {"images", "Images", u.images, ""},
+      {"unpacked_layers", "Unpacked layers", u.layers, "image prune"},
+      {"build_cache", "Build cache", u.build_cache, "image prune --build-cache"},
+      {"unused_blobs", "Unused blobs", u.unused_blobs, "image prune"},
+      {"cell_results", "Cell results", u.cells, ""},
+      {"temporary", "Temporary files", u.temporaries, "image prune"},
+  };
+  uint64_t total = 0, reclaimable = 0;
+  for (const auto& row : rows) total += row.part.bytes, reclaimable += row.part.reclaimable;
+  if (json) {
+    nlohmann::json j = {{"names", u.names}, {"total_bytes", total}, {"reclaimable_bytes", reclaimable}};
+    for (const auto& row : rows)
+      j[row.key] = {{"count", row.part.count}, {"bytes", row.part.bytes}, {"reclaimable_bytes", row.part.reclaimable}};
+    return j.dump(2) + "\n";
+  }
+  auto bytes = [](uint64_t n) { return format_bytes(static_cast<int64_t>(n)); };
+  std::string out = pad("TYPE", 18) + pad("COUNT", 8) + pad("SIZE", 12) + pad("RECLAIMABLE", 14) + "BY\n";
+  for (const auto& row : rows)
+    out += pad(row.label, 18) + pad(std::to_string(row.part.count), 8) + pad(bytes(row.part.bytes), 12) +
+           pad(row.part.reclaimable ? bytes(row.part.reclaimable) : "0 B", 14) +
+           (row.part.reclaimable ? std::string("waybill ") + row.reclaim : std::string()) + "\n";
+  out += pad("Total", 26) + pad(bytes(total), 12) + bytes(reclaimable) + "\n";
+  out += std::to_string(u.names) + " names. Unpacked layers are the images' files, kept so that boxes start at once; "
+         "the images' blobs are kept for save, push and fsck.\n";
+  return out;
 }
 
 void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
@@ -201,6 +243,9 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
       resp.exit_code = f.ok() ? 0 : 1;
       break;
     }
+    case ImageRequest::Verb::DiskUsage:
+      resp.out = format_usage(store_usage(store), r.json);
+      break;
     case ImageRequest::Verb::Unpack:
       for (const auto& name : r.args)
         for (const auto& dir : unpack_image(store, name, rep)) resp.out += dir.string() + "\n";
@@ -347,9 +392,21 @@ std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResp
     o.obtain_base = [&](const std::string& reference, const SourceLoc& from) {
       return obtain_base(store, r, reference, from, r.refresh_bases && store.find(reference).has_value(), rep);
     };
+    std::map<std::string, std::string> before;  // a tag's image before the build
+    for (const auto& t : o.tags)
+      if (auto e = store.find(t.full())) before[t.full()] = e->manifest.digest.str();
     build::BuildResult result = build::build_image(store, o, rep);
     rep.status("built " + result.manifest.digest.short_id() + ": " + std::to_string(result.steps) + " steps, " +
                std::to_string(result.cached) + " cached");
+    bool superseded = std::any_of(before.begin(), before.end(),
+                                  [&](const auto& b) { return b.second != result.manifest.digest.str(); });
+    // An edited Dockerfile leaves its old image behind each time: a store that grew by an
+    // image per edit is what made stores of a few images take gigabytes.
+    if (superseded)
+      if (auto pruned = prune_superseded(store); pruned && (pruned->blobs || pruned->layers))
+        rep.status("removed what the image's previous build alone used: " + std::to_string(pruned->layers) +
+                   " unpacked layers (" + format_bytes(static_cast<int64_t>(pruned->layer_bytes)) + "), " +
+                   std::to_string(pruned->blobs) + " blobs (" + format_bytes(static_cast<int64_t>(pruned->bytes)) + ")");
     resp.digest = result.manifest.digest.str();
     resp.steps = result.steps;
     resp.cached = result.cached;

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <set>
+#include <utility>
 #include <system_error>
 
 #include "util/error.hpp"
@@ -127,6 +129,23 @@ TempDir::~TempDir() {
   if (keep_ || path_.empty()) return;
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+TreeUsage tree_usage(const fs::path& path) {
+  TreeUsage usage;
+  std::set<std::pair<dev_t, ino_t>> linked;
+  auto add = [&](const fs::path& p) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return;
+    if (!S_ISDIR(st.st_mode) && st.st_nlink > 1 && !linked.emplace(st.st_dev, st.st_ino).second) return;
+    usage.bytes += static_cast<uint64_t>(st.st_blocks) * 512;
+    ++usage.entries;
+  };
+  add(path);
+  std::error_code ec;
+  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+  for (; !ec && it != end; it.increment(ec)) add(it->path());
+  return usage;
 }
 
 fs::path home_directory() {

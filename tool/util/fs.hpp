@@ -4,6 +4,7 @@
 // leaves a half-written file (DESIGN.md).
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -89,6 +90,14 @@ fs::path executable_path();
 fs::path home_directory();
 // $XDG_CONFIG_HOME, else ~/.config.
 fs::path user_config_directory();
+
+// The space a file or tree takes on disk (allocated blocks, links not followed, a file
+// with several links counted once), and how many entries it has. Unreadable parts count
+// as empty.
+struct TreeUsage {
+  uint64_t bytes = 0, entries = 0;
+};
+TreeUsage tree_usage(const fs::path& path);
 
 // `path` relative to `base` when it lies under it, else `path` unchanged; for messages.
 std::string display_path(const fs::path& path, const fs::path& base = fs::current_path());
