@@ -24,7 +24,7 @@ render_packages=(libjs-katex fonts-katex latexmk lmodern
   mmdebstrap)
 # Peers the interoperability tests run against; matplotlib and R for the drivers' tests;
 # clang and its runtimes for the fuzz targets.
-test_packages=(python3 python3-html5lib python3-jsonschema python3-matplotlib r-base-core poppler-utils chromium podman skopeo runc
+test_packages=(python3 python3-html5lib python3-jsonschema python3-matplotlib python3-pandas r-base-core poppler-utils chromium podman skopeo runc
   bubblewrap docker-registry apache2-utils clang libclang-rt-14-dev)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

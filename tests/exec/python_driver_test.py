@@ -83,6 +83,21 @@ def main():
         # The rest of the driver is checked; only figure capture is not, and it says so.
         print("SKIP: figure capture is untested here: matplotlib is not installed for this python3"
               " (Debian: python3-matplotlib)")
+    try:
+        import pandas  # noqa: F401
+        r = d.send(code="import pandas as pd\npd.DataFrame({'rate': [0.5, 1.25], 'name': ['a|b', 'c']},"
+                        " index=pd.Index(['x', 'y'], name='site'))\n")
+        data = [o for o in r["outputs"] if o["type"] == "result"][0]["data"]
+        check("a data frame gives its HTML and a pipe table (for LaTeX)", "<table" in data.get("text/html", "") and
+              data.get("text/markdown", "").splitlines() ==
+              ["| site | rate | name |", "|---|---:|---|", "| x | 0.5 | a\\|b |", "| y | 1.25 | c |"], data)
+        r = d.send(code="pd.DataFrame({'n': range(100)})\n")
+        md = [o for o in r["outputs"] if o["type"] == "result"][0]["data"]["text/markdown"].splitlines()
+        check("a long data frame's table keeps its head and tail", len(md) == 63 and md[32] == "| … | … |" and
+              md[-1] == "| 99 | 99 |", md)
+    except ImportError:
+        print("SKIP: data frames as tables are untested here: pandas is not installed for this python3"
+              " (Debian: python3-pandas)")
     check("the driver ends when its input does", d.close() == 0, "exit status")
 
 

@@ -1,6 +1,8 @@
 #include "doc/attr.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "util/strings.hpp"
 
@@ -52,7 +54,18 @@ std::optional<Attr> parse_attr(std::string_view s) {
       if (i >= s.size() || s[i] != '=') return std::nullopt;
       ++i;
       std::string value;
-      if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
+      // Smart punctuation may have curled the quotes of an attribute in running text.
+      // After `=` it takes either curl, so both count as opening and closing.
+      std::string_view rest = s.substr(i);
+      bool curly_double = rest.starts_with("\xE2\x80\x9C") || rest.starts_with("\xE2\x80\x9D");
+      bool curly_single = rest.starts_with("\xE2\x80\x98") || rest.starts_with("\xE2\x80\x99");
+      if (curly_double || curly_single) {
+        size_t end = std::min(s.find(curly_double ? "\xE2\x80\x9D" : "\xE2\x80\x99", i + 3),
+                              s.find(curly_double ? "\xE2\x80\x9C" : "\xE2\x80\x98", i + 3));
+        if (end == std::string_view::npos) return std::nullopt;
+        value = std::string(s.substr(i + 3, end - i - 3));
+        i = end + 3;
+      } else if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
         char q = s[i++];
         while (i < s.size() && s[i] != q) {
           if (s[i] == '\\' && i + 1 < s.size()) ++i;
@@ -102,6 +115,36 @@ std::string slugify(std::string_view text) {
     ++i;
   }
   return out;
+}
+
+std::optional<std::vector<double>> column_shares(const std::vector<double>& widths) {
+  double sum = 0;
+  for (double w : widths) {
+    if (!(w > 0) || w > 1e6) return std::nullopt;
+    sum += w;
+  }
+  if (widths.empty() || widths.size() > 1000) return std::nullopt;
+  std::vector<double> shares;
+  for (double w : widths) shares.push_back(w / sum);
+  return shares;
+}
+
+std::optional<std::vector<double>> parse_column_widths(std::string_view text) {
+  std::string t(text);
+  for (char& c : t)
+    if (c == '[' || c == ']' || c == ',') c = ' ';
+  std::vector<double> widths;
+  const char* p = t.c_str();
+  while (true) {
+    while (*p == ' ') ++p;
+    if (!*p) break;
+    char* end = nullptr;
+    double v = std::strtod(p, &end);
+    if (end == p) return std::nullopt;
+    widths.push_back(v);
+    p = end;
+  }
+  return column_shares(widths);
 }
 
 }  // namespace waybill::doc

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "doc/attr.hpp"
 #include "doc/cell_header.hpp"
 #include "doc/yaml_meta.hpp"
 #include "util/error.hpp"
@@ -18,8 +19,8 @@ namespace waybill::doc {
 const std::vector<std::string>& known_cell_options() {
   static const std::vector<std::string> names = {
       "label",   "eval",    "echo",    "output",    "include",    "error",     "warning",
-      "message", "fig-cap", "fig-alt", "fig-width", "fig-height", "fig-format", "cache",
-      "timeout", "image",   "check"};
+      "message", "fig-cap", "fig-alt", "fig-width", "fig-height", "fig-format", "tbl-cap",
+      "tbl-colwidths", "cache", "timeout", "image", "check"};
   return names;
 }
 
@@ -76,6 +77,22 @@ double want_number(const std::string& file, const OptionSetting& s, const std::s
   if (!n || !(*n > 0)) type_error(file, s, name, "a positive number", "`#| " + name + ": 5`");
   if (*n > 1000) type_error(file, s, name, "a number of inches up to 1000", "`#| " + name + ": 5`");
   return *n;
+}
+
+// `tbl-colwidths: [30, 70]` (Quarto's percentages, or any shares), or `auto`.
+std::vector<double> want_colwidths(const std::string& file, const OptionSetting& s) {
+  if (s.value.is_scalar() && (s.value.scalar == "auto" || s.value.as_bool() == false)) return {};
+  std::optional<std::vector<double>> shares;
+  if (s.value.is_list()) {
+    std::vector<double> v;
+    for (const auto& item : s.value.list)
+      if (auto n = item.as_number(); n && *n > 0 && *n <= 1e6) v.push_back(*n);
+    if (v.size() == s.value.list.size()) shares = column_shares(v);
+  } else if (s.value.is_scalar()) {
+    shares = parse_column_widths(s.value.scalar);
+  }
+  if (!shares) type_error(file, s, "tbl-colwidths", "a list of positive numbers or auto", "`#| tbl-colwidths: [30, 70]`");
+  return *shares;
 }
 
 // "30", "30s", "2m", "1h", "500ms" to seconds.
@@ -204,6 +221,10 @@ void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, 
       throw Error(ErrorKind::Document, "cell option `fig-format` must be png or svg, not `" + f + "`",
                   SourceLoc{file, s.value.pos.line, s.value.pos.col}, "`#| fig-format: svg` for vector figures");
     o.fig_format = f;
+  } else if (name == "tbl-cap") {
+    o.tbl_cap = want_string(file, s, name);
+  } else if (name == "tbl-colwidths") {
+    o.tbl_colwidths = want_colwidths(file, s);
   } else if (name == "cache") {
     o.cache = want_bool(file, s, name, rep);
   } else if (name == "timeout") {
@@ -221,6 +242,7 @@ std::string canonical_option_name(std::string_view name) {
   std::string n = replace_all(name, ".", "-");
   n = replace_all(n, "_", "-");
   if (n == "results") return "output";
+  if (n == "tab-cap") return "tbl-cap";  // bookdown's tab.cap
   return n;
 }
 

@@ -38,6 +38,8 @@ struct CellOptions {
   std::optional<double> fig_width;   // inches
   std::optional<double> fig_height;  // inches
   std::string fig_format = "png";    // png or svg
+  std::string tbl_cap;               // the caption of the table the cell makes
+  std::vector<double> tbl_colwidths; // its columns' shares of the width, summing to 1
   std::optional<bool> cache;
   std::optional<double> timeout;     // seconds
   std::string image;

@@ -108,6 +108,7 @@ struct Block {
   int start = 1;
   TaskState task = TaskState::None;
   std::vector<Align> aligns;
+  std::vector<double> widths;  // Table: columns' shares of the width (tbl-colwidths), or empty
   std::vector<std::vector<TableCell>> rows;
   int header_rows = 0;
   size_t ref = 0;

@@ -177,12 +177,22 @@ bool take_caption_prefix(std::vector<Inline>& v) {
   return false;
 }
 
-void attach_table_captions(std::vector<Block>& blocks) {
+void attach_table_captions(std::vector<Block>& blocks, StructureContext& ctx) {
   for (size_t i = 0; i + 1 < blocks.size(); ++i) {
     if (blocks[i].kind != BlockKind::Table || blocks[i + 1].kind != BlockKind::Paragraph) continue;
     std::vector<Inline> cap = blocks[i + 1].inlines;
     if (!take_caption_prefix(cap)) continue;
-    if (auto attr = take_inline_attr(cap)) blocks[i].attr = *attr;
+    if (auto attr = take_inline_attr(cap)) {
+      blocks[i].attr = *attr;
+      if (const std::string* w = attr->value("tbl-colwidths")) {
+        if (auto shares = parse_column_widths(*w); shares && shares->size() == blocks[i].aligns.size())
+          blocks[i].widths = *shares;
+        else
+          ctx.reporter.warn("tbl-colwidths=\"" + *w + "\" does not give one positive width for each of the table's " +
+                                std::to_string(blocks[i].aligns.size()) + " columns; it is ignored",
+                            ctx.doc.loc(blocks[i + 1].pos), "e.g. tbl-colwidths=\"[30,70]\" for two columns");
+      }
+    }
     blocks[i].caption = strip_space(std::move(cap));
     blocks.erase(blocks.begin() + static_cast<long>(i) + 1);
   }
@@ -204,7 +214,7 @@ void refine_structure(std::vector<Block>& blocks, StructureContext& ctx) {
       default: break;
     }
   }
-  attach_table_captions(blocks);
+  attach_table_captions(blocks, ctx);
 }
 
 }  // namespace waybill::doc

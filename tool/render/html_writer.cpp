@@ -1,7 +1,10 @@
 #include "render/html_writer.hpp"
 
+#include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <regex>
 
 #include "doc/markdown.hpp"
 #include "doc/reader.hpp"
@@ -150,12 +153,7 @@ void HtmlWriter::table(const Block& b, const std::string& number) {
   raw("<div class=\"table-wrap\">\n<table");
   attrs(b.attr);
   raw(">\n");
-  if (!b.caption.empty() || !number.empty()) {
-    raw("<caption>");
-    if (!number.empty()) raw("<span class=\"caption-label\">Table\u00a0" + number + ":</span> ");
-    inlines(b.caption);
-    raw("</caption>\n");
-  }
+  raw(table_head(b.caption, number, b.widths));
   auto align = [&](size_t col) -> std::string {
     if (col >= b.aligns.size()) return {};
     switch (b.aligns[col]) {
@@ -260,6 +258,8 @@ void HtmlWriter::cell(const doc::Cell& c, const std::string& figure_number) {
       figure_caption(c, figure_number);
       raw("</figure>\n");
     }
+    if (c.options.label.starts_with("tbl-") || !c.options.tbl_cap.empty())
+      missing_table(CellTable{c, number_of(c.options.label)});
   }
   raw("</div>\n");
 }
@@ -281,8 +281,76 @@ void HtmlWriter::output_text(std::string_view text, TextKind kind) {
   raw("</code></pre>\n");
 }
 
-void HtmlWriter::output_html(const std::string& html) {
-  raw("<div class=\"cell-output cell-output-display\">\n" + html + "\n</div>\n");
+namespace {
+
+size_t find_table_tag(const std::string& html) {
+  for (size_t at = html.find('<'); at != std::string::npos; at = html.find('<', at + 1))
+    if (html.size() - at > 6 && to_lower(html.substr(at + 1, 5)) == "table" &&
+        (html[at + 6] == '>' || std::isspace(static_cast<unsigned char>(html[at + 6]))))
+      return at;
+  return std::string::npos;
+}
+
+}  // namespace
+
+bool HtmlWriter::output_html(const std::string& html, const CellTable* table) {
+  std::string h = html;
+  bool placed = false;
+  size_t open = find_table_tag(h);
+  size_t close = open == std::string::npos ? open : h.find('>', open);
+  if (close != std::string::npos) {
+    // pandas writes border="1", which browsers draw as old double borders; the
+    // stylesheet draws tables.
+    static const std::regex border(R"re(\s+border\s*=\s*("[^"]*"|'[^']*'|[0-9]+))re", std::regex::icase);
+    std::string tag = std::regex_replace(h.substr(open, close - open), border, "");
+    std::string inside;
+    if (table && !std::regex_search(tag, std::regex(R"(\sid\s*=)", std::regex::icase))) {
+      const doc::Cell& c = table->cell;
+      if (!table->number.empty()) tag += " id=\"" + escape(c.options.label, true) + "\"";
+      inside = table_head(doc::read_markdown_inlines(c.options.tbl_cap, ctx_.doc.path, ctx_.reporter), table->number,
+                          c.options.tbl_colwidths);
+      placed = true;
+    }
+    h = h.substr(0, open) + tag + ">" + inside + h.substr(close + 1);
+  }
+  raw("<div class=\"cell-output cell-output-display\">\n" + h + "\n</div>\n");
+  return placed;
+}
+
+void HtmlWriter::missing_table(const CellTable& t) {
+  const doc::Cell& c = t.cell;
+  bool ran = ctx_.results && ctx_.results->cell(c.index);
+  raw("<div class=\"table-pending\"" +
+      (t.number.empty() ? std::string() : " id=\"" + escape(c.options.label, true) + "\"") + ">\n<p>" +
+      (ran ? "The cell made no table." : "Table not generated yet: the cell has not run.") + "</p>\n");
+  std::string head = table_head(doc::read_markdown_inlines(c.options.tbl_cap, ctx_.doc.path, ctx_.reporter), t.number, {});
+  // Outside a table, the caption is a paragraph with the caption's class.
+  raw(replace_all(replace_all(head, "<caption>", "<p class=\"table-caption\">"), "</caption>", "</p>"));
+  raw("</div>\n");
+}
+
+// <caption> and <colgroup> for a table: "Table N:" and its caption, and column widths.
+std::string HtmlWriter::table_head(const std::vector<Inline>& caption, const std::string& number,
+                                   const std::vector<double>& widths) {
+  std::string saved;
+  saved.swap(out_);
+  if (!caption.empty() || !number.empty()) {
+    raw("<caption>");
+    if (!number.empty()) raw("<span class=\"caption-label\">Table\u00a0" + number + ":</span> ");
+    inlines(caption);
+    raw("</caption>\n");
+  }
+  if (!widths.empty()) {
+    raw("<colgroup>\n");
+    for (double w : widths) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "<col style=\"width: %.1f%%\">\n", w * 100);
+      raw(buf);
+    }
+    raw("</colgroup>\n");
+  }
+  saved.swap(out_);
+  return saved;
 }
 
 void HtmlWriter::output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,

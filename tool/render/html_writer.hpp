@@ -55,7 +55,10 @@ class HtmlWriter : public Writer {
 
   void output_text(std::string_view text, TextKind kind) override;
   bool takes_html() const override { return true; }
-  void output_html(const std::string& html) override;
+  bool output_html(const std::string& html, const CellTable* table) override;
+  void missing_table(const CellTable& table) override;
+  std::string table_head(const std::vector<doc::Inline>& caption, const std::string& number,
+                         const std::vector<double>& widths);
   void output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,
                       const std::string& figure_number) override;
   void output_files(const std::vector<FileRef>& files) override;

@@ -256,13 +256,16 @@ void LatexWriter::table(const Block& b, const std::string& number) {
     }
   size_t total = 0;
   for (size_t w : width) total += w;
-  bool wrap = total > 70;
+  // Widths the author gave (tbl-colwidths) are used as written.
+  bool given = b.widths.size() == ncols;
+  bool wrap = total > 70 || given;
   std::vector<double> fracs(ncols);
   double sum = 0;
   for (size_t c = 0; c < ncols; ++c) {
     // About 85 characters fill a line of this template's body text.
-    fracs[c] = std::max({0.06, static_cast<double>(word[c] + 2) / 85.0,
-                         static_cast<double>(width[c]) / static_cast<double>(total)});
+    fracs[c] = given ? b.widths[c]
+                     : std::max({0.06, static_cast<double>(word[c] + 2) / 85.0,
+                                 static_cast<double>(width[c]) / static_cast<double>(total)});
     sum += fracs[c];
   }
   std::string spec = "@{}";
@@ -354,7 +357,7 @@ void LatexWriter::figure(const Block& b, const std::string& number) {
 void LatexWriter::cell(const doc::Cell& c, const std::string& figure_number) {
   const exec::CellResult* result = ctx_.results ? ctx_.results->cell(c.index) : nullptr;
   // A figure's label goes to its figure, and a table's to the table the cell prints.
-  bool captioned = c.options.label.starts_with("fig-") || (result && c.options.label.starts_with("tbl-"));
+  bool captioned = c.options.label.starts_with("fig-") || c.options.label.starts_with("tbl-");
   if (!c.options.label.empty() && !captioned) raw("\\phantomsection\\label{" + label(c.options.label) + "}\n");
   if (c.options.echo) {
     highlighted(c.code, c.language);
@@ -370,6 +373,17 @@ void LatexWriter::cell(const doc::Cell& c, const std::string& figure_number) {
     caption(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter), figure_number, c.options.label);
     raw("\n\\end{figure}\n\n");
   }
+  if (c.options.label.starts_with("tbl-") || !c.options.tbl_cap.empty())
+    missing_table(CellTable{c, number_of(c.options.label)});
+}
+
+void LatexWriter::missing_table(const CellTable& t) {
+  const exec::CellResult* result = ctx_.results ? ctx_.results->cell(t.cell.index) : nullptr;
+  raw(std::string("\\begin{table}[htbp]\n\\centering\n\\emph{") +
+      (result ? "The cell made no table." : "Table not generated yet: the cell has not run.") + "}\n");
+  caption(doc::read_markdown_inlines(t.cell.options.tbl_cap, ctx_.doc.path, ctx_.reporter), t.number,
+          t.cell.options.label);
+  raw("\n\\end{table}\n\n");
 }
 
 void LatexWriter::output_text(std::string_view text, TextKind kind) {

@@ -54,6 +54,7 @@ class LatexWriter : public Writer {
   void cross_ref(const std::string& id, const std::string& label, bool known) override;
   void inline_cell(const doc::Inline& in) override;
 
+  void missing_table(const CellTable& table) override;
   void output_text(std::string_view text, TextKind kind) override;
   void output_figures(const doc::Cell& c, const std::vector<FigureRef>& figures,
                       const std::string& figure_number) override;

@@ -159,16 +159,22 @@ void Writer::cell_outputs(const doc::Cell& c, const exec::CellResult& r, const s
   };
   bool asis = c.options.output == doc::OutputMode::Asis;
   std::string asis_text;
-  // Markdown a cell printed (asis) or returned (text/markdown). A `tbl-` cell's first
-  // table takes the cell's label, so that its number and cross-references work.
+  // Markdown a cell printed (asis) or returned (text/markdown), or HTML it returned: the
+  // first table takes the cell's label, caption and column widths, so that it is
+  // numbered as a pipe table is and cross-references reach it.
+  std::optional<CellTable> table;
+  if (c.options.label.starts_with("tbl-") || !c.options.tbl_cap.empty())
+    table.emplace(CellTable{c, number_of(c.options.label)});
   bool table_labelled = false;
   auto markdown = [&](const std::string& text) {
     std::vector<doc::Block> v = doc::read_markdown_blocks(text, ctx_.doc.path, ctx_.reporter);
     for (auto& b : v) {
-      if (b.kind == BlockKind::Table && b.attr.id.empty() && !table_labelled && c.options.label.starts_with("tbl-")) {
-        b.attr.id = c.options.label;
-        table_labelled = true;
-      }
+      if (b.kind != BlockKind::Table || !table || table_labelled) continue;
+      if (b.attr.id.empty() && c.options.label.starts_with("tbl-")) b.attr.id = c.options.label;
+      if (b.caption.empty() && !c.options.tbl_cap.empty())
+        b.caption = doc::read_markdown_inlines(c.options.tbl_cap, ctx_.doc.path, ctx_.reporter);
+      if (b.widths.empty() && c.options.tbl_colwidths.size() == b.aligns.size()) b.widths = c.options.tbl_colwidths;
+      table_labelled = true;
     }
     blocks(v);
   };
@@ -190,7 +196,7 @@ void Writer::cell_outputs(const doc::Cell& c, const exec::CellResult& r, const s
       case exec::OutputKind::Result: {
         flush_asis();
         if (auto html = o.data.find("text/html"); html != o.data.end() && takes_html()) {
-          output_html(html->second);
+          table_labelled = output_html(html->second, table && !table_labelled ? &*table : nullptr) || table_labelled;
         } else if (auto md = o.data.find("text/markdown"); md != o.data.end()) {
           markdown(md->second);
         } else if (auto plain = o.data.find("text/plain"); plain != o.data.end()) {
@@ -218,6 +224,16 @@ void Writer::cell_outputs(const doc::Cell& c, const exec::CellResult& r, const s
                            TextKind::Error);
   if (!figures.empty()) output_figures(c, figures, figure_number);
   if (!files.empty()) output_files(files);
+  if (table && !table_labelled) {
+    auto where = c.options.where.count("tbl-cap") ? c.options.where.at("tbl-cap") : c.options.where.count("label")
+                                                                                      ? c.options.where.at("label")
+                                                                                      : c.fence;
+    ctx_.reporter.warn("the cell " + (c.options.label.empty() ? std::string("with tbl-cap") : "`" + c.options.label + "`") +
+                           " made no table for its caption and number",
+                       ctx_.doc.loc(where),
+                       "print a Markdown table with `#| output: asis`, or return a data frame as the cell's value");
+    missing_table(*table);
+  }
 }
 
 const exec::CellResult* Writer::inline_result(const doc::Inline& in) const {

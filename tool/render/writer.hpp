@@ -119,7 +119,18 @@ class Writer {
   enum class TextKind { Stdout, Stderr, Result, Error };
   virtual void output_text(std::string_view text, TextKind kind) = 0;
   virtual bool takes_html() const { return false; }
-  virtual void output_html(const std::string& html) { (void)html; }
+  // HTML a cell returned. `table`, when given, is the cell's table (its label, tbl-cap
+  // and tbl-colwidths) for the first <table> in it; returns whether one took it.
+  struct CellTable {
+    const doc::Cell& cell;
+    std::string number;  // "" when the label is not tbl-
+  };
+  virtual bool output_html(const std::string& html, const CellTable* table) {
+    (void)html, (void)table;
+    return false;
+  }
+  // A tbl- cell that made no table, or has not run: its caption, and its label's target.
+  virtual void missing_table(const CellTable& table) { (void)table; }
   struct FigureRef {
     std::string src;     // what write_asset returned
     std::string format;  // png, svg, jpg, pdf

@@ -252,3 +252,71 @@ TEST_CASE("an inline expression shows its value once it has run") {
   Rendered not_run("Twice is `{python} x * 2` here.\n");
   CHECK(contains(not_run.html, "class=\"inline-cell\""));
 }
+
+namespace {
+
+exec::CellOutput value(std::map<std::string, std::string> data) {
+  exec::CellOutput o;
+  o.kind = exec::OutputKind::Result;
+  o.data = std::move(data);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a data frame's table takes the cell's label, tbl-cap and tbl-colwidths, numbered as pipe tables") {
+  auto ran = [](exec::Results& res, const doc::Document&) {
+    exec::CellResult c;
+    c.outputs.push_back(value({{"text/plain", "   rate\n0  0.5"},
+                               {"text/html", "<div><style scoped>th {}</style><table border=\"1\" class=\"dataframe\">"
+                                             "<tr><th>rate</th></tr><tr><td>0.5</td></tr></table></div>"},
+                               {"text/markdown", "| | rate |\n|---|---:|\n| 0 | 0.5 |\n"}}));
+    res.cells[0] = c;
+  };
+  Rendered r("| a |\n|---|\n| 1 |\n\n: A pipe table {#tbl-pipe}\n\n"
+             "```{python}\n#| label: tbl-rates\n#| tbl-cap: Rates by *site*\n#| tbl-colwidths: [30, 70]\nframe\n```\n\n"
+             "See @tbl-rates and @tbl-pipe.\n",
+             {}, ran);
+  const std::string& h = r.html;
+  CHECK(contains(h, "<table class=\"dataframe\" id=\"tbl-rates\"><caption><span class=\"caption-label\">Table\u00a02:"
+                    "</span> Rates by <em>site</em></caption>\n<colgroup>\n<col style=\"width: 30.0%\">\n"
+                    "<col style=\"width: 70.0%\">\n</colgroup>\n<tr>"));
+  CHECK_FALSE(contains(h, "border="));  // pandas' border="1": the stylesheet draws tables
+  CHECK(contains(h, "<a href=\"#tbl-rates\" class=\"cross-ref\">Table\u00a02</a>"));
+  CHECK(contains(h, "<div class=\"cell\" id=\"cell-tbl-rates\""));
+  // LaTeX takes the pipe table the driver gave beside the HTML, captioned and labelled.
+  CHECK(contains(r.latex, "\\caption{Rates by \\emph{site}}\\label{tbl-rates}"));
+  CHECK(contains(r.latex, "p{\\dimexpr 0.288\\linewidth-2\\tabcolsep\\relax}"));
+  CHECK(r.rep.diagnostics.empty());
+}
+
+TEST_CASE("Markdown a cell prints takes tbl-cap; a tbl- cell without a table says so and keeps its target") {
+  auto ran = [](exec::Results& res, const doc::Document& d) {
+    for (size_t i = 0; i < d.cells.size(); ++i) {
+      exec::CellResult c;
+      c.outputs.push_back(stream("stdout", i == 0 ? "| a | b |\n|--|--|\n| 1 | 2 |\n" : "no table here\n"));
+      res.cells[i] = c;
+    }
+  };
+  Rendered r("```{r}\n#| label: tbl-made\n#| output: asis\n#| tbl-cap: Made here\nkable(x)\n```\n\n"
+             "```{r}\n#| label: tbl-none\n#| tbl-cap: Nothing\nprint(1)\n```\n\nSee @tbl-made, @tbl-none.\n",
+             {}, ran);
+  CHECK(contains(r.html, "<table id=\"tbl-made\">\n<caption><span class=\"caption-label\">Table\u00a01:</span> Made here"));
+  CHECK(contains(r.html, "<div class=\"table-pending\" id=\"tbl-none\">\n<p>The cell made no table.</p>\n"
+                         "<p class=\"table-caption\"><span class=\"caption-label\">Table\u00a02:</span> Nothing</p>"));
+  CHECK(contains(r.latex, "\\caption{Nothing}\\label{tbl-none}"));
+  REQUIRE_FALSE(r.rep.diagnostics.empty());
+  CHECK(r.rep.diagnostics[0].message == "the cell `tbl-none` made no table for its caption and number");
+  CHECK(r.rep.diagnostics[0].loc.line == 10);  // its tbl-cap
+  Rendered not_run("```{python}\n#| label: tbl-later\n#| tbl-cap: Later\nframe\n```\n\n@tbl-later\n");
+  CHECK(contains(not_run.html, "<div class=\"table-pending\" id=\"tbl-later\">\n<p>Table not generated yet"));
+  CHECK(contains(not_run.latex, "\\caption{Later}\\label{tbl-later}"));
+}
+
+TEST_CASE("pipe tables take tbl-colwidths from their attributes") {
+  Rendered r("| a | b |\n|---|---|\n| 1 | 2 |\n\n: Sized {#tbl-s tbl-colwidths=\"[25,75]\"}\n\n"
+             "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Wrong {#tbl-w tbl-colwidths=\"[25]\"}\n");
+  CHECK(contains(r.html, "<col style=\"width: 25.0%\">\n<col style=\"width: 75.0%\">"));
+  REQUIRE(r.rep.diagnostics.size() == 1);
+  CHECK(contains(r.rep.diagnostics[0].message, "does not give one positive width for each of the table's 2 columns"));
+}

@@ -59,6 +59,33 @@ class Recorder(io.TextIOBase):
         return len(text)
 
 
+def markdown_cell(text):
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def frame_markdown(frame, max_rows=60):
+    """A pandas DataFrame as a pipe table, for formats that cannot show its HTML (LaTeX):
+    the index and the columns, head and tail rows when it is long. None for anything else."""
+    if type(frame).__name__ != "DataFrame" or not type(frame).__module__.startswith("pandas"):
+        return None
+    try:
+        rows = len(frame)
+        shown = frame if rows <= max_rows else frame.iloc[list(range(max_rows // 2)) + list(range(rows - max_rows // 2, rows))]
+        names = [markdown_cell(n) for n in frame.index.names]
+        head = [" ".join(n for n in names if n != "None")] + [markdown_cell(c) for c in frame.columns]
+        numeric = [""] + [frame[c].dtype.kind in "iufc" if not isinstance(frame[c], type(frame)) else False
+                          for c in frame.columns]
+        lines = ["| " + " | ".join(head) + " |",
+                 "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+        for position, (index, row) in enumerate(shown.iterrows()):
+            if rows > max_rows and position == max_rows // 2:
+                lines.append("| " + " | ".join(["…"] * len(head)) + " |")
+            lines.append("| " + " | ".join([markdown_cell(index)] + [markdown_cell(v) for v in row]) + " |")
+        return "\n".join(lines) + "\n"
+    except Exception:
+        return None
+
+
 def display_data(value):
     data = {"text/plain": repr(value)}
     for method, mime in (("_repr_html_", "text/html"), ("_repr_markdown_", "text/markdown")):
@@ -70,6 +97,10 @@ def display_data(value):
                 shown = None
             if shown:
                 data[mime] = shown
+    if "text/markdown" not in data:
+        table = frame_markdown(value)
+        if table:
+            data["text/markdown"] = table
     return data
 
 
