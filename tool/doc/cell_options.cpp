@@ -8,6 +8,7 @@
 
 #include "doc/attr.hpp"
 #include "doc/cell_header.hpp"
+#include "doc/unsupported.hpp"
 #include "doc/yaml_meta.hpp"
 #include "util/error.hpp"
 #include "util/safe_path.hpp"
@@ -25,21 +26,6 @@ const std::vector<std::string>& known_cell_options() {
 }
 
 namespace {
-
-// Options of knitr and Quarto that are valid but have no effect in this version; they
-// are accepted quietly so that existing documents do not drown in warnings.
-const std::set<std::string>& accepted_without_effect() {
-  static const std::set<std::string> names = {
-      "fig-align", "fig-pos",      "fig-dpi",     "fig-env",   "out-width",
-      "out-height", "dpi",         "dev",         "comment",    "collapse",  "tidy",
-      "code-fold", "code-summary", "code-line-numbers", "classes", "column", "layout-ncol",
-      "layout-nrow", "purl",       "engine",      "lst-label", "lst-cap",
-      "strip-white", "prompt",     "highlight",   "size",       "background", "cache-lazy",
-      "dependson", "autodep",      "fig-show",    "fig-keep",   "fig-subcap", "child",
-      "ref-label", "opts-label",   "R-options",   "class-output", "class-source", "attr-output",
-      "attr-source", "filename",   "code-overflow", "fig-responsive"};
-  return names;
-}
 
 [[noreturn]] void type_error(const std::string& file, const OptionSetting& s, const std::string& name,
                              const std::string& expected, const std::string& example) {
@@ -252,7 +238,11 @@ void apply_cell_options(CellOptions& options, const std::vector<OptionSetting>& 
   for (const auto& s : settings) {
     std::string name = canonical_option_name(s.name);
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      if (accepted_without_effect().count(name)) continue;
+      if (auto instead = unimplemented_cell_option(name)) {
+        reporter.warn("cell option `" + s.name + "` is not supported yet: " + *instead,
+                      SourceLoc{file, s.pos.line, s.pos.col}, "waybill runs the cell as if it were not set");
+        continue;
+      }
       std::string guess = closest_match(name, known);
       reporter.warn("unknown cell option `" + s.name + "`", SourceLoc{file, s.pos.line, s.pos.col},
                     guess.empty() ? "known options: " + join(known, ", ") : "did you mean `" + guess + "`?");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "doc/markdown.hpp"
+#include "doc/unsupported.hpp"
 #include "doc/yaml_meta.hpp"
 #include "util/error.hpp"
 #include "util/report.hpp"
@@ -92,9 +93,18 @@ class MetadataReader {
     } else if (key == "execute") {
       // Cell options for every cell of the document (Quarto's `execute:`); fences.cpp applies them.
       if (!v.is_map()) wrong(key, v, "a mapping of cell options", "execute: {echo: false, warning: false}");
-    } else {
-      read_format_option(meta_.common, key, v);
+    } else if (!read_format_option(meta_.common, key, v)) {
+      unimplemented(key, v);
     }
+  }
+
+  // Keys of Quarto, R Markdown or pandoc that waybill does not implement; other keys
+  // are the author's, for templates.
+  void unimplemented(const std::string& key, const MetaValue& v, const std::string& format = {}) const {
+    auto instead = unimplemented_front_matter_key(key);
+    if (!instead) return;
+    rep_.warn("front matter key `" + (format.empty() ? key : "format: " + format + ": " + key) + "` is not supported yet: " + *instead,
+              at(v), "waybill reads the keys its documentation lists (document-format.md); others reach templates only");
   }
 
   const MetaValue& check_text(const std::string& key, const MetaValue& v) const {
@@ -178,7 +188,7 @@ class MetadataReader {
       FormatOptions& fo = meta_.per_format[f];
       for (const auto& [k, item] : opts->map) {
         if (item.is_null()) continue;
-        read_format_option(fo, k, item);  // other per-format keys are for templates
+        if (!read_format_option(fo, k, item)) unimplemented(k, item, name);  // others are for templates
       }
     };
     if (v.is_scalar()) add(v.scalar, nullptr, v);

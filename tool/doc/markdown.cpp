@@ -13,6 +13,7 @@
 #include "doc/citations.hpp"
 #include "doc/cmark_arena.hpp"
 #include "doc/fences.hpp"
+#include "doc/inline_notes.hpp"
 #include "doc/math_extension.hpp"
 #include "doc/preprocess.hpp"
 #include "doc/structure.hpp"
@@ -93,6 +94,8 @@ class Converter {
       : doc_(doc), rep_(rep), executable_(executable), lines_(lines) {}
 
   void set_line_offset(int offset) { line_offset_ = offset; }
+  // cmark numbers the notes of each parse unit from 1; the document's count from here.
+  void set_footnote_offset(size_t offset) { footnote_offset_ = static_cast<int>(offset); }
 
   std::vector<Block> blocks(cmark_node* parent) {
     Nesting level(*this, parent);
@@ -302,7 +305,7 @@ class Converter {
         break;
       case CMARK_NODE_FOOTNOTE_REFERENCE:
         in.kind = InlineKind::FootnoteRef;
-        in.number = std::atoi(literal(n).c_str());
+        in.number = std::atoi(literal(n).c_str()) + footnote_offset_;
         break;
       default:
         if (type_name(n) == "strikethrough") {
@@ -362,6 +365,7 @@ class Converter {
   bool executable_;
   const std::vector<std::string_view>& lines_;
   int line_offset_ = 0;
+  int footnote_offset_ = 0;
   int depth_ = 0;  // of blocks and inlines being converted (Nesting)
 };
 
@@ -385,10 +389,12 @@ std::vector<Block> convert(Document& doc, std::string_view source, int front_mat
     arena.reset();
     CmarkTree tree(unit.text, arena);
     conv.set_line_offset(unit.first_line - 1);
+    conv.set_footnote_offset(doc.footnotes.size());
     std::vector<Block> part = conv.blocks(tree.root());
     if (blocks.empty()) blocks = std::move(part);
     else std::move(part.begin(), part.end(), std::back_inserter(blocks));
   }
+  take_inline_notes(blocks, doc.footnotes);
   StructureContext ctx{doc, pre.divs, rep};
   refine_structure(blocks, ctx);
   for (auto& fn : doc.footnotes) refine_structure(fn, ctx);

@@ -6,6 +6,7 @@
 #include "doc/attr.hpp"
 #include "doc/front_matter.hpp"
 #include "doc/markdown.hpp"
+#include "doc/unsupported.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/report.hpp"
@@ -44,12 +45,20 @@ class IdAssigner {
   IdAssigner(Document& doc) : doc_(doc) {}
 
   void run() {
+    // Ids the page itself uses: a heading "Footnotes" must not become a second
+    // id="footnotes".
+    for (const char* id : {"footnotes", "refs", "content", "title-block-header", "toc-title", "provenance", "pages",
+                           "site-search-input", "site-search-results", "env-manifest"})
+      page_ids_.insert(id);
     for (auto& b : doc_.blocks) collect(b);
     for (auto& b : doc_.blocks) assign(b);
   }
 
  private:
   void claim(const std::string& id, Pos pos, const char* what) {
+    if (page_ids_.count(id))
+      throw Error(ErrorKind::Document, std::string("the ") + what + " `" + id + "` is an id the page itself uses",
+                  doc_.loc(pos), "choose another name, e.g. `" + id + "-1`");
     auto [it, fresh] = taken_.emplace(id, pos);
     if (fresh) return;
     throw Error(ErrorKind::Document, std::string("duplicate ") + what + " `" + id + "`", doc_.loc(pos),
@@ -74,7 +83,7 @@ class IdAssigner {
       std::string base = slugify(plain_text(b.inlines));
       if (base.empty()) base = "section";
       std::string id = base;
-      for (int n = 1; taken_.count(id); ++n) id = base + "-" + std::to_string(n);
+      for (int n = 1; taken_.count(id) || page_ids_.count(id); ++n) id = base + "-" + std::to_string(n);
       taken_.emplace(id, b.pos);
       b.attr.id = id;
     }
@@ -83,6 +92,7 @@ class IdAssigner {
 
   Document& doc_;
   std::map<std::string, Pos> taken_;
+  std::set<std::string> page_ids_;
 };
 
 void check_images(const Document& doc) {
@@ -122,8 +132,11 @@ Document parse_document(std::string path, std::string source, Reporter& reporter
     reporter.warn("the first line opens front matter, but no closing `---` follows; it is read as Markdown",
                   SourceLoc{doc.path, 1, 1}, "close the front matter with a line of `---`");
   }
-  read_metadata(doc, split, reporter, defaults);
-  read_markdown_body(doc, split.lines, reporter);
+  // The same warning at many places (a knitr option on every chunk) is said once.
+  GroupingReporter grouped(reporter);
+  read_metadata(doc, split, grouped, defaults);
+  read_markdown_body(doc, split.lines, grouped);
+  report_unsupported_markup(doc, grouped);
   check_images(doc);
   IdAssigner(doc).run();
   return doc;

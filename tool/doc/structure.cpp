@@ -165,6 +165,49 @@ void refine_paragraph(Block& b) {
   }
 }
 
+// `text $$x$$ {#eq-x} more text`: a labelled display equation inside a paragraph is
+// split out as an equation of its own (numbered, referable), with the text on either
+// side kept as paragraphs.
+void split_labelled_equations(std::vector<Block>& blocks) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (blocks[i].kind != BlockKind::Paragraph) continue;
+    std::vector<Inline>& v = blocks[i].inlines;
+    for (size_t m = 0; m + 1 < v.size(); ++m) {
+      if (v[m].kind != InlineKind::DisplayMath || v[m + 1].kind != InlineKind::Text) continue;
+      const std::string& t = v[m + 1].text;
+      size_t open = t.find_first_not_of(" \t");
+      size_t close = open == std::string::npos || t[open] != '{' ? std::string::npos : t.find('}', open);
+      if (close == std::string::npos) continue;
+      auto attr = parse_attr(std::string_view(t).substr(open + 1, close - open - 1));
+      if (!attr || attr->id.empty()) continue;
+      bool alone = m == 0 && close + 1 == t.size() && m + 2 == v.size();
+      if (alone) break;  // refine_paragraph makes it an equation as it is
+      Block before = blocks[i], equation = blocks[i], after = blocks[i];
+      before.inlines.assign(v.begin(), v.begin() + static_cast<long>(m));
+      equation.inlines = {v[m], v[m + 1]};
+      equation.inlines[1].text = t.substr(open, close - open + 1);
+      equation.pos = v[m].pos.line ? v[m].pos : blocks[i].pos;
+      after.inlines.assign(v.begin() + static_cast<long>(m) + 1, v.end());
+      after.inlines.front().text = t.substr(close + 1);
+      before.inlines = strip_space(std::move(before.inlines));
+      after.inlines = strip_space(std::move(after.inlines));
+      if (!before.inlines.empty() && before.inlines.back().kind == InlineKind::Text)
+        before.inlines.back().text = std::string(trim_right(before.inlines.back().text));
+      if (!after.inlines.empty() && after.inlines.front().kind == InlineKind::Text)
+        after.inlines.front().text = std::string(trim_left(after.inlines.front().text));
+      std::vector<Block> parts;
+      for (Block* part : {&before, &equation, &after}) {
+        auto [first, last] = content_range(part->inlines);
+        if (first != last) parts.push_back(std::move(*part));
+      }
+      blocks.erase(blocks.begin() + static_cast<long>(i));
+      blocks.insert(blocks.begin() + static_cast<long>(i), std::make_move_iterator(parts.begin()),
+                    std::make_move_iterator(parts.end()));
+      break;  // the text after it is looked at as the next block
+    }
+  }
+}
+
 bool take_caption_prefix(std::vector<Inline>& v) {
   if (v.empty() || v.front().kind != InlineKind::Text) return false;
   std::string& t = v.front().text;
@@ -202,6 +245,7 @@ void attach_table_captions(std::vector<Block>& blocks, StructureContext& ctx) {
 
 void refine_structure(std::vector<Block>& blocks, StructureContext& ctx) {
   group_divs(blocks, ctx);
+  split_labelled_equations(blocks);
   for (auto& b : blocks) {
     refine_structure(b.children, ctx);
     switch (b.kind) {

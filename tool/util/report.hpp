@@ -61,4 +61,28 @@ class DeduplicatingReporter : public Reporter {
   std::unordered_set<std::string> seen_;
 };
 
+// Holds warnings back until flush() (or its end), then passes each once, at its first
+// place, saying where else the same warning arose: a knitr option on thirty chunks is
+// one warning, not thirty. Statuses and progress pass at once.
+class GroupingReporter : public Reporter {
+ public:
+  explicit GroupingReporter(Reporter& next) : next_(next) {}
+  GroupingReporter(const GroupingReporter&) = delete;
+  GroupingReporter& operator=(const GroupingReporter&) = delete;
+  ~GroupingReporter() override { flush(); }
+  void diagnostic(const Diagnostic& d) override;
+  void status(std::string_view text) override { next_.status(text); }
+  void progress(std::string_view label, uint64_t done, uint64_t total) override { next_.progress(label, done, total); }
+  void activity(std::string_view text) override { next_.activity(text); }
+  void flush();
+
+ private:
+  struct Group {
+    Diagnostic first;
+    std::vector<SourceLoc> more;
+  };
+  Reporter& next_;
+  std::vector<Group> groups_;
+};
+
 }  // namespace waybill

@@ -103,9 +103,16 @@ TEST_CASE("unknown options warn with the closest known name, at their position")
   CHECK(p.rep.diagnostics[2].hint.find("known options") == 0);
 }
 
-TEST_CASE("knitr options with no effect yet are accepted quietly") {
-  auto p = parse("```{r, fig.align='center', out.width='80%', dpi=300, comment=NA}\nplot(1)\n```\n");
-  CHECK(p.rep.diagnostics.empty());
+TEST_CASE("options waybill does not implement yet are warnings at their place, once per document") {
+  auto p = parse("```{r, fig.align='center', dpi=300}\nplot(1)\n```\n\n```{r, fig.align='left'}\nplot(2)\n```\n\n"
+                 "```{r}\n#| code-fold: true\n1\n```\n");
+  REQUIRE(p.rep.diagnostics.size() == 3);
+  CHECK(p.rep.diagnostics[0].message == "cell option `fig.align` is not supported yet: it has no effect");
+  CHECK(p.rep.diagnostics[0].loc.str() == "t.md:1:8");
+  CHECK(p.rep.diagnostics[0].hint == "waybill runs the cell as if it were not set; also at line 5 (2 in all)");
+  CHECK(p.rep.diagnostics[1].message == "cell option `dpi` is not supported yet: it has no effect");
+  CHECK(p.rep.diagnostics[2].message == "cell option `code-fold` is not supported yet: the code is shown unfolded");
+  CHECK(p.rep.diagnostics[2].loc.str() == "t.md:10:4");
 }
 
 TEST_CASE("knitr line selection in echo is a warning, not an error") {
