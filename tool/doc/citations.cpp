@@ -27,14 +27,6 @@ size_t read_key(std::string_view s, size_t i) {
   return j - i;
 }
 
-Inline text_inline(std::string_view t, Pos pos) {
-  Inline in;
-  in.kind = InlineKind::Text;
-  in.text = std::string(t);
-  in.pos = pos;
-  return in;
-}
-
 // One item of a bracketed citation: "see @doe99, p. 3" or "-@doe99".
 bool parse_item(std::string_view item, Citation& c) {
   size_t at = item.find('@');

@@ -7,12 +7,16 @@ namespace waybill::doc {
 
 namespace {
 
-Inline text_inline(std::string text, Pos pos) {
-  Inline t;
-  t.kind = InlineKind::Text;
-  t.text = std::move(text);
-  t.pos = pos;
-  return t;
+// Calls f on every block's inlines, caption and table cells, in document order.
+template <typename F>
+void for_each_inline_list(std::vector<Block>& v, const F& f) {
+  for (auto& b : v) {
+    f(b.inlines);
+    f(b.caption);
+    for (auto& row : b.rows)
+      for (auto& cell : row) f(cell.content);
+    for_each_inline_list(b.children, f);
+  }
 }
 
 // Where the `]` closing a `^[` opened at v[i].text[open] is: brackets are counted in
@@ -79,13 +83,7 @@ class NoteNumberer {
   explicit NoteNumberer(std::vector<std::vector<Block>>& old) : old_(old) {}
 
   void blocks(std::vector<Block>& v) {
-    for (auto& b : v) {
-      inlines(b.inlines);
-      inlines(b.caption);
-      for (auto& row : b.rows)
-        for (auto& cell : row) inlines(cell.content);
-      blocks(b.children);
-    }
+    for_each_inline_list(v, [this](std::vector<Inline>& list) { inlines(list); });
   }
 
   std::vector<std::vector<Block>> take() { return std::move(numbered_); }
@@ -127,21 +125,11 @@ class NoteNumberer {
   std::map<int, int> renumbered_;
 };
 
-void mark_blocks(std::vector<Block>& v) {
-  for (auto& b : v) {
-    mark_notes(b.inlines);
-    mark_notes(b.caption);
-    for (auto& row : b.rows)
-      for (auto& cell : row) mark_notes(cell.content);
-    mark_blocks(b.children);
-  }
-}
-
 }  // namespace
 
 void take_inline_notes(std::vector<Block>& blocks, std::vector<std::vector<Block>>& notes) {
-  mark_blocks(blocks);
-  for (auto& note : notes) mark_blocks(note);
+  for_each_inline_list(blocks, mark_notes);
+  for (auto& note : notes) for_each_inline_list(note, mark_notes);
   NoteNumberer numberer(notes);
   numberer.blocks(blocks);
   notes = numberer.take();

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -66,6 +67,14 @@ struct Inline {
   int number = 0;
   Pos pos;
 };
+
+// A text inline: what readers make most.
+inline Inline text_inline(std::string_view text, Pos pos = {}) {
+  Inline t;
+  t.text = std::string(text);
+  t.pos = pos;
+  return t;
+}
 
 enum class Align : uint8_t { Default, Left, Center, Right };
 
