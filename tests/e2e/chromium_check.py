@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Loads the flagship sample's HTML in headless Chromium and checks, in the rendered
-DOM, that KaTeX typeset every math span and that every TOC link resolves.
+DOM, that KaTeX typeset every math span and that every TOC link resolves; that the
+provenance panel's tables fit their box when opened; and that printing shows the
+environments and the provenance, which are collapsed on screen.
 
 usage: chromium_check.py WAYBILL DOC.md
 """
@@ -53,6 +55,54 @@ class Dom(html.parser.HTMLParser):
                 break
 
 
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Opens the panel and measures its tables at a laptop's width: a table wider than its
+# box (a long base origin, a digest) is what overflowed before.
+MEASURE = """<script>
+window.addEventListener("load", function () {
+  var panel = document.querySelector("details.provenance");
+  if (!panel) { document.body.setAttribute("data-overflow", "no panel"); return; }
+  panel.open = true;
+  var wide = [];
+  panel.querySelectorAll("table").forEach(function (t) {
+    var box = t.parentElement.getBoundingClientRect(), r = t.getBoundingClientRect();
+    if (r.right > box.right + 1 || t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
+      wide.push(Math.round(r.width) + ">" + Math.round(box.width));
+  });
+  document.body.setAttribute("data-overflow", wide.length ? wide.join(" ") : "none");
+});
+</script>"""
+
+
+def layout_problems(chromium, page, profile):
+    measured = page[:-5] + "-measured.html"
+    with open(page) as f, open(measured, "w") as out:
+        out.write(f.read().replace("</body>", MEASURE + "</body>"))
+    proc = subprocess.run([chromium] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile, "--window-size=1024,768",
+                          "--virtual-time-budget=10000", "--dump-dom", "file://" + measured],
+                          capture_output=True, text=True, timeout=120)
+    found = [line for line in proc.stdout.splitlines() if "data-overflow=" in line]
+    verdict = found[0].split('data-overflow="')[1].split('"')[0] if found else "not measured"
+    return [] if verdict == "none" else [f"the provenance panel's tables overflow their box: {verdict}"]
+
+
+def print_problems(chromium, page, profile, tmp):
+    if not shutil.which("pdftotext"):
+        print("print check skipped: pdftotext is not installed (poppler-utils)")
+        return []
+    pdf = os.path.join(tmp, "printed.pdf")
+    subprocess.run([chromium] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile, "--no-pdf-header-footer",
+                   "--virtual-time-budget=10000", "--print-to-pdf=" + pdf, "file://" + page],
+                   capture_output=True, text=True, timeout=120)
+    if not os.path.exists(pdf):
+        return ["chromium printed no PDF"]
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    wanted = ["FROM debian:bookworm", "python3-matplotlib", "obtained by"]
+    return [f"the printed page lacks {w!r}: a collapsed box printed closed" for w in wanted if w not in text]
+
+
 def main():
     waybill, doc = sys.argv[1], sys.argv[2]
     if os.geteuid() != 0:
@@ -71,16 +121,15 @@ def main():
         page = os.path.join(tmp, os.path.splitext(os.path.basename(doc))[0] + ".html")
         profile = os.path.join(tmp, "profile")
         proc = subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom", "file://" + page],
+            [chromium] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom",
+                                           "file://" + page],
             capture_output=True, text=True, timeout=120)
         if proc.returncode != 0 or "<html" not in proc.stdout:
             print("chromium failed:", proc.returncode, proc.stderr[-2000:])
             return 1
         dom = Dom()
         dom.feed(proc.stdout)
-    problems = []
+        problems = layout_problems(chromium, page, profile) + print_problems(chromium, page, profile, tmp)
     if dom.math == 0:
         problems.append("no math in the page")
     if dom.typeset != dom.math:
@@ -93,7 +142,8 @@ def main():
     for p in problems:
         print(p)
     if not problems:
-        print(f"{dom.typeset} math spans typeset by KaTeX; {len(dom.toc_links)} TOC links resolve")
+        print(f"{dom.typeset} math spans typeset by KaTeX; {len(dom.toc_links)} TOC links resolve; the provenance"
+              " panel fits; printing opens the environments")
     return 1 if problems else 0
 
 

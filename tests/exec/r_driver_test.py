@@ -63,8 +63,18 @@ def main():
         e = r["error"] or {}
         check("an error is reported at its document line", e.get("line") == 41 and
               "broken on purpose" in e.get("evalue", ""), r)
+        check("an error in the cell's own code quotes no driver internals, as R's console",
+              e.get("traceback", "").startswith("Error: broken on purpose") and "exprs" not in e.get("traceback", ""), e)
         r = d.send(code="exists('b')\n")
         check("execution stops at the error", results(r) == [{"text/plain": "[1] FALSE\n"}], r)
+        r = d.send(code="g <- function() stop('deeper')\ng()\n", first_line=60)
+        check("an error in a function names the call", (r["error"] or {}).get("traceback", "").startswith(
+              "Error in g(): deeper"), r)
+        r = d.send(code="as.integer('x')\n", first_line=70)
+        check("a top-level warning quotes no driver internals", streams(r) and
+              streams(r)[0][1].startswith("Warning: NAs introduced by coercion"), r)
+        r = d.send(code="print.quiet <- function(x, ...) invisible(x)\nstructure(list(), class = 'quiet')\n")
+        check("a value that prints nothing (a ggplot draws instead) shows no empty output", results(r) == [], r)
         r = d.send(code="x <- (\n", first_line=50)
         check("a syntax error is located", (r["error"] or {}).get("ename") == "SyntaxError", r)
         r = d.send(code="plot(1:10)\n", width=4, height=3)

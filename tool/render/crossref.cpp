@@ -14,7 +14,9 @@ namespace {
 
 class Numberer {
  public:
-  Numberer(const doc::Document& doc, std::map<std::string, RefTarget>& out, int top) : doc_(doc), out_(out), top_(top) {}
+  Numberer(const doc::Document& doc, std::map<std::string, RefTarget>& out, std::map<size_t, std::string>& cells,
+           int top)
+      : doc_(doc), out_(out), cells_(cells), top_(top) {}
 
   void walk(const std::vector<Block>& blocks) {
     for (const auto& b : blocks) {
@@ -25,8 +27,12 @@ class Numberer {
         case BlockKind::MathBlock: numbered(b.attr.id, "eq-", RefKind::Equation, equations_); break;
         case BlockKind::CodeBlock: numbered(b.attr.id, "lst-", RefKind::Listing, listings_); break;
         case BlockKind::Cell: {
-          const std::string& label = doc_.cells[b.ref].options.label;
+          const doc::Cell& cell = doc_.cells[b.ref];
+          const std::string& label = cell.options.label;
           numbered(label, "fig-", RefKind::Figure, figures_);
+          // A caption makes a figure even without a label, as in knitr and Quarto.
+          if (!label.starts_with("fig-") && !cell.options.fig_cap.empty() && cell.options.include)
+            cells_[cell.index] = std::to_string(++figures_);
           numbered(label, "tbl-", RefKind::Table, tables_);
           break;
         }
@@ -57,6 +63,7 @@ class Numberer {
 
   const doc::Document& doc_;
   std::map<std::string, RefTarget>& out_;
+  std::map<size_t, std::string>& cells_;
   int top_;
   std::array<int, 6> counters_{};
   int figures_ = 0, tables_ = 0, equations_ = 0, listings_ = 0;
@@ -75,13 +82,22 @@ int min_heading_level(const std::vector<Block>& blocks, int best) {
 CrossRefs CrossRefs::build(const doc::Document& doc) {
   CrossRefs refs;
   refs.top_level_ = min_heading_level(doc.blocks, 6);
-  Numberer(doc, refs.targets_, refs.top_level_).walk(doc.blocks);
+  Numberer(doc, refs.targets_, refs.captioned_cells_, refs.top_level_).walk(doc.blocks);
   return refs;
 }
 
 const RefTarget* CrossRefs::find(const std::string& id) const {
   auto it = targets_.find(id);
   return it == targets_.end() ? nullptr : &it->second;
+}
+
+std::string CrossRefs::cell_figure_number(const doc::Cell& c) const {
+  if (c.options.label.starts_with("fig-")) {
+    const RefTarget* t = find(c.options.label);
+    return t ? t->number : std::string();
+  }
+  auto it = captioned_cells_.find(c.index);
+  return it == captioned_cells_.end() ? std::string() : it->second;
 }
 
 std::string CrossRefs::section_number(const std::string& heading_id) const {

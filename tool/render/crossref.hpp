@@ -28,9 +28,13 @@ class CrossRefs {
   int top_level() const { return top_level_; }
   // Every target, by label (a site links references to other pages through these).
   const std::map<std::string, RefTarget>& all() const { return targets_; }
+  // The figure number of a cell: by its fig- label, or for a cell with a caption and no
+  // such label (knitr's fig.cap alone) by its place; "" when it is not a figure.
+  std::string cell_figure_number(const doc::Cell& c) const;
 
  private:
   std::map<std::string, RefTarget> targets_;
+  std::map<size_t, std::string> captioned_cells_;  // by cell index: fig-cap without a fig- label
   int top_level_ = 1;
 };
 

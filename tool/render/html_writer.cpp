@@ -276,6 +276,7 @@ void HtmlWriter::output_text(std::string_view text, TextKind kind) {
   static const char* const classes[] = {"cell-output cell-output-stdout", "cell-output cell-output-stderr",
                                         "cell-output cell-output-result", "cell-output cell-output-error"};
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.empty()) return;  // an empty box says nothing
   raw("<pre class=\"" + std::string(classes[static_cast<int>(kind)]) + "\"><code>");
   escape_into(out_, text);
   raw("</code></pre>\n");

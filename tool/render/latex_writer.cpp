@@ -235,7 +235,8 @@ void LatexWriter::caption(const std::vector<Inline>& text, const std::string& nu
   if (!number.empty()) {
     raw("\\caption{");
     inlines(text);
-    raw("}\\label{" + label(id) + "}");
+    raw("}");
+    if (!id.empty()) raw("\\label{" + label(id) + "}");
   } else if (!text.empty()) {
     raw("\\caption*{");
     inlines(text);

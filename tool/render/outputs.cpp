@@ -35,6 +35,22 @@ document.addEventListener("DOMContentLoaded", function () {
 </script>
 )";
 
+// Closed <details> print closed in browsers without ::details-content: open them for
+// the print, and close again the ones the reader had closed.
+const char* const kPrintScript = R"js(<script>
+(function () {
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+})();
+</script>
+)js";
+
 bool has_scheme(const std::string& src) {
   size_t colon = src.find(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -167,6 +183,9 @@ HtmlHead install_html_assets(const OutputPaths& out, bool math, bool self_contai
     h.files.push_back(out.assets / "waybill.css");
     h.head += "<link rel=\"stylesheet\" href=\"" + out.assets_name + "/waybill.css\">\n";
   }
+  // A printed page shows the environments and the provenance open (the stylesheet does
+  // it where browsers allow; elsewhere this script opens them for the print).
+  h.scripts += kPrintScript;
   if (!math) return h;
   if (!fs::exists(fs::path(kKatexDir) / "katex.min.js")) {
     reporter.warn("KaTeX is not installed; math is shown as TeX source", {},

@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "prov/lock.hpp"
@@ -98,6 +99,27 @@ std::vector<Table> tables(const PanelInput& in) {
   return out;
 }
 
+// Paragraph columns sized by their longest entry, filling the line at most: long
+// entries ("bootstrap of bookworm from http://...") wrap instead of running off the page.
+std::string column_spec(const Table& t) {
+  std::vector<double> width(t.head.size(), 0);
+  for (size_t i = 0; i < t.head.size(); ++i) width[i] = static_cast<double>(t.head[i].size());
+  for (const auto& row : t.rows)
+    for (size_t i = 0; i < row.cells.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], static_cast<double>(row.cells[i].size()));
+  double total = 0;
+  for (double& w : width) total += (w = std::min(std::max(w, 4.0), 60.0));
+  // About 120 characters of \footnotesize fill the line; narrower tables keep their size.
+  double scale = std::min(1.0, 120.0 / total);
+  std::string spec = "@{}";
+  for (double w : width) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, ">{\\raggedright\\arraybackslash}p{%.3f\\linewidth}", 0.97 * w * scale / 120.0);
+    spec += buf;
+  }
+  return spec + "@{}";
+}
+
 std::string tool_line() {
   utsname u{};
   ::uname(&u);
@@ -115,13 +137,22 @@ std::string summary_line(const PanelInput& in) {
 
 }  // namespace
 
+// A page that builds no image and runs no cell has nothing to account for: no panel.
+bool has_provenance(const PanelInput& in) {
+  if (!in.results) return false;
+  const exec::Results& r = *in.results;
+  bool ran = std::any_of(r.cells.begin(), r.cells.end(), [](const auto& c) { return static_cast<bool>(c); }) ||
+             std::any_of(r.inlines.begin(), r.inlines.end(), [](const auto& e) { return static_cast<bool>(e.result); });
+  return ran || !r.images.empty() || !r.data.empty() || !r.inputs.files.empty();
+}
+
 std::string provenance_html(const PanelInput& in) {
-  if (!in.results) return "";
+  if (!has_provenance(in)) return "";
   auto esc = [](const std::string& s) { return HtmlWriter::escape(s); };
   std::string out = "<details class=\"provenance\" id=\"provenance\">\n<summary><span class=\"env-label\">Provenance</span> "
                     "<span class=\"env-kind\">" + esc(summary_line(in)) + "</span></summary>\n";
   for (const auto& t : tables(in)) {
-    out += "<h4>" + esc(t.title) + "</h4>\n<table>\n<thead><tr>";
+    out += "<h4>" + esc(t.title) + "</h4>\n<div class=\"table-wrap\">\n<table>\n<thead><tr>";
     for (const auto& h : t.head) out += "<th>" + esc(h) + "</th>";
     out += "</tr></thead>\n<tbody>\n";
     for (const auto& row : t.rows) {
@@ -129,7 +160,7 @@ std::string provenance_html(const PanelInput& in) {
       for (const auto& c : row.cells) out += "<td>" + esc(c) + "</td>";
       out += "</tr>\n";
     }
-    out += "</tbody>\n</table>\n";
+    out += "</tbody>\n</table>\n</div>\n";
   }
   if (!in.granted.empty()) out += "<p>Granted on the command line: <code>" + esc(in.granted) + "</code>.</p>\n";
   out += "<p>" + esc(tool_line()) + ". The full record, with every digest: <a href=\"" + esc(in.record_name) + "\">" +
@@ -138,14 +169,13 @@ std::string provenance_html(const PanelInput& in) {
 }
 
 std::string provenance_latex(const PanelInput& in, const std::function<std::string(std::string_view)>& escape) {
-  if (!in.results) return "";
+  if (!has_provenance(in)) return "";
   std::string out = "\n\\clearpage\n\\section*{Provenance}\n\\addcontentsline{toc}{section}{Provenance}\n" +
                     escape(summary_line(in)) + ". " + escape(tool_line()) + ". The full record is " + "\\texttt{" +
                     escape(in.record_name) + "}.\n";
   if (!in.granted.empty()) out += "Granted on the command line: \\texttt{" + escape(in.granted) + "}.\n";
   for (const auto& t : tables(in)) {
-    out += "\n\\subsection*{" + escape(t.title) + "}\n{\\footnotesize\n\\begin{longtable}{" +
-           std::string(t.head.size(), 'l') + "}\n";
+    out += "\n\\subsection*{" + escape(t.title) + "}\n{\\footnotesize\n\\begin{longtable}{" + column_spec(t) + "}\n";
     for (size_t i = 0; i < t.head.size(); ++i) out += (i ? " & " : "") + std::string("\\textbf{") + escape(t.head[i]) + "}";
     out += " \\\\\n\\hline\n\\endhead\n";
     for (const auto& row : t.rows) {

@@ -72,7 +72,7 @@ void Writer::block(const Block& b) {
     case BlockKind::Figure: figure(b, number_of(b.attr.id)); break;
     case BlockKind::Cell: {
       const doc::Cell& c = ctx_.doc.cells[b.ref];
-      if (c.options.include) cell(c, number_of(c.options.label));
+      if (c.options.include) cell(c, ctx_.refs.cell_figure_number(c));
       break;
     }
     case BlockKind::ImageSpec:

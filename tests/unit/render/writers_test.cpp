@@ -320,3 +320,27 @@ TEST_CASE("pipe tables take tbl-colwidths from their attributes") {
   REQUIRE(r.rep.diagnostics.size() == 1);
   CHECK(contains(r.rep.diagnostics[0].message, "does not give one positive width for each of the table's 2 columns"));
 }
+
+TEST_CASE("a cell with fig-cap and no fig- label is a numbered figure, as knitr's fig.cap is") {
+  auto ran = [](exec::Results& res, const doc::Document& d) {
+    for (size_t i = 0; i < d.cells.size(); ++i) {
+      exec::CellResult c;
+      exec::CellOutput fig;
+      fig.kind = exec::OutputKind::Figure;
+      fig.format = "png";
+      fig.base64 = "iVBORw0KGgo=";
+      c.outputs.push_back(fig);
+      c.outputs.push_back(stream("stdout", "\n"));  // nothing to show: no empty box
+      res.cells[i] = c;
+    }
+  };
+  Rendered r("```{r first, fig.cap='Unlabelled'}\nplot(1)\n```\n\n```{r}\n#| label: fig-second\n#| fig-cap: Labelled\n"
+             "plot(2)\n```\n\n@fig-second\n",
+             {}, ran);
+  CHECK(contains(r.html, "Figure\u00a01:</span> Unlabelled"));
+  CHECK(contains(r.html, "Figure\u00a02:</span> Labelled"));
+  CHECK(contains(r.html, "<a href=\"#fig-second\" class=\"cross-ref\">Figure\u00a02</a>"));
+  CHECK_FALSE(contains(r.html, "<code></code>"));
+  CHECK(contains(r.latex, "\\caption{Unlabelled}\\label{first}"));  // numbered: \\caption, not \\caption*
+  CHECK(contains(r.latex, "\\caption{Labelled}\\label{fig-second}"));
+}

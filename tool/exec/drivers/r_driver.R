@@ -132,6 +132,12 @@ local({
       error <- list(ename = "SyntaxError", evalue = msg, traceback = paste0("Error: ", msg, "\n"), line = line)
       exprs <- expression()
     }
+    # " in CALL" for a condition's message, as R's console writes it; nothing for code
+    # at the cell's top level, whose call is the driver's own eval().
+    where_of <- function(call) {
+      if (is.null(call) || identical(call, quote(eval(exprs[[i]], globalenv())))) return("")
+      paste0(" in ", paste(deparse(call), collapse = " "))
+    }
     srcrefs <- attr(exprs, "srcref")
     for (i in seq_along(exprs)) {
       line <- if (!is.null(srcrefs)) first_line - 1 + srcrefs[[i]][1] else first_line
@@ -142,9 +148,7 @@ local({
         warning = function(w) {
           if (req$warning) {
             flush_stdout()
-            call <- conditionCall(w)
-            where <- if (is.null(call)) "" else paste0(" in ", paste(deparse(call), collapse = " "))
-            add_stream("stderr", paste0("Warning", where, ": ", conditionMessage(w), "\n"))
+            add_stream("stderr", paste0("Warning", where_of(conditionCall(w)), ": ", conditionMessage(w), "\n"))
           }
           invokeRestart("muffleWarning")
         },
@@ -157,8 +161,7 @@ local({
         })
       if (inherits(value, "error")) {
         flush_stdout()
-        call <- conditionCall(value)
-        where <- if (is.null(call)) "" else paste0(" in ", paste(deparse(call), collapse = " "))
+        where <- where_of(conditionCall(value))
         shown <- Filter(function(c) !identical(c[[1]], quote(withCallingHandlers)) &&
                                     !identical(c[[1]], quote(tryCatch)), calls)
         trace <- vapply(shown, function(c) paste(deparse(c, nlines = 1), collapse = ""), "")
@@ -177,7 +180,8 @@ local({
         } else {
           printed <- paste(utils::capture.output(print(value$value)), collapse = "\n")
           html <- if (is.data.frame(value$value) || is.matrix(value$value)) html_table(value$value) else NULL
-          add_result(paste0(printed, "\n"), html)
+          # A ggplot prints to the device and nothing to the console: no empty value.
+          if (nzchar(trimws(printed)) || !is.null(html)) add_result(paste0(printed, "\n"), html)
         }
       }
     }
