@@ -93,3 +93,14 @@ def mirror_unreachable(mirror=None):
     except (OSError, ValueError) as e:
         return f"the Debian mirror is unreachable ({url}: {e})"
     return None
+
+
+def base_store(waybill, fixtures, work):
+    """Points WAYBILL_HOME at a new store under WORK holding the base fixture image
+    (debian-base:test), skipping where boxes cannot start; returns WORK/doc, created."""
+    os.environ["WAYBILL_HOME"] = os.path.join(work, "home")
+    runner(waybill)(["-q", "image", "load", "-i", os.path.join(fixtures, "base.tar")])
+    skip_unless_boxes_start(waybill, "debian-base:test")
+    docdir = os.path.join(work, "doc")
+    os.makedirs(docdir)
+    return docdir

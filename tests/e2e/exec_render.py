@@ -18,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_util import check, limits_enforced, runner, skip_unless_boxes_start, skip_unless_cells_can_run  # noqa: E402
+from e2e_util import base_store, check, limits_enforced, runner, skip_unless_cells_can_run  # noqa: E402
 
 waybill, fixtures = sys.argv[1], sys.argv[2]
 skip_unless_cells_can_run(fixtures, needs_mirror=True)  # the document's image runs apt-get
@@ -148,11 +148,7 @@ def cell_html(html, label):
 def main():
     work = tempfile.mkdtemp()
     try:
-        os.environ["WAYBILL_HOME"] = os.path.join(work, "home")
-        run(["-q", "image", "load", "-i", os.path.join(fixtures, "base.tar")])
-        skip_unless_boxes_start(waybill, "debian-base:test")
-        docdir = os.path.join(work, "doc")
-        os.makedirs(docdir)
+        docdir = base_store(waybill, fixtures, work)
         doc = os.path.join(docdir, "cells.md")
         open(doc, "w").write(DOC)
         open(os.path.join(docdir, "data.csv"), "w").write("input,1\n")

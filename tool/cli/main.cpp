@@ -16,6 +16,8 @@ namespace {
 
 const Verb kVerbs[] = {
     {"render", "Render documents to HTML, LaTeX or PDF", add_render},
+    {"preview", "Render a document, serve it on 127.0.0.1 and render it again on every save (the page reloads)",
+     add_preview},
     {"image", "Manage the image store: pull, push, import, bootstrap, load, save, ls, inspect, tag, rm, fsck, prune",
      add_image},
     {"run", "Run a command in a box made from an image (namespaces, overlay root, limits)", add_run},

@@ -37,6 +37,7 @@ VerbRunner add_key(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_login(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_logout(CLI::App& sub, GlobalOptions& global);
 VerbRunner add_site(CLI::App& sub, GlobalOptions& global);
+VerbRunner add_preview(CLI::App& sub, GlobalOptions& global);
 
 // Hands a request to the engine module and prints its answer (image verbs, login).
 int run_image(const ImageRequest& request, const GlobalOptions& global);

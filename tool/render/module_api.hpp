@@ -40,9 +40,12 @@ struct DocumentModule {
   // `waybill site DIR`: a failing page is in the outcome (and reported), not an error.
   std::optional<Error> (*site)(const site::SiteRequest& request, Reporter& reporter, site::SiteOutcome& outcome);
   std::optional<Error> (*serve)(const site::SiteRequest& request, const site::ServeOptions& options, Reporter& reporter);
+  // `waybill preview DOC`: renders, serves and renders again on every save until a signal.
+  std::optional<Error> (*preview)(const render::RenderRequest& request, const site::ServeOptions& options,
+                                  Reporter& reporter);
 };
 
-inline constexpr int kDocumentModuleAbi = 6;
+inline constexpr int kDocumentModuleAbi = 7;
 inline constexpr const char* kDocumentModuleName = "document";
 inline constexpr const char* kDocumentModuleEntry = "waybill_document_module";
 

@@ -11,6 +11,7 @@
 #include "plan/plan.hpp"
 #include "render/module_api.hpp"
 #include "render/render.hpp"
+#include "site/preview.hpp"
 #include "util/build_info.hpp"
 #include "util/report.hpp"
 
@@ -66,8 +67,13 @@ std::optional<Error> serve_entry(const site::SiteRequest& request, const site::S
   return capture_error([&] { site::serve_site(request, options, reporter); });
 }
 
+std::optional<Error> preview_entry(const render::RenderRequest& request, const site::ServeOptions& options,
+                                   Reporter& reporter) {
+  return capture_error([&] { site::preview_document(request, options, reporter); });
+}
+
 const DocumentModule kModule{kDocumentModuleAbi, render_entry,       versions,   images_entry, check_entry,
-                             verify_entry,       key_generate_entry, site_entry, serve_entry};
+                             verify_entry,       key_generate_entry, site_entry, serve_entry, preview_entry};
 
 }  // namespace
 

@@ -25,10 +25,14 @@ volatile std::sig_atomic_t g_stop = 0;
 
 void on_signal(int) { g_stop = 1; }
 
-// Watches every folder of the project but the output and hidden ones.
+// Watches every folder of the project but the output and hidden ones (up to a bound:
+// a document in a home folder must not watch the whole home).
 class ProjectWatch {
  public:
-  ProjectWatch(fs::path root, fs::path output) : root_(std::move(root)), output_(std::move(output)) {
+  static constexpr size_t kMaxFolders = 4096;
+
+  ProjectWatch(fs::path root, fs::path output, Reporter& reporter)
+      : root_(std::move(root)), output_(std::move(output)), reporter_(reporter) {
     fd_.reset(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
     if (!fd_) throw Error::from_errno("watch", root_.string(), errno, ErrorKind::Environment);
     add_tree(root_);
@@ -60,6 +64,14 @@ class ProjectWatch {
 
  private:
   void add(const fs::path& dir) {
+    if (dirs_.size() >= kMaxFolders) {
+      if (!capped_)
+        reporter_.warn("watching the first " + std::to_string(kMaxFolders) + " folders under " + root_.string() +
+                           " only; changes in others do not rebuild",
+                       {}, "keep the document in a folder of its own");
+      capped_ = true;
+      return;
+    }
     int wd = ::inotify_add_watch(fd_.get(), dir.c_str(),
                                  IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR);
     if (wd >= 0) dirs_[wd] = dir;
@@ -86,8 +98,10 @@ class ProjectWatch {
   }
 
   fs::path root_, output_;
+  Reporter& reporter_;
   UniqueFd fd_;
   std::map<int, fs::path> dirs_;
+  bool capped_ = false;
 };
 
 void build_and_report(const SiteRequest& request, Reporter& reporter) {
@@ -102,22 +116,19 @@ void build_and_report(const SiteRequest& request, Reporter& reporter) {
 
 }  // namespace
 
-void serve_site(const SiteRequest& request, const ServeOptions& options, Reporter& reporter) {
-  CollectingReporter quiet;
-  Project project = load_project(request.dir, request.output, request.grants.roots(request.dir), quiet);  // a broken waybill.yml stops here
-  build_and_report(request, reporter);
+void serve_and_rebuild(const WatchedServe& w, const ServeOptions& options, Reporter& reporter) {
   const auto& module = load_module_table<ServeModule>(kServeModuleName, kServeModuleEntry);
   if (module.abi != kServeModuleAbi)
     throw Error(ErrorKind::Environment, "the serve module does not match this waybill binary", {}, "reinstall waybill");
-  make_dirs(project.output);
+  make_dirs(w.served);
   void* server = nullptr;
   int port = 0;
-  if (auto err = module.start(project.output.string(), options.port, &server, &port)) throw *err;
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
-  reporter.status("serving " + project.output.string() + " at " + url + " (Ctrl-C stops)");
+  if (auto err = module.start(w.served.string(), options.port, &server, &port)) throw *err;
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/" + w.page;
+  reporter.status("serving " + w.served.string() + " at " + url + " (Ctrl-C stops)");
   if (options.listening) options.listening(url);
 
-  ProjectWatch watch(project.root, project.output);
+  ProjectWatch watch(w.watched, w.served, reporter);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -131,13 +142,21 @@ void serve_site(const SiteRequest& request, const ServeOptions& options, Reporte
     // Editors write a file in several steps: wait for the burst to end.
     while (!g_stop && ::poll(&p, 1, 150) > 0) watch.drain();
     if (g_stop) break;
-    build_and_report(request, reporter);  // its page processes take Ctrl-C as in a plain build
+    w.build();  // its boxes take Ctrl-C as in a plain build
     module.rebuilt(server);
   }
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGTERM, &old_term, nullptr);
   module.stop(server);
   reporter.status("stopped serving");
+}
+
+void serve_site(const SiteRequest& request, const ServeOptions& options, Reporter& reporter) {
+  CollectingReporter quiet;
+  Project project = load_project(request.dir, request.output, request.grants.roots(request.dir), quiet);  // a broken waybill.yml stops here
+  build_and_report(request, reporter);
+  WatchedServe w{project.root, project.output, "", [&] { build_and_report(request, reporter); }};
+  serve_and_rebuild(w, options, reporter);
 }
 
 }  // namespace waybill::site
