@@ -10,6 +10,7 @@ Renders in the flagship fixture's store (WAYBILL_HOME), whose base and build ste
 guide's image shares; the tags it makes are removed at the end.
 
 usage: getting_started.py WAYBILL SITE_DIR SAMPLES_DIR"""
+import json
 import os
 import re
 import shutil
@@ -78,8 +79,36 @@ def cached_cells():
 
 
 # The cell results this test adds to the fixture's store are removed at its end, so that
-# the guide's first render runs its cells each time, as it does for a new user.
+# the guide's first render runs its cells each time, as it does for a new user. Only its
+# own, by the keys its provenance records name: other tests add results to the same store
+# at the same time.
 cells_before = cached_cells()
+
+
+def own_cell_results():
+    keys = set()
+
+    def collect(value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "cacheKey" and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v):
+                    keys.add(v)
+                else:
+                    collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+
+    for d, _, fs in os.walk(work):
+        for f in fs:
+            if f.endswith(".provenance.json"):
+                try:
+                    collect(json.load(open(os.path.join(d, f))))
+                except (OSError, ValueError):
+                    pass
+    return {os.path.join(cells, k[:2], k + ".json") for k in keys}
+
+
 try:
     results = []
     for step in steps:
@@ -131,7 +160,8 @@ finally:
     names = subprocess.run([waybill, "image", "ls"], env=env, capture_output=True, text=True).stdout
     for tag in re.findall(r"^((?:hello|minimal)-[0-9a-f]{8}/\S+)", names, re.MULTILINE):
         subprocess.run([waybill, "-q", "image", "rm", tag], env=env, capture_output=True)
-    for path in cached_cells() - cells_before:
-        os.unlink(path)
+    for path in own_cell_results() - cells_before:
+        if os.path.exists(path):
+            os.unlink(path)
     shutil.rmtree(work, ignore_errors=True)
 print("getting started, followed as written: an executed cell, a numbered figure, cached reruns; minimal.md runs")
