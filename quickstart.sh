@@ -14,7 +14,7 @@ root=$(pwd)
 build=${BUILD_DIR:-build}
 jobs=${JOBS:-$(nproc)}
 
-# Debian packages, by what needs them (DESIGN.md names the libraries).
+# Debian packages, by what needs them (ARCHITECTURE.md, "Conventions", names the libraries).
 build_packages=(cmake ninja-build g++ pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev libfyaml-dev nlohmann-json3-dev libssl-dev
   libcli11-dev libkainjow-mustache-dev libsource-highlight-dev catch2

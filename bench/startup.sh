@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up cost of the binary itself (DESIGN.md, "Start-up cost is part of the product"):
+# Start-up cost of the binary itself (ARCHITECTURE.md, "Module seams"):
 # `waybill --help` loads only the lean executable; rendering a one-line document also
 # loads the document module and its libraries. /bin/true is the floor.
 #

@@ -20,17 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void check(const std::optional<Error>& err) {
-  if (err) throw *err;
-}
-
 // The first run of an image (or after a prune) goes through the modules, which link
 // libarchive and libseccomp; every later run reads their cached results.
 void prepare(const oci::Store& store, const std::string& image, Reporter& reporter) {
-  const auto& engine = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
-  if (engine.abi != kEngineModuleAbi)
-    throw Error(ErrorKind::Environment, "the engine module does not match this waybill binary", {}, "reinstall waybill");
-  check(engine.prepare_run(store.home().string(), image, reporter));
+  throw_if_error(engine_module().prepare_run(store.home().string(), image, reporter));
 }
 
 }  // namespace
@@ -129,10 +122,7 @@ BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<fs::path>& l
 std::string seccomp_program(const oci::Store& store) {
   std::string bpf = read_cached_seccomp(store.cache_dir());
   if (!bpf.empty()) return bpf;
-  const auto& module = load_module_table<BoxModule>(kBoxModuleName, kBoxModuleEntry);
-  if (module.abi != kBoxModuleAbi)
-    throw Error(ErrorKind::Environment, "the box module does not match this waybill binary", {}, "reinstall waybill");
-  check(module.cache_seccomp(store.cache_dir().string()));
+  throw_if_error(box_module().cache_seccomp(store.cache_dir().string()));
   bpf = read_cached_seccomp(store.cache_dir());
   if (bpf.empty()) throw Error(ErrorKind::Internal, "the compiled seccomp profile was not cached");
   return bpf;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/module.hpp"
 
 namespace waybill {
 
@@ -17,8 +18,9 @@ struct BoxModule {
   std::vector<std::pair<std::string, std::string>> (*library_versions)();
 };
 
-inline constexpr int kBoxModuleAbi = 1;
-inline constexpr const char* kBoxModuleName = "box";
-inline constexpr const char* kBoxModuleEntry = "waybill_box_module";
+inline constexpr ModuleId kBoxModule{"box", "waybill_box_module", 1};
+
+// The module's table, loaded and checked (util/module.hpp).
+inline const BoxModule& box_module() { return load_module<BoxModule>(kBoxModule); }
 
 }  // namespace waybill

@@ -125,7 +125,7 @@ class StageRunner {
     std::string origin = "store";
     bool seen = false;
     for (const auto& b : run_.bases) seen = seen || b.reference == base;
-    if ((!entry || (run_.options.refresh_bases && !seen)) && run_.options.obtain_base) {
+    if ((!entry || (run_.options.policy.refresh_bases && !seen)) && run_.options.obtain_base) {
       if (auto how = run_.options.obtain_base(base, stage.from.loc)) {
         origin = *how;
         entry = run_.store.find(base);
@@ -251,7 +251,7 @@ class StageRunner {
       apply_config(in, state);
       // Cached too, for the history entry's time: a rebuild that ends with ENV or CMD
       // must give the very same image.
-      if (!run_.options.no_cache) {
+      if (!run_.options.policy.no_cache) {
         if (auto hit = load_cached(run_, state.key, state)) {
           ++run_.cached;
           run_.reporter.status(label + "CACHED " + in.text());
@@ -274,7 +274,7 @@ class StageRunner {
       description = describe(in, state, copy_label, copy_from);
     }
     std::string key = hash_key(state.key, description);
-    if (!run_.options.no_cache) {
+    if (!run_.options.policy.no_cache) {
       if (auto hit = load_cached(run_, key, state)) {
         ++run_.cached;
         run_.reporter.status(label + "CACHED " + in.text());
@@ -282,7 +282,7 @@ class StageRunner {
         return;
       }
     }
-    bool compact = run_.options.progress == BuildOptions::Progress::Compact;
+    bool compact = run_.reporter.redraws();
     if (compact) run_.reporter.activity(label + in.text() + " ...");
     else run_.reporter.status(label + in.text());
     if (in.op == Op::Run) run_step(run_, in, state, label);

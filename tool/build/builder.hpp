@@ -17,6 +17,7 @@
 #include "box/spec.hpp"
 #include "build/syntax_tree.hpp"
 #include "oci/image_json.hpp"
+#include "oci/module_api.hpp"
 #include "oci/reference.hpp"
 #include "oci/store.hpp"
 
@@ -33,15 +34,10 @@ struct BuildOptions {
   std::vector<oci::ImageRef> tags;
   std::vector<std::pair<std::string, std::string>> build_args;
   std::string target;              // a stage name; empty: the last stage
-  bool no_cache = false;
-  bool refresh_bases = false;  // call obtain_base for every base, even one the store has
+  BuildPolicy policy;  // refresh_bases: obtain_base is called for every base, even one the store has
   box::Network network = box::Network::Host;  // RUN's default; `RUN --network` overrides it
   std::optional<int64_t> source_date_epoch;   // timestamps and mtimes, for reproducible digests
   oci::Compression compression = oci::Compression::Gzip;
-  // Plain: a line as each step starts, its output, a line when it ends (for logs and
-  // CI). Compact: one line per step, drawn while it runs and kept with its time when
-  // it ends; output only when a step fails.
-  enum class Progress { Plain, Compact } progress = Progress::Plain;
   // Called when FROM names an image the store does not have. It puts the image there
   // and says how it got it ("bootstrap", "archive"), or returns nullopt when it knows
   // no way, and the build fails as it would without it.
@@ -64,7 +60,9 @@ struct BuildResult {
 };
 
 // Progress goes to `reporter` as status lines ("[build 3/7] RUN make", "CACHED", the
-// time taken) and a failed RUN's last output lines in the error. Throws Error: Document
+// time taken) and a failed RUN's last output lines in the error. Where the reporter
+// redraws (a terminal), each step is one line, drawn while it runs; elsewhere every line
+// a RUN step prints is passed on, for logs and CI. Throws Error: Document
 // for a wrong Dockerfile (located), Cell for a failing RUN, Environment without root.
 BuildResult build_image(const oci::Store& store, const BuildOptions& options, Reporter& reporter);
 

@@ -153,7 +153,7 @@ void run_step(BuildRun& run, const Instruction& in, ImageState& state, const std
   spec.stdio.err = out_write.get();
 
   // Plain progress passes every line on; the compact view shows the latest one.
-  bool plain = run.options.progress == BuildOptions::Progress::Plain;
+  bool plain = !run.reporter.redraws();
   std::string shown = in.text();
   if (shown.size() > 60) shown = shown.substr(0, 60) + "...";
   OutputLines output([&](const std::string& line) {

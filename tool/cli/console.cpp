@@ -16,7 +16,9 @@ bool stderr_has_color() {
   return ::isatty(STDERR_FILENO) && !(no && *no) && !(term && std::string(term) == "dumb");
 }
 
-ConsoleReporter::ConsoleReporter(bool quiet, bool color) : quiet_(quiet), color_(color), tty_(::isatty(STDERR_FILENO)) {}
+ConsoleReporter::ConsoleReporter(bool quiet, bool color, Progress progress)
+    : quiet_(quiet), color_(color), tty_(::isatty(STDERR_FILENO)),
+      redraws_(progress == Progress::Tty || (progress == Progress::Auto && tty_)) {}
 
 namespace {
 

@@ -7,13 +7,17 @@ namespace waybill::cli {
 
 class ConsoleReporter : public Reporter {
  public:
-  ConsoleReporter(bool quiet, bool color);
+  // How builds show their steps: redrawn in place on a terminal (Auto), or always one
+  // line per step and every line a RUN step prints (Plain); Tty redraws anywhere.
+  enum class Progress { Auto, Plain, Tty };
+  ConsoleReporter(bool quiet, bool color, Progress progress = Progress::Auto);
   void diagnostic(const Diagnostic& d) override;
   void status(std::string_view text) override;
   // On a terminal, one line redrawn at most ten times a second; elsewhere nothing
   // (status lines say what is happening).
   void progress(std::string_view label, uint64_t done, uint64_t total) override;
   void activity(std::string_view text) override;
+  bool redraws() const override { return redraws_; }
 
   int warnings() const { return warnings_; }
 
@@ -23,6 +27,7 @@ class ConsoleReporter : public Reporter {
   bool quiet_;
   bool color_;
   bool tty_;
+  bool redraws_;
   bool progress_shown_ = false;
   int64_t last_draw_ms_ = 0;
   int warnings_ = 0;

@@ -5,29 +5,24 @@
 
 #include "cli/document_module.hpp"
 #include "cli/verbs.hpp"
+#include "doc/input_formats.hpp"
 #include "oci/module_api.hpp"
-#include "render/module_api.hpp"
+#include "modules/document_api.hpp"
 #include "util/module.hpp"
 
 namespace waybill::cli {
 
 namespace {
 
-bool is_document(const std::string& file) {
-  auto dot = file.rfind('.');
-  if (dot == std::string::npos) return false;
-  std::string ext = file.substr(dot + 1);
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == "md" || ext == "rmd" || ext == "qmd" || ext == "markdown";
-}
+bool is_document(const std::string& file) { return doc::is_document_path(file); }
 
 // A document's Dockerfile block as the request's Dockerfile, located in the document.
 void take_block(BuildRequest& req, const std::string& name, Reporter& reporter) {
-  std::vector<DocumentImage> images;
+  std::vector<driver::DockerfileBlock> images;
   if (auto err = document_module().images(req.dockerfile, reporter, images)) throw *err;
   std::string names;
   for (const auto& i : images) names += (names.empty() ? "" : ", ") + i.name;
-  const DocumentImage* chosen = nullptr;
+  const driver::DockerfileBlock* chosen = nullptr;
   for (const auto& i : images)
     if (name.empty() ? images.size() == 1 : i.name == name) chosen = &i;
   if (!chosen) {
@@ -65,11 +60,11 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
                                                  "it from the environment")
       ->allow_extra_args(false);
   sub.add_option("--target", req->target, "Build this stage (and what it needs) instead of the last");
-  sub.add_flag("--no-cache", req->no_cache, "Run every step, ignoring the build cache");
+  sub.add_flag("--no-cache", req->policy.no_cache, "Run every step, ignoring the build cache");
   auto pull = std::make_shared<std::string>("missing");
   sub.add_option("--pull", *pull, "Pull a FROM image the store lacks from its registry: missing (the default) or never")
       ->check(CLI::IsMember({"missing", "never"}))
-      ->each([req, pull](const std::string& v) { req->pull_bases = v != "never"; });  // keeps `pull` alive
+      ->each([req, pull](const std::string& v) { req->policy.pull_bases = v != "never"; });  // keeps `pull` alive
   sub.add_option("--network", req->network, "RUN steps' network: host (the default, so apt-get works) or none")
       ->check(CLI::IsMember({"host", "none", "default"}))
       ->capture_default_str();
@@ -84,14 +79,14 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
       ->check(CLI::IsMember({"auto", "plain", "tty"}))
       ->capture_default_str();
   return [req, quiet, progress, block, &global]() {
-    req->compact_progress = *progress == "tty" || (*progress == "auto" && ::isatty(STDERR_FILENO));
     GlobalOptions options = global;
     options.quiet = options.quiet || *quiet;
-    ConsoleReporter console(options.quiet, !options.no_color && stderr_has_color());
+    ConsoleReporter::Progress style = *progress == "tty"     ? ConsoleReporter::Progress::Tty
+                                      : *progress == "plain" ? ConsoleReporter::Progress::Plain
+                                                             : ConsoleReporter::Progress::Auto;
+    ConsoleReporter console(options.quiet, !options.no_color && stderr_has_color(), style);
     try {
-      const auto& module = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
-      if (module.abi != kEngineModuleAbi)
-        throw Error(ErrorKind::Environment, "the engine module does not match this waybill binary", {}, "reinstall waybill");
+      const EngineModule& module = engine_module();
       if (is_document(req->dockerfile)) take_block(*req, *block, console);
       BuildResponse response;
       if (auto err = module.build(*req, console, response)) return report_error(*err, options);

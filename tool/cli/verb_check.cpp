@@ -12,7 +12,7 @@ namespace waybill::cli {
 namespace {
 
 struct CheckFlags {
-  prov::CheckRequest request;
+  driver::CheckRequest request;
   bool quiet = false;
   TrustFlags trust;
 };
@@ -40,11 +40,10 @@ VerbRunner add_check(CLI::App& sub, GlobalOptions& global) {
   return [flags, &global]() -> int {
     ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
     try {
-      prov::CheckRequest req = flags->request;
-      req.compact_progress = ::isatty(STDERR_FILENO);
+      driver::CheckRequest req = flags->request;
       req.grants = flags->trust.grants();
       req.color = !global.no_color && ::isatty(STDOUT_FILENO);
-      prov::CheckOutcome outcome;
+      driver::CheckOutcome outcome;
       if (auto err = document_module().check(req, console, outcome)) return report_error(*err, global);
       std::fputs(outcome.report.c_str(), stdout);
       std::fflush(stdout);

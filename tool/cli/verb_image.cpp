@@ -20,9 +20,7 @@ struct ImageVerb {
 int run_image(const ImageRequest& request, const GlobalOptions& global) {
   ConsoleReporter console(global.quiet, !global.no_color && stderr_has_color());
   try {
-    const auto& module = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
-    if (module.abi != kEngineModuleAbi)
-      throw Error(ErrorKind::Environment, "the engine module does not match this waybill binary", {}, "reinstall waybill");
+    const EngineModule& module = engine_module();
     ImageResponse response;
     if (auto err = module.image(request, console, response)) return report_error(*err, global);
     std::fputs(response.out.c_str(), stdout);
@@ -106,10 +104,10 @@ VerbRunner add_image(CLI::App& sub, GlobalOptions& global) {
   CLI::App* bootstrap =
       add("bootstrap", "Build a Debian base image with mmdebstrap (no registry needed)", ImageRequest::Verb::Bootstrap);
   bootstrap->add_option("name", req->name, "The image's name, e.g. debian:bookworm")->required();
-  bootstrap->add_option("--suite", req->suite, "Debian suite")->capture_default_str();
-  bootstrap->add_option("--include", req->include, "Extra packages, comma-separated or repeated")->delimiter(',');
-  bootstrap->add_option("--mirror", req->mirror, "Archive URL (default: this machine's apt sources)");
-  bootstrap->add_option("--variant", req->variant, "mmdebstrap variant")->capture_default_str();
+  bootstrap->add_option("--suite", req->bootstrap.suite, "Debian suite")->capture_default_str();
+  bootstrap->add_option("--include", req->bootstrap.include, "Extra packages, comma-separated or repeated")->delimiter(',');
+  bootstrap->add_option("--mirror", req->bootstrap.mirror, "Archive URL (default: this machine's apt sources)");
+  bootstrap->add_option("--variant", req->bootstrap.variant, "mmdebstrap variant")->capture_default_str();
   compression(bootstrap);
 
   CLI::App* unpack = add("unpack", "Unpack an image's layers into the store (as running it would) and print their "

@@ -6,6 +6,7 @@
 #include "cli/document_module.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
+#include "doc/input_formats.hpp"
 
 namespace waybill::cli {
 
@@ -43,15 +44,14 @@ VerbRunner add_preview(CLI::App& sub, GlobalOptions& global) {
     ConsoleReporter console(global.quiet || f->quiet, !global.no_color && stderr_has_color());
     try {
       if (!std::filesystem::exists(f->file))
-        throw Error(ErrorKind::Usage, "no such file: " + f->file, {}, "give the path of a .md, .Rmd or .qmd document");
-      render::RenderRequest r;
+        throw Error(ErrorKind::Usage, "no such file: " + f->file, {}, std::string("give the path of a ") + doc::kDocumentExtensions + " document");
+      driver::RenderRequest r;
       r.files = {f->file};
       r.output_dir = f->output_dir;
       r.template_path = f->template_path;
       r.no_execute = f->no_execute;
       r.refresh = f->refresh;
       r.grants = f->trust.grants();
-      r.compact_progress = ::isatty(STDERR_FILENO);
       site::ServeOptions options;
       options.port = f->port;
       if (auto err = document_module().preview(r, options, console)) return report_error(*err, global);

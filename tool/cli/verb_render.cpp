@@ -6,6 +6,7 @@
 #include "cli/document_module.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
+#include "doc/input_formats.hpp"
 #include "util/strings.hpp"
 
 namespace waybill::cli {
@@ -24,27 +25,22 @@ struct RenderFlags {
   bool no_cache = false;
   bool refresh = false;
   std::string stats_file;
+  bool timings = false;
   bool lock = false;
   std::string sign_key;
   TrustFlags trust;
 };
 
-render::RenderRequest to_request(const RenderFlags& f) {
-  render::RenderRequest r;
+driver::RenderRequest to_request(const RenderFlags& f) {
+  driver::RenderRequest r;
   for (const auto& file : f.files) {
     if (!std::filesystem::exists(file))
-      throw Error(ErrorKind::Usage, "no such file: " + file, {}, "give the path of a .md, .Rmd or .qmd document");
+      throw Error(ErrorKind::Usage, "no such file: " + file, {}, std::string("give the path of a ") + doc::kDocumentExtensions + " document");
     r.files.push_back(file);
   }
-  for (const auto& list : f.to) {
-    for (auto part : split(list, ',')) {
-      std::string fmt = to_lower(trim(part));
-      if (fmt == "tex") fmt = "latex";
-      if (fmt != "html" && fmt != "latex" && fmt != "pdf")
-        throw Error(ErrorKind::Usage, "unknown output format `" + fmt + "`", {}, "use --to html, --to latex or --to pdf");
-      if (std::find(r.formats.begin(), r.formats.end(), fmt) == r.formats.end()) r.formats.push_back(fmt);
-    }
-  }
+  // The driver checks the names against the one table of formats (doc/output_format.hpp).
+  for (const auto& list : f.to)
+    for (auto part : split(list, ',')) r.formats.emplace_back(trim(part));
   r.output_dir = f.output_dir;
   r.template_path = f.template_path;
   r.self_contained = f.self_contained;
@@ -56,13 +52,13 @@ render::RenderRequest to_request(const RenderFlags& f) {
     throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
                 "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
   r.stats_file = f.stats_file;
+  r.timings = f.timings;
   r.lock = f.lock;
   if (r.lock && r.no_execute)
     throw Error(ErrorKind::Usage, "--lock and --no-execute do not go together", {},
                 "a lock records what the cells printed, so they must run");
   r.sign_key = f.sign_key;
   r.grants = f.trust.grants();
-  r.compact_progress = ::isatty(STDERR_FILENO);
   r.exiting_after = true;  // the CLI returns from main right after
   return r;
 }
@@ -92,6 +88,9 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
   sub.add_option("--stats", flags->stats_file,
                  "Write JSON counts of images built, boxes started, cells run and cells cached to FILE")
       ->type_name("FILE");
+  sub.add_flag("--timings", flags->timings,
+               "Print the time spent reading, planning, building images, running cells and writing (--stats "
+               "records the same under `timings`)");
   sub.add_flag("--lock", flags->lock,
                "Also write NAME.waybill.lock beside the document: what every cell printed (normalised) and the "
                "hashes of its results, of the images and of the inputs, for `waybill check` (the front matter's "
@@ -107,8 +106,8 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
   return [flags, &global]() -> int {
     ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
     try {
-      render::RenderRequest request = to_request(*flags);
-      std::vector<render::RenderedOutput> outputs;
+      driver::RenderRequest request = to_request(*flags);
+      std::vector<driver::RenderedOutput> outputs;
       if (auto err = document_module().render(request, console, outputs)) return report_error(*err, global);
       for (const auto& o : outputs)
         if (o.format == "plan") std::fprintf(stdout, "%s:\n%s", o.document.c_str(), o.text.c_str());

@@ -50,7 +50,6 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
       if (f->request.no_cache && f->request.refresh)
         throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
                     "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
-      f->request.compact_progress = ::isatty(STDERR_FILENO);
       f->request.grants = f->trust.grants();
       const DocumentModule& module = document_module();
       if (f->serve) {

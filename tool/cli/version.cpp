@@ -9,7 +9,7 @@
 #include "cli/verbs.hpp"
 #include "box/module_api.hpp"
 #include "oci/module_api.hpp"
-#include "render/module_api.hpp"
+#include "modules/document_api.hpp"
 #include "util/build_info.hpp"
 #include "util/module.hpp"
 
@@ -25,13 +25,15 @@ int print_version() {
       if (std::find_if(libs.begin(), libs.end(), [&](const auto& l) { return l.first == lib.first; }) == libs.end())
         libs.push_back(lib);
   };
+  // Every module is loaded and checked as a verb would load it: a missing module, or one
+  // from another build, is an error here rather than at the first render.
   try {
-    add(load_module_table<DocumentModule>(kDocumentModuleName, kDocumentModuleEntry).library_versions());
-    add(load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry).library_versions());
-    add(load_module_table<BoxModule>(kBoxModuleName, kBoxModuleEntry).library_versions());
+    add(document_module().library_versions());
+    add(engine_module().library_versions());
+    add(box_module().library_versions());
   } catch (const Error& e) {
-    std::fprintf(stderr, "warning: %s\n", e.what());
-    return 3;
+    std::fflush(stdout);
+    return report_error(e, GlobalOptions{});
   }
   for (const auto& [lib, ver] : libs) std::printf("  %-18s %s\n", lib.c_str(), ver.c_str());
   return 0;

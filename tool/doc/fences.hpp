@@ -1,5 +1,5 @@
 #pragma once
-// Fenced code blocks: which of the four kinds a fence is (DESIGN.md, "What it does"),
+// Fenced code blocks: which of the four kinds a fence is (site/document-format.md),
 // and turning cells, Dockerfile blocks and the manifest into their model entries.
 #include <string>
 #include <string_view>

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "doc/markdown.hpp"
+#include "doc/output_format.hpp"
 #include "doc/unsupported.hpp"
 #include "doc/yaml_meta.hpp"
 #include "util/error.hpp"
@@ -173,16 +174,13 @@ class MetadataReader {
   // `output: html_document` / `output: {pdf_document: {...}}`.
   void read_formats(const std::string& key, const MetaValue& v) {
     auto add = [&](const std::string& name, const MetaValue* opts, const MetaValue& where) {
-      std::string lower = to_lower(name);
-      std::string f = lower.find("html") != std::string::npos  ? "html"
-                      : lower.find("pdf") != std::string::npos ? "pdf"
-                      : lower.find("latex") != std::string::npos || lower == "tex" ? "latex"
-                                                                   : "";
-      if (f.empty()) {
+      const OutputFormat* format = format_in_name(name);
+      if (!format) {
         rep_.warn("output format `" + name + "` is not supported; it is skipped", at(where),
-                  "waybill writes html, latex and pdf");
+                  "waybill writes " + format_names());
         return;
       }
+      std::string f(format->name);
       if (std::find(meta_.formats.begin(), meta_.formats.end(), f) == meta_.formats.end()) meta_.formats.push_back(f);
       if (!opts || !opts->is_map()) return;
       FormatOptions& fo = meta_.per_format[f];

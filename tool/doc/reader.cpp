@@ -5,6 +5,7 @@
 
 #include "doc/attr.hpp"
 #include "doc/front_matter.hpp"
+#include "doc/input_formats.hpp"
 #include "doc/markdown.hpp"
 #include "doc/unsupported.hpp"
 #include "util/error.hpp"
@@ -149,7 +150,7 @@ Document read_document(const std::filesystem::path& file, Reporter& reporter, st
   try {
     text = read_file(file);
   } catch (Error& e) {
-    e.with_hint("check the path; waybill reads Markdown (.md), R Markdown (.Rmd) and Quarto (.qmd) files");
+    e.with_hint(std::string("check the path; waybill reads ") + kDocumentKinds + " files");
     throw;
   }
   return parse_document(std::move(display), std::move(text), reporter, defaults);

@@ -8,6 +8,7 @@
 
 #include "box/box.hpp"
 #include "box/lease.hpp"
+#include "exec/backend.hpp"
 #include "exec/cell_cache.hpp"
 #include "exec/drivers.hpp"
 #include "exec/output_checks.hpp"
@@ -48,7 +49,8 @@ std::string last_lines(const std::string& text, size_t max_lines) {
 class DocumentRun {
  public:
   DocumentRun(const doc::Document& d, const plan::Plan& p, const ExecSettings& s, Reporter& r)
-      : doc_(d), plan_(p), settings_(s), rep_(r), store_(oci::Store::open()), cache_(store_.cache_dir() / "cells") {
+      : doc_(d), plan_(p), settings_(s), rep_(r), backend_(s.backend ? *s.backend : box_backend()),
+        store_(oci::Store::open()), cache_(store_.cache_dir() / "cells") {
     std::error_code ec;
     doc_dir_ = std::filesystem::absolute(s.doc_dir.empty() ? "." : s.doc_dir, ec);
     // What the document asks beyond the defaults must have been granted on the command
@@ -74,18 +76,22 @@ class DocumentRun {
     }
     // render's --no-cache is about cells: images come from the build cache still (`waybill
     // build --no-cache` rebuilds one), so their digests, and so the cells' keys, stay put.
-    ImageSettings is{settings_.doc_dir, settings_.doc_path, settings_.build_no_cache, settings_.compact_progress,
-                     settings_.refresh_bases, settings_.prepared_images};
-    results_.images = prepare_images(plan_, is, rep_);
+    auto t0 = Clock::now();
+    const RunPolicy& policy = settings_.policy;
+    ImageSettings is{settings_.doc_dir, settings_.doc_path, policy.build, settings_.prepared_images};
+    results_.images = backend_.images(plan_, is, rep_);
     for (const auto& [name, image] : results_.images) {
       if (!image.from_block || image.prebuilt) continue;
       if (image.cached_steps == image.steps) ++results_.stats.images_cached;
       else ++results_.stats.images_built;
     }
-    results_.data = prepare_data_images(plan_.manifest, rep_);
+    results_.data = backend_.data_images(plan_.manifest, rep_);
     results_.inputs = plan::hash_inputs(plan_.manifest, settings_.doc_dir, rep_);
+    results_.stats.images_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    t0 = Clock::now();
     FileLock gc = store_.gc_lock(FileLock::Mode::Shared);
     for (size_t i = 0; i < plan_.sessions.size(); ++i) run_session(i);
+    results_.stats.sessions_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     scratch_.reset();
     scratch_lease_.release();
     return std::move(results_);
@@ -112,7 +118,7 @@ class DocumentRun {
       const doc::Cell* cell = cell_of(step);
       st.key = cell ? plan::cell_key(parts, *cell) : plan::inline_key(parts, plan_.inlines[step.index]);
       parts.previous = st.key;
-      bool use_cache = !settings_.no_cache && !settings_.refresh && !(cell && cell->options.cache == false);
+      bool use_cache = !settings_.policy.no_cache && !settings_.policy.refresh && !(cell && cell->options.cache == false);
       if (use_cache) st.cached = cache_.find(st.key);
       st.must_run = !st.cached;
       steps.push_back(std::move(st));
@@ -148,10 +154,10 @@ class DocumentRun {
       SessionDirs dirs = make_session_dirs(scratch_->path() / ("session-" + std::to_string(index)), driver);
       SessionBoxInput in{store_, results_.images.at(session.image).digest, driver, plan_.manifest, run_limits_,
                          results_.data, doc_dir_, settings_.doc_path, dirs};
-      std::optional<Session> live;
+      std::unique_ptr<LiveSession> live;
       if (driver.kind != DriverKind::Process) {
         rep_.activity("starting " + session.language + " in " + session.image);
-        live.emplace(Session::start(session_box_spec(in, rep_), rep_, protocol_of(driver.kind), limits_.reply_bytes()));
+        live = backend_.start_session(in, protocol_of(driver.kind), limits_.reply_bytes(), rep_);
         ++results_.stats.boxes_started;
       }
       for (size_t i = 0; i < steps.size(); ++i) {
@@ -168,7 +174,7 @@ class DocumentRun {
           ++cached;
           continue;
         }
-        CellResult fresh = run_step(session, st, live ? &*live : nullptr, in);
+        CellResult fresh = run_step(session, st, live.get(), in);
         if (st.must_run) {
           accept(st, std::move(fresh));
           ++ran;
@@ -224,7 +230,7 @@ class DocumentRun {
     return m;
   }
 
-  CellResult run_step(const plan::SessionPlan& session, const StepState& st, Session* live,
+  CellResult run_step(const plan::SessionPlan& session, const StepState& st, LiveSession* live,
                       const SessionBoxInput& in) {
     const doc::Cell* cell = cell_of(*st.step);
     SourceLoc where = loc(st.step->pos);
@@ -238,7 +244,8 @@ class DocumentRun {
         r = result_from_json(live->request(request_for(st, in.dirs), timeout));
         r.timed_out = live->timed_out();
       } else {
-        r = run_process_cell(*cell, in, timeout);
+        ++results_.stats.boxes_started;
+        r = backend_.run_process_cell(*cell, in, timeout, limits_, rep_);
       }
     } catch (Error& e) {
       throw e.with_loc_if_unknown(where).add_context(what);
@@ -263,69 +270,13 @@ class DocumentRun {
     return {cell->code_line, cell->code_line + count};
   }
 
-  // Fresh-process languages: one box per cell, the code on its stdin.
-  CellResult run_process_cell(const doc::Cell& cell, const SessionBoxInput& in, std::chrono::milliseconds timeout) {
-    std::filesystem::path dir = in.dirs.driver.parent_path() / ("process-" + std::to_string(cell.index));
-    make_dirs(dir);
-    write_file_atomic(dir / "code", cell.code);
-    UniqueFd code(::open((dir / "code").c_str(), O_RDONLY | O_CLOEXEC));
-    if (!code) throw Error::from_errno("create", dir.string(), errno, ErrorKind::Io);
-    auto [out_read, out_write] = make_pipe();
-    auto [err_read, err_write] = make_pipe();
-    std::string outdir = make_output_dir(in.dirs, cell.name());
-    box::BoxSpec spec = session_box_spec(in, rep_);
-    spec.env.push_back("WAYBILL_OUTPUT_DIR=" + outdir);
-    spec.timeout = timeout;
-    spec.stdio.in = code.get();
-    spec.stdio.out = out_write.get();
-    spec.stdio.err = err_write.get();
-    ++results_.stats.boxes_started;
-    box::Box b = box::Box::start(std::move(spec), rep_);
-    out_write.reset();
-    err_write.reset();
-    // The streams come through pipes, bounded as they arrive: a cell that prints without
-    // end is stopped at limits.output, not written to the host's disk.
-    std::string texts[2];
-    bool over = false;
-    auto sink = [&](std::string& text) {
-      return [&](std::string_view chunk) {
-        if (text.size() + chunk.size() > limits_.output) return !(over = true);
-        text.append(chunk);
-        return true;
-      };
-    };
-    box::BoxOutcome end = b.wait(rep_, {{out_read.get(), sink(texts[0])}, {err_read.get(), sink(texts[1])}});
-    CellResult r;
-    r.seconds = std::chrono::duration<double>(end.status.duration).count();
-    const char* names[] = {"stdout", "stderr"};
-    for (int i = 0; i < 2; ++i)
-      if (!texts[i].empty()) r.outputs.push_back(CellOutput{OutputKind::Stream, names[i], texts[i], {}, {}, {}});
-    if (over) {
-      refuse_output(r, "its output is over limits.output (" + format_binary_size(limits_.output) + ")");
-      return r;
-    }
-    r.timed_out = end.status.timed_out;
-    if (end.start_error || end.status.code != 0) {
-      CellError e;
-      e.ename = end.status.out_of_memory ? "out of memory"
-                : end.status.timed_out   ? "timeout"
-                : end.status.signal      ? "signal"
-                                         : "exit status";
-      e.evalue = end.status.signal ? std::string(sigabbrev_np(end.status.signal)) : std::to_string(end.status.code);
-      if (end.start_error) e.traceback = end.start_error->message;
-      e.line = cell.code_line;
-      r.error = std::move(e);
-    }
-    return r;
-  }
-
   // A result this render shows; a failing cell stops the render unless `error: true`.
   void accept(StepState& st, CellResult r) {
     check_result_totals(r, limits_, document_output_);
     const doc::Cell* cell = cell_of(*st.step);
     bool expected = !r.error || (cell && cell->options.error);
-    if (!expected && !settings_.keep_going) fail(st, r);
-    if (!settings_.no_cache && expected) cache_.put(st.key, r);
+    if (!expected && !settings_.policy.keep_going) fail(st, r);
+    if (!settings_.policy.no_cache && expected) cache_.put(st.key, r);
     if (cell) ++results_.stats.cells_run;
     else ++results_.stats.inline_run;
     place(st, std::move(r));
@@ -373,6 +324,7 @@ class DocumentRun {
   const plan::Plan& plan_;
   const ExecSettings& settings_;
   Reporter& rep_;
+  ExecBackend& backend_;
   oci::Store store_;
   CellCache cache_;
   std::filesystem::path doc_dir_;

@@ -27,22 +27,29 @@ class Reporter;
 
 namespace waybill::exec {
 
-struct ExecSettings {
-  std::filesystem::path doc_dir;  // as given; "" is the current directory
-  std::string doc_path;           // for messages and tracebacks
+class ExecBackend;  // exec/backend.hpp
+
+// How cells run, as the command asks: the same for every document of a render or check.
+struct RunPolicy {
   bool no_cache = false;          // neither read nor write cached cell results
   bool refresh = false;           // run every step and overwrite its cached result
-  bool compact_progress = false;
   // `waybill check`: a failing cell is a result to compare, not the end of the run (and
   // is not cached); images may be built without the build cache, bases obtained again.
   bool keep_going = false;
-  bool build_no_cache = false;
-  bool refresh_bases = false;
+  BuildPolicy build;
+};
+
+struct ExecSettings {
+  std::filesystem::path doc_dir;  // as given; "" is the current directory
+  std::string doc_path;           // for messages and tracebacks
+  RunPolicy policy;
   const std::map<std::string, DocumentImage>* prepared_images = nullptr;  // a site's (ImageSettings::prepared)
   // What the command line allows (plan/trust.hpp), and the project folder it is
   // relative to; null grants allow nothing beyond the defaults.
   const plan::Grants* grants = nullptr;
   std::filesystem::path project;  // "" is doc_dir
+  // What builds images and runs boxes (exec/backend.hpp); null: the real one.
+  ExecBackend* backend = nullptr;
 };
 
 // What a render did, for `--stats` and for tests of the cache.
@@ -52,8 +59,10 @@ struct ExecStats {
   size_t boxes_started = 0;
   size_t cells_run = 0, cells_cached = 0, cells_replayed = 0;
   size_t inline_run = 0, inline_cached = 0;
+  // Where the time went: obtaining images (and hashing inputs), and running sessions.
+  double images_ms = 0, sessions_ms = 0;
 
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const;  // the counts
 };
 
 // An inline expression, the image its session ran in, and its result.

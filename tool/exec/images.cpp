@@ -28,13 +28,6 @@ std::string component(std::string_view text) {
   return out.empty() ? "doc" : out;
 }
 
-const EngineModule& engine() {
-  const auto& module = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
-  if (module.abi != kEngineModuleAbi)
-    throw Error(ErrorKind::Environment, "the engine module does not match this waybill", {}, "reinstall waybill");
-  return module;
-}
-
 }  // namespace
 
 std::vector<BaseRecipe> base_recipes(const plan::Manifest& manifest, const std::filesystem::path& doc_dir) {
@@ -47,11 +40,7 @@ std::vector<BaseRecipe> base_recipes(const plan::Manifest& manifest, const std::
       r.archive = (doc_dir / b.archive).string();
       continue;
     }
-    const plan::BootstrapRecipe& boot = b.bootstrap.value();
-    r.suite = boot.suite;
-    r.mirror = boot.mirror;
-    r.variant = boot.variant;
-    r.include = boot.include;
+    r.bootstrap = b.bootstrap.value();
   }
   return out;
 }
@@ -68,12 +57,10 @@ DocumentImage build_image(const plan::ImagePlan& block, const std::vector<BaseRe
   image.tag = tag;
   image.from_block = true;
   req.tags = {image.tag};
-  req.no_cache = s.no_cache;
-  req.refresh_bases = s.refresh_bases;
-  req.compact_progress = s.compact_progress;
+  req.policy = s.build;
   req.bases = bases;
   BuildResponse resp;
-  if (auto err = engine().build(req, rep, resp)) throw *err;
+  if (auto err = engine_module().build(req, rep, resp)) throw *err;
   image.digest = resp.digest;
   image.steps = resp.steps;
   image.cached_steps = resp.cached;
@@ -114,7 +101,7 @@ std::optional<oci::IndexEntry> find_or_pull(const oci::Store& store, const std::
   pull.verb = ImageRequest::Verb::Pull;
   pull.args = {name};
   ImageResponse response;
-  failed = oci::ImageRef::try_parse(name) ? engine().image(pull, rep, response) : Error(ErrorKind::Usage, "not a reference");
+  failed = oci::ImageRef::try_parse(name) ? engine_module().image(pull, rep, response) : Error(ErrorKind::Usage, "not a reference");
   return failed ? std::nullopt : store.find(name);
 }
 

@@ -49,9 +49,7 @@ struct DataImage {
 struct ImageSettings {
   std::filesystem::path doc_dir;   // the build context
   std::string doc_path;            // for messages
-  bool no_cache = false;           // --no-cache reaches the build cache too
-  bool compact_progress = false;
-  bool refresh_bases = false;      // obtain bases with recipes again (check --rebuild)
+  BuildPolicy build;               // check's --no-cache and --rebuild reach the builds
   // A site's images, built once before its pages run (ImagePlan::prebuilt_tag), by name.
   const std::map<std::string, DocumentImage>* prepared = nullptr;
 };

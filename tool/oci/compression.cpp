@@ -16,6 +16,13 @@
 
 namespace waybill::oci {
 
+Compression compression_named(const std::string& name) {
+  if (name == "gzip") return Compression::Gzip;
+  if (name == "zstd") return Compression::Zstd;
+  if (name == "none") return Compression::None;
+  throw Error(ErrorKind::Usage, "unknown compression `" + name + "`", {}, "use gzip, zstd or none");
+}
+
 namespace {
 
 unsigned core_count(unsigned requested) {

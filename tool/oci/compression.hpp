@@ -11,6 +11,9 @@
 
 namespace waybill::oci {
 
+// gzip, zstd or none, as the command line and requests name them; Error(Usage) for another.
+Compression compression_named(const std::string& name);
+
 class ByteSink {
  public:
   virtual ~ByteSink() = default;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oci/bootstrap_recipe.hpp"
 #include "oci/image_json.hpp"
 #include "oci/reference.hpp"
 #include "oci/store.hpp"
@@ -52,10 +53,7 @@ CreatedImage pack_data_image(const Store& store, const std::filesystem::path& di
 
 struct BootstrapRequest {
   ImageRef name;
-  std::string suite = "bookworm";
-  std::vector<std::string> include;
-  std::string mirror;          // empty: the host's apt sources
-  std::string variant = "apt";
+  BootstrapRecipe recipe;
   Compression compression = Compression::Gzip;
   std::optional<int64_t> source_date_epoch;
 };

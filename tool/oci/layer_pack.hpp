@@ -1,8 +1,9 @@
 #pragma once
-// Packing a directory into a layer blob, deterministically (DESIGN.md, "Reproducibility
-// contract"): entries in byte order of their paths, numeric owners only, no atime or
-// ctime, mtimes clamped to SOURCE_DATE_EPOCH when it is set, fixed compression. The
-// diff_id (of the tar) and the digest (of the compressed blob) come from one pass.
+// Packing a directory into a layer blob, deterministically (ARCHITECTURE.md, "The
+// reproducibility contract"): entries in byte order of their paths, numeric owners
+// only, no atime or ctime, mtimes clamped to SOURCE_DATE_EPOCH when it is set, fixed
+// compression. The diff_id (of the tar) and the digest (of the compressed blob) come
+// from one pass.
 // From an overlayfs upper directory, whiteouts (0/0 character devices) become
 // `.wh.<name>` entries and opaque directories a `.wh..wh..opq` entry.
 #include <cstdint>

@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "oci/bootstrap_recipe.hpp"
 #include "util/error.hpp"
+#include "util/module.hpp"
 
 namespace waybill {
 
@@ -23,10 +25,7 @@ struct ImageRequest {
   std::string output;                // save: -o FILE
   std::string name;                  // import, bootstrap: the new image's name; tag: the target
   std::string compression = "gzip";  // import, bootstrap
-  std::string suite = "bookworm";    // bootstrap
-  std::string mirror;
-  std::string variant = "apt";
-  std::vector<std::string> include;
+  oci::BootstrapRecipe bootstrap;    // bootstrap
   bool json = false;                 // ls, df: --json
   bool quiet = false;                // ls -q: IDs only
   bool build_cache = false;          // prune --build-cache
@@ -41,14 +40,23 @@ struct ImageResponse {
   int exit_code = 0;
 };
 
+// How a build treats its cache and its bases, in one definition: `waybill build`'s flags,
+// a document's images (render, check --no-cache and --rebuild) and a site's.
+struct BuildPolicy {
+  bool no_cache = false;       // run every step again, ignoring the build cache
+  // FROM names an image the store lacks: pull it from its registry (or mirrors) before
+  // trying `bases`. Off for builds that must not touch the network.
+  bool pull_bases = true;
+  // Obtain every base that has a recipe again, even when the store has it (`check
+  // --rebuild`: a base that changed upstream shows as drift).
+  bool refresh_bases = false;
+};
+
 // How to get a base image (FROM) the store lacks: a document manifest's `bases`.
 struct BaseRecipe {
   std::string reference;             // the FROM name it provides
   std::string archive;               // a docker or OCI archive; when empty, bootstrap:
-  std::string suite = "bookworm";
-  std::string mirror;                // empty: the machine's apt sources
-  std::string variant = "apt";
-  std::vector<std::string> include;
+  oci::BootstrapRecipe bootstrap;
 };
 
 // `waybill build`, and a document's images: what to build, as plain values.
@@ -63,18 +71,11 @@ struct BuildRequest {
   std::vector<std::string> tags;
   std::vector<std::string> build_args;   // K=V, or K to take the value from the environment
   std::string target;
-  bool no_cache = false;
+  BuildPolicy policy;
   std::string network = "host";
   std::optional<int64_t> source_date_epoch;
   std::string compression = "gzip";
-  bool compact_progress = false;         // a terminal: one redrawn line per step
   std::vector<BaseRecipe> bases;
-  // FROM names an image the store lacks: pull it from its registry (or mirrors) before
-  // trying `bases`. Off for builds that must not touch the network.
-  bool pull_bases = true;
-  // Obtain every base that has a recipe again, even when the store has it (`check
-  // --rebuild`: a base that changed upstream shows as drift).
-  bool refresh_bases = false;
 };
 
 struct BuildResponse {
@@ -101,8 +102,9 @@ struct EngineModule {
   std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
 };
 
-inline constexpr int kEngineModuleAbi = 9;
-inline constexpr const char* kEngineModuleName = "engine";
-inline constexpr const char* kEngineModuleEntry = "waybill_engine_module";
+inline constexpr ModuleId kEngineModule{"engine", "waybill_engine_module", 10};
+
+// The module's table, loaded and checked (util/module.hpp).
+inline const EngineModule& engine_module() { return load_module<EngineModule>(kEngineModule); }
 
 }  // namespace waybill

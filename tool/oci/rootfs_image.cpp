@@ -182,7 +182,8 @@ std::vector<std::string> source_uris(const fs::path& file) {
 
 }  // namespace
 
-CreatedImage bootstrap_image(const Store& store, const BootstrapRequest& req, Reporter& reporter) {
+CreatedImage bootstrap_image(const Store& store, const BootstrapRequest& request, Reporter& reporter) {
+  const BootstrapRecipe& req = request.recipe;
   if (!program_exists("mmdebstrap")) {
     throw Error(ErrorKind::Environment, "`image bootstrap` needs mmdebstrap, which is not installed", {},
                 "install it: apt-get install mmdebstrap");
@@ -202,7 +203,7 @@ CreatedImage bootstrap_image(const Store& store, const BootstrapRequest& req, Re
     opts.stdin_path = sources;  // mmdebstrap reads apt sources from stdin
     mirrors = source_uris(sources);
   }
-  if (req.source_date_epoch) opts.extra_env.push_back("SOURCE_DATE_EPOCH=" + std::to_string(*req.source_date_epoch));
+  if (request.source_date_epoch) opts.extra_env.push_back("SOURCE_DATE_EPOCH=" + std::to_string(*request.source_date_epoch));
   reporter.status("bootstrapping " + req.suite + " with mmdebstrap (" + (mirrors.empty() ? std::string("default mirror") : join(mirrors, " ")) + ")");
   ProcessResult r = run_process(argv, opts);
   if (!r.ok()) {
@@ -215,8 +216,8 @@ CreatedImage bootstrap_image(const Store& store, const BootstrapRequest& req, Re
   ProcessResult version = run_process({"mmdebstrap", "--version"});
 
   RootfsImageOptions options;
-  options.compression = req.compression;
-  options.source_date_epoch = req.source_date_epoch;
+  options.compression = request.compression;
+  options.source_date_epoch = request.source_date_epoch;
   options.cmd = {"bash"};
   options.created_by = "waybill image bootstrap --suite " + req.suite + " --variant " + req.variant +
                        (req.include.empty() ? "" : " --include " + join(req.include, ","));
@@ -225,8 +226,8 @@ CreatedImage bootstrap_image(const Store& store, const BootstrapRequest& req, Re
   options.labels["org.waybill.bootstrap.mirror"] = join(mirrors, " ");
   options.labels["org.waybill.bootstrap.include"] = join(req.include, ",");
   options.labels["org.waybill.bootstrap.tool"] = std::string(trim(version.output));
-  if (req.source_date_epoch) options.labels["org.waybill.bootstrap.source-date-epoch"] = std::to_string(*req.source_date_epoch);
-  return import_rootfs(store, tarball, req.name, options, reporter, [](const fs::path& tree, RootfsImageOptions& o) {
+  if (request.source_date_epoch) options.labels["org.waybill.bootstrap.source-date-epoch"] = std::to_string(*request.source_date_epoch);
+  return import_rootfs(store, tarball, request.name, options, reporter, [](const fs::path& tree, RootfsImageOptions& o) {
     o.labels["org.waybill.bootstrap.packages"] = join(installed_packages(tree), " ");
   });
 }

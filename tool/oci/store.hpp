@@ -1,5 +1,5 @@
 #pragma once
-// The image store (DESIGN.md, "Store"):
+// The image store (ARCHITECTURE.md, "The store"):
 //   $WAYBILL_HOME/store/     an OCI image layout: oci-layout, index.json, blobs/sha256/
 //   $WAYBILL_HOME/layers/    unpacked layers, layers/sha256/<diff_id hex>/, overlay lower dirs
 //   $WAYBILL_HOME/cache/     build and cell caches

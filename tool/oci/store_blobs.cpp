@@ -1,6 +1,6 @@
 // The parts of Store that hash: writing blobs, and reading blobs with their digest
 // checked. They live apart from store.cpp (naming, index, lookup) so that the `waybill`
-// executable can find an image without linking OpenSSL (DESIGN.md, start-up cost).
+// executable can find an image without linking OpenSSL (ARCHITECTURE.md, "Module seams").
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 #pragma once
-// Cache keys of cells and inline expressions (DESIGN.md, reproducibility contract). A
+// Cache keys of cells and inline expressions (ARCHITECTURE.md, "The reproducibility contract"). A
 // key covers the image's digest, the key of the step before it in its session (so a
 // change reaches every later step), its code and the options that change what runs,
 // the content of the declared inputs, and the run settings. Options that only change

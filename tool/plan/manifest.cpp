@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "doc/schema_reader.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "util/units.hpp"
@@ -11,44 +12,7 @@ namespace waybill::plan {
 namespace {
 
 using doc::MetaValue;
-
-class SchemaReader {
- public:
-  explicit SchemaReader(const std::string& file) : file_(file) {}
-
-  SourceLoc at(const MetaValue& v) const { return SourceLoc{file_, v.pos.line, v.pos.col}; }
-
-  [[noreturn]] void fail(const MetaValue& v, const std::string& message, const std::string& hint) const {
-    throw Error(ErrorKind::Document, "manifest: " + message, at(v), hint);
-  }
-
-  // A mapping whose keys are all in `allowed`.
-  void mapping(const MetaValue& v, const std::string& what, const std::vector<std::string>& allowed) const {
-    if (!v.is_map()) fail(v, what + " must be a mapping, not " + doc::describe_kind(v), "write " + what + ": {key: value}");
-    for (const auto& [key, value] : v.map) {
-      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      std::string near = closest_match(key, allowed);
-      fail(value, "unknown key `" + key + "` in " + what,
-           near.empty() ? what + " takes " + join(allowed, ", ") : "did you mean `" + near + "`?");
-    }
-  }
-
-  std::string text(const MetaValue& v, const std::string& what) const {
-    if (!v.is_scalar()) fail(v, what + " must be a string, not " + doc::describe_kind(v), "write " + what + ": VALUE");
-    return v.scalar;
-  }
-
-  std::vector<std::string> texts(const MetaValue& v, const std::string& what) const {
-    if (v.is_scalar()) return {v.scalar};
-    if (!v.is_list()) fail(v, what + " must be a list, not " + doc::describe_kind(v), "write " + what + ": [a, b]");
-    std::vector<std::string> out;
-    for (const auto& item : v.list) out.push_back(text(item, what + " entries"));
-    return out;
-  }
-
- private:
-  const std::string& file_;
-};
+using doc::SchemaReader;  // doc/schema_reader.hpp
 
 void read_languages(const SchemaReader& r, const MetaValue& v, Manifest& m) {
   if (!v.is_map()) r.fail(v, "`languages` must be a mapping of languages", "write languages: {python: {image: NAME}}");
@@ -170,7 +134,7 @@ BaseSource read_base(const SchemaReader& r, const std::string& reference, const 
     if (!bootstrap->is_null()) {
       r.mapping(*bootstrap, what + ".bootstrap", {"suite", "mirror", "include", "packages", "variant"});
       if (const auto* s = bootstrap->get("suite")) recipe.suite = r.text(*s, "suite");
-      if (const auto* s = bootstrap->get("mirror")) recipe.mirror = r.text(*s, "mirror");
+      if (const auto* s = bootstrap->get("mirror")) recipe.mirror = r.text_or_empty(*s, "mirror");
       if (const auto* s = bootstrap->get("variant")) recipe.variant = r.text(*s, "variant");
       for (const char* key : {"include", "packages"})
         if (const auto* s = bootstrap->get(key))
@@ -190,7 +154,7 @@ const BaseSource* Manifest::base_for(const std::string& reference) const {
 }
 
 Manifest read_manifest(const MetaValue& value, const std::string& file) {
-  SchemaReader r(file);
+  SchemaReader r(file, "manifest: ");
   Manifest m;
   m.loc = r.at(value);
   r.mapping(value, "the manifest", {"languages", "inputs", "mounts", "env", "network", "limits", "bases"});
@@ -202,7 +166,7 @@ Manifest read_manifest(const MetaValue& value, const std::string& file) {
   }
   if (const auto* v = value.get("env")) {
     if (v->is_map()) {
-      for (const auto& [k, val] : v->map) m.env.emplace_back(k, r.text(val, "env." + k));
+      for (const auto& [k, val] : v->map) m.env.emplace_back(k, r.text_or_empty(val, "env." + k));
     } else {
       for (const auto& kv : r.texts(*v, "env")) {
         auto eq = kv.find('=');

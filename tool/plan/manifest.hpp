@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "doc/meta.hpp"
+#include "oci/bootstrap_recipe.hpp"
 #include "util/source_loc.hpp"
 
 namespace waybill::plan {
@@ -55,12 +56,7 @@ struct LimitSettings {
   std::map<std::string, SourceLoc> where;  // each key's place, for errors about its value
 };
 
-struct BootstrapRecipe {
-  std::string suite = "bookworm";
-  std::string mirror;                // empty: the machine's apt sources
-  std::vector<std::string> include;  // extra packages
-  std::string variant = "apt";
-};
+using oci::BootstrapRecipe;  // oci/bootstrap_recipe.hpp
 
 struct BaseSource {
   std::string reference;             // the FROM name it provides

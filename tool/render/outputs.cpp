@@ -7,6 +7,7 @@
 #include "util/base64.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/media_types.hpp"
 #include "util/report.hpp"
 #include "util/safe_path.hpp"
 #include "util/strings.hpp"
@@ -107,16 +108,7 @@ OutputPaths output_paths(const fs::path& input, const std::string& extension, co
   return p;
 }
 
-std::string media_type(const std::string& name) {
-  std::string ext = to_lower(fs::path(name).extension().string());
-  if (ext == ".png") return "image/png";
-  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
-  if (ext == ".gif") return "image/gif";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".webp") return "image/webp";
-  if (ext == ".pdf") return "application/pdf";
-  return "application/octet-stream";
-}
+std::string media_type(const std::string& name) { return std::string(media_type_of(name)); }
 
 std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::Pos pos) {
   auto cached = done_.find(src_in);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "prov/lock.hpp"
 #include "render/html_writer.hpp"
 #include "util/build_info.hpp"
 

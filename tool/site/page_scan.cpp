@@ -1,6 +1,7 @@
 #include "site/page_scan.hpp"
 
 #include "doc/reader.hpp"
+#include "driver/prepare.hpp"
 #include "util/strings.hpp"
 
 namespace waybill::site {
@@ -95,14 +96,22 @@ std::string relative_href(const std::string& from, const std::string& to) {
   return page_href(fs::path(to).lexically_relative(dir.empty() ? fs::path(".") : dir).generic_string());
 }
 
+driver::PageContext reading_context(const Project& project) {
+  driver::PageContext context;
+  context.project = project.root;
+  if (project.front_matter.is_map()) context.front_matter = &project.front_matter;
+  context.defaults = project.plan_defaults();
+  return context;
+}
+
 PageScan scan_page(const Project& project, const PageEntry& entry, Reporter& reporter) {
   PageScan page;
   page.entry = entry;
   page.html = html_path(entry.path);
-  page.doc = doc::read_document(project.page_file(entry), reporter, {},
-                                project.front_matter.is_map() ? &project.front_matter : nullptr);
-  plan::PlanDefaults defaults = project.plan_defaults();
-  page.plan = plan::make_plan(page.doc, &defaults);
+  driver::PageContext context = reading_context(project);
+  driver::PreparedDocument prepared = driver::prepare(project.page_file(entry), &context, plan::Grants{}, reporter);
+  page.doc = std::move(prepared.doc);
+  page.plan = std::move(prepared.plan);
   page.title = page.doc.meta.title.empty() ? fs::path(entry.path).stem().string() : doc::plain_text(page.doc.meta.title);
   page.labels = render::CrossRefs::build(page.doc).all();
   for (const auto& [label, target] : page.labels) page.ids.insert(label);

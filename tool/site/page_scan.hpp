@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "doc/model.hpp"
+#include "driver/page_context.hpp"
 #include "plan/plan.hpp"
 #include "render/crossref.hpp"
 #include "site/project.hpp"
@@ -36,6 +37,10 @@ struct PageScan {
   std::map<std::string, render::RefTarget> labels;    // cross-reference targets
   std::vector<SearchSection> sections;
 };
+
+// How every page of `project` is read and planned: its folder, its front matter and plan
+// defaults (driver/prepare.hpp). Rendering a page adds its links and layout.
+driver::PageContext reading_context(const Project& project);
 
 // Throws Error(Document) for a page that cannot be read or planned.
 PageScan scan_page(const Project& project, const PageEntry& entry, Reporter& reporter);

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "site/enclosing_project.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/report.hpp"
@@ -10,7 +11,7 @@ namespace waybill::site {
 
 namespace fs = std::filesystem;
 
-void preview_document(render::RenderRequest request, const ServeOptions& options, Reporter& reporter) {
+void preview_document(driver::RenderRequest request, const ServeOptions& options, Reporter& reporter) {
   if (request.files.size() != 1)
     throw Error(ErrorKind::Usage, "preview shows one document at a time", {},
                 "waybill preview DOC; for a folder of documents, waybill site DIR --serve");
@@ -24,9 +25,11 @@ void preview_document(render::RenderRequest request, const ServeOptions& options
   request.self_contained = false;
   request.exiting_after = false;
   std::string page = doc.stem().string() + ".html";
+  EnclosingProjects projects(request.grants);
+  request.projects = &projects;
   auto render = [&] {
     try {
-      render::render_documents(request, reporter);
+      driver::render_documents(request, reporter);
       request.refresh = false;  // --refresh is for the first render
     } catch (const Error& e) {
       // The page stays as it was; the next save renders again.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "doc/reader.hpp"
+#include "doc/schema_reader.hpp"
 #include "doc/yaml_meta.hpp"
 #include "exec/images.hpp"
 #include "plan/manifest.hpp"
@@ -20,32 +21,12 @@ using doc::MetaValue;
 
 namespace {
 
-class ConfigReader {
+// waybill.yml's schema (doc/schema_reader.hpp), and its pages resolved in the project.
+class ConfigReader : public doc::SchemaReader {
  public:
-  ConfigReader(const Project& p, const PathRoots& roots) : file_(p.config.string()), root_(p.root), roots_(roots) {}
+  ConfigReader(const Project& p, const PathRoots& roots) : SchemaReader(p.config.string()), root_(p.root), roots_(roots) {}
 
   const PathRoots& roots() const { return roots_; }
-
-  SourceLoc at(const MetaValue& v) const { return SourceLoc{file_, v.pos.line, v.pos.col}; }
-
-  [[noreturn]] void fail(const MetaValue& v, const std::string& message, const std::string& hint) const {
-    throw Error(ErrorKind::Document, message, at(v), hint);
-  }
-
-  void keys(const MetaValue& v, const std::string& what, const std::vector<std::string>& allowed) const {
-    if (!v.is_map()) fail(v, what + " must be a mapping, not " + doc::describe_kind(v), "write " + what + ": {key: value}");
-    for (const auto& [key, value] : v.map) {
-      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      std::string near = closest_match(key, allowed);
-      fail(value, "unknown key `" + key + "` in " + what,
-           near.empty() ? what + " takes " + join(allowed, ", ") : "did you mean `" + near + "`?");
-    }
-  }
-
-  std::string text(const MetaValue& v, const std::string& what) const {
-    if (!v.is_scalar() || v.scalar.empty()) fail(v, what + " must be text", "write " + what + ": VALUE");
-    return v.scalar;
-  }
 
   // A page path as listed: relative to the root, inside it, a document that exists.
   PageEntry page(const MetaValue& v, const std::string& section) const {
@@ -53,7 +34,7 @@ class ConfigReader {
     fs::path rel = fs::path(path).lexically_normal();
     if (rel.is_absolute() || rel.empty() || *rel.begin() == "..")
       fail(v, "the page `" + path + "` lies outside the project folder", "list pages relative to " + root_.string());
-    if (!is_document_path(rel)) fail(v, "`" + path + "` is not a document", "pages are .md, .Rmd or .qmd files");
+    if (!is_document_path(rel)) fail(v, "`" + path + "` is not a document", std::string("pages are ") + doc::kDocumentExtensions + " files");
     std::error_code ec;
     if (!fs::is_regular_file(root_ / rel, ec))
       fail(v, "no such page: " + path, "check the path; pages are relative to " + root_.string());
@@ -62,7 +43,6 @@ class ConfigReader {
   }
 
  private:
-  std::string file_;
   fs::path root_;
   const PathRoots& roots_;
 };
@@ -74,7 +54,7 @@ void read_pages(const ConfigReader& r, const MetaValue& v, Project& p) {
       p.pages.push_back(r.page(item, ""));
       continue;
     }
-    r.keys(item, "a section", {"section", "pages"});
+    r.mapping(item, "a section", {"section", "pages"});
     const MetaValue* name = item.get("section");
     const MetaValue* pages = item.get("pages");
     if (!name || !pages) r.fail(item, "a section needs a title and its pages", "write {section: Basics, pages: [a.md]}");
@@ -130,7 +110,7 @@ void read_images(const ConfigReader& r, const MetaValue& v, Project& p) {
       image.plan.first_line = value.pos.line + (value.scalar.find('\n') != std::string::npos ? 1 : 0);
       image.context = p.root;
     } else {
-      r.keys(value, "images." + name, {"file"});
+      r.mapping(value, "images." + name, {"file"});
       const MetaValue* file = value.get("file");
       if (!file) r.fail(value, "images." + name + " needs a Dockerfile", "write " + name + ": {file: env/Dockerfile}");
       std::string written = r.text(*file, "images." + name + ".file");
@@ -164,7 +144,7 @@ void read_data(const ConfigReader& r, const MetaValue& v, Project& p) {
 }
 
 void read_defaults(const ConfigReader& r, const MetaValue& v, Project& p, Reporter& rep) {
-  r.keys(v, "defaults", {"front-matter", "execute", "manifest"});
+  r.mapping(v, "defaults", {"front-matter", "execute", "manifest"});
   if (const MetaValue* fm = v.get("front-matter")) {
     if (!fm->is_map()) r.fail(*fm, "defaults.front-matter must be a mapping", "write front-matter: {toc: true}");
     p.front_matter = *fm;
@@ -182,11 +162,6 @@ void read_defaults(const ConfigReader& r, const MetaValue& v, Project& p, Report
 }
 
 }  // namespace
-
-bool is_document_path(const fs::path& path) {
-  std::string ext = to_lower(path.extension().string());
-  return ext == ".md" || ext == ".rmd" || ext == ".qmd";
-}
 
 plan::PlanDefaults Project::plan_defaults() const {
   plan::PlanDefaults d;
@@ -221,7 +196,7 @@ Project load_project(const fs::path& dir, const std::string& output, const PathR
     v = doc::parse_yaml(*text, doc::YamlOrigin{p.config.string(), "waybill.yml", 1, 0});
   }
   ConfigReader r(p, roots);
-  if (!v.is_null()) r.keys(v, "waybill.yml", {"title", "output", "pages", "defaults", "images", "data"});
+  if (!v.is_null()) r.mapping(v, "waybill.yml", {"title", "output", "pages", "defaults", "images", "data"});
   std::string out = "_site";
   if (const MetaValue* t = v.get("title")) p.title = r.text(*t, "title");
   if (const MetaValue* o = v.get("output")) out = r.text(*o, "output");
@@ -246,7 +221,7 @@ Project load_project(const fs::path& dir, const std::string& output, const PathR
   else find_pages(p, roots);
   if (p.pages.empty())
     throw Error(ErrorKind::Document, "the site has no pages", SourceLoc{p.config.string(), 0, 0},
-                "add documents (.md, .Rmd, .qmd) to " + dir.string() + ", or list them under pages: in waybill.yml");
+                std::string("add documents (") + doc::kDocumentExtensions + ") to " + dir.string() + ", or list them under pages: in waybill.yml");
   return p;
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "util/project_paths.hpp"
+#include "doc/input_formats.hpp"
 #include "doc/meta.hpp"
 #include "plan/plan.hpp"
 #include "util/source_loc.hpp"
@@ -78,7 +79,7 @@ struct Project {
 Project load_project(const std::filesystem::path& dir, const std::string& output, const PathRoots& roots,
                      Reporter& reporter);
 
-// Markdown, R Markdown and Quarto: the files a site renders.
-bool is_document_path(const std::filesystem::path& path);
+// Markdown, R Markdown and Quarto: the files a site renders (doc/input_formats.hpp).
+using doc::is_document_path;
 
 }  // namespace waybill::site

@@ -117,9 +117,7 @@ void build_and_report(const SiteRequest& request, Reporter& reporter) {
 }  // namespace
 
 void serve_and_rebuild(const WatchedServe& w, const ServeOptions& options, Reporter& reporter) {
-  const auto& module = load_module_table<ServeModule>(kServeModuleName, kServeModuleEntry);
-  if (module.abi != kServeModuleAbi)
-    throw Error(ErrorKind::Environment, "the serve module does not match this waybill binary", {}, "reinstall waybill");
+  const ServeModule& module = serve_module();
   make_dirs(w.served);
   void* server = nullptr;
   int port = 0;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "util/error.hpp"
+#include "util/module.hpp"
 
 namespace waybill {
 
@@ -19,8 +20,9 @@ struct ServeModule {
   void (*stop)(void* handle);
 };
 
-inline constexpr int kServeModuleAbi = 1;
-inline constexpr const char* kServeModuleName = "serve";
-inline constexpr const char* kServeModuleEntry = "waybill_serve_module";
+inline constexpr ModuleId kServeModule{"serve", "waybill_serve_module", 1};
+
+// The module's table, loaded and checked (util/module.hpp).
+inline const ServeModule& serve_module() { return load_module<ServeModule>(kServeModule); }
 
 }  // namespace waybill

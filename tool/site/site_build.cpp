@@ -14,19 +14,18 @@
 #include <nlohmann/json.hpp>
 
 #include "exec/executor.hpp"
-#include "oci/module_api.hpp"
 #include "oci/store.hpp"
 #include "plan/cache_key.hpp"
-#include "render/render.hpp"
-#include "render/site_page.hpp"
+#include "driver/page_context.hpp"
+#include "driver/render_documents.hpp"
 #include "site/links.hpp"
 #include "site/page_key.hpp"
+#include "site/project_images.hpp"
 #include "site/site_files.hpp"
 #include "site/site_html.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/install_paths.hpp"
-#include "util/module.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 
@@ -54,6 +53,7 @@ class PageReporter : public Reporter {
   void activity(std::string_view text) override {
     if (!parallel_) next_.activity(page_ + ": " + std::string(text));
   }
+  bool redraws() const override { return !parallel_ && next_.redraws(); }
 
  private:
   Reporter& next_;
@@ -80,7 +80,7 @@ unsigned cores() {
 struct PageJob {
   size_t index;        // into the scans
   std::string key;
-  render::SitePage site;
+  driver::PageContext site;
   fs::path result;     // where the child leaves its stats or its error
 };
 
@@ -139,15 +139,7 @@ class SiteBuild {
       std::string tree = tree_digest(d.dir, project_.output);
       auto old = data_trees_.find(d.name);
       if (old != data_trees_.end() && old->second == tree && store_has(d.name)) continue;
-      const auto& engine = load_module_table<EngineModule>(kEngineModuleName, kEngineModuleEntry);
-      if (engine.abi != kEngineModuleAbi)
-        throw Error(ErrorKind::Environment, "the engine module does not match this waybill", {}, "reinstall waybill");
-      ImageRequest pack;
-      pack.verb = ImageRequest::Verb::PackData;
-      pack.source = d.dir.string();
-      pack.name = d.name;
-      ImageResponse packed;
-      if (auto err = engine.image(pack, rep_, packed)) throw Error(*err).with_loc_if_unknown(d.loc);
+      pack_project_data(d, rep_);
       data_trees_[d.name] = tree;
     }
   }
@@ -263,42 +255,30 @@ class SiteBuild {
   // Pass 4a: the site's images a page to render runs in, each built once.
   void build_site_images(std::vector<PageJob>& jobs) {
     std::set<std::string> used;
-    for (const auto& j : jobs)
-      for (const auto& s : scans_[j.index].plan.sessions)
-        if (const auto* b = scans_[j.index].plan.image_block(s.image); b && !b->prebuilt_tag.empty()) used.insert(s.image);
+    for (const auto& j : jobs) used.merge(project_images_used(scans_[j.index].plan));
     if (req_.no_execute) used.clear();
     for (const auto& image : project_.images) {
       if (!used.count(image.plan.name)) continue;
-      rep_.status("image " + image.plan.name + ": building (for every page that uses it)");
-      exec::ImageSettings s;
-      s.doc_dir = image.context;
-      s.doc_path = image.plan.loc.file;
-      s.compact_progress = req_.compact_progress;
-      std::vector<BaseRecipe> bases =
-          project_.manifest ? exec::base_recipes(*project_.manifest, project_.root) : std::vector<BaseRecipe>{};
-      exec::DocumentImage built = exec::build_image(image.plan, bases, image.plan.prebuilt_tag, s, rep_);
-      built.prebuilt = true;
+      exec::DocumentImage built = build_project_image(project_, image, rep_);
       if (built.cached_steps != built.steps) ++out_.images_built;
       images_[image.plan.name] = std::move(built);
     }
   }
 
-  render::SitePage site_page(const PageScan& page) {
-    render::SitePage sp;
-    sp.project = project_.root;
-    sp.output_root = project_.output;
+  driver::PageContext site_page(const PageScan& page) {
+    driver::PageContext sp = reading_context(project_);
+    render::PageLayout& layout = sp.layout;
+    layout.output_root = project_.output;
     size_t depth = std::count(page.html.begin(), page.html.end(), '/');
-    for (size_t d = 0; d < depth; ++d) sp.root_prefix += "../";
-    sp.template_path = templates_dir() / "site" / "page.html";
+    for (size_t d = 0; d < depth; ++d) layout.root_prefix += "../";
+    layout.template_path = templates_dir() / "site" / "page.html";
     size_t at = nav_index(page.html);
-    sp.values = {{"site-title", escape_html(project_.title)},
-                 {"root", sp.root_prefix},
-                 {"nav", nav_html(nav_, page.html)},
-                 {"prev", prev_html(nav_, at)},
-                 {"next", next_html(nav_, at)},
-                 {"site-provenance", sp.root_prefix + nav_.back().html}};
-    if (project_.front_matter.is_map()) sp.front_matter = &project_.front_matter;
-    sp.defaults = project_.plan_defaults();
+    layout.values = {{"site-title", escape_html(project_.title)},
+                     {"root", layout.root_prefix},
+                     {"nav", nav_html(nav_, page.html)},
+                     {"prev", prev_html(nav_, at)},
+                     {"next", next_html(nav_, at)},
+                     {"site-provenance", layout.root_prefix + nav_.back().html}};
     sp.prepared_images = images_;
     const SiteLinks* links = &*links_;
     sp.transform = [links, &page](doc::Document& d) { links->resolve(d, page); };
@@ -349,19 +329,18 @@ class SiteBuild {
     int code = 0;
     json result;
     try {
-      render::RenderRequest r;
+      driver::RenderRequest r;
       r.files = {project_.page_file(page.entry).string()};
       r.formats = {"html"};
       r.output_dir = (project_.output / fs::path(page.html).parent_path()).string();
       r.no_cache = req_.no_cache;
       r.refresh = req_.refresh;
       r.no_execute = req_.no_execute;
-      r.compact_progress = req_.compact_progress && !parallel;
       r.stats_file = job.result.string() + ".stats";
-      r.site_page = &job.site;
+      r.page = &job.site;
       r.grants = req_.grants;
       r.exiting_after = true;
-      render::render_documents(r, rep);
+      driver::render_documents(r, rep);
       auto stats = read_file_if_exists(r.stats_file);
       result = {{"ok", true}, {"stats", stats ? json::parse(*stats, nullptr, false) : json()}};
     } catch (const Error& e) {

@@ -27,7 +27,6 @@ struct SiteRequest {
   bool no_cache = false;     // run every cell, keeping no result
   bool refresh = false;      // run every cell, and store the results
   bool no_execute = false;   // show code only
-  bool compact_progress = false;
   std::string stats_file;    // JSON: pages rendered, unchanged and failed; cells run and cached
   plan::Grants grants;       // what the command line allows the pages (plan/trust.hpp)
 };

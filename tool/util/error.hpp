@@ -1,5 +1,5 @@
 #pragma once
-// The one error type of the project (DESIGN.md): a kind the CLI maps to an exit code,
+// The one error type of the project (ARCHITECTURE.md, "Conventions"): a kind the CLI maps to an exit code,
 // a message, an optional source location and a hint for the user. Callers add context
 // as the error propagates ("render paper.md: ...").
 #include <exception>

@@ -1,7 +1,7 @@
 #pragma once
 // Files and file descriptors with one owner each. Every output is written to a
 // temporary name in its final directory and renamed into place, so a killed run never
-// leaves a half-written file (DESIGN.md).
+// leaves a half-written file (ARCHITECTURE.md, "Conventions").
 #include <sys/types.h>
 
 #include <cstdint>

@@ -28,6 +28,11 @@ class Reporter {
   // place until the next status or activity; other outputs ignore it.
   virtual void activity(std::string_view text) { (void)text; }
 
+  // Whether activity lines are redrawn in place (a terminal): builds then show one line
+  // per step instead of every line a RUN step prints. A property of where messages go,
+  // so no request carries it.
+  virtual bool redraws() const { return false; }
+
   void warn(std::string message, SourceLoc loc = {}, std::string hint = {}) {
     diagnostic(Diagnostic{Severity::Warning, std::move(message), std::move(loc), std::move(hint)});
   }
@@ -55,6 +60,7 @@ class DeduplicatingReporter : public Reporter {
   void status(std::string_view text) override { next_.status(text); }
   void progress(std::string_view label, uint64_t done, uint64_t total) override { next_.progress(label, done, total); }
   void activity(std::string_view text) override { next_.activity(text); }
+  bool redraws() const override { return next_.redraws(); }
 
  private:
   Reporter& next_;
@@ -74,6 +80,7 @@ class GroupingReporter : public Reporter {
   void status(std::string_view text) override { next_.status(text); }
   void progress(std::string_view label, uint64_t done, uint64_t total) override { next_.progress(label, done, total); }
   void activity(std::string_view text) override { next_.activity(text); }
+  bool redraws() const override { return next_.redraws(); }
   void flush();
 
  private:

@@ -1,5 +1,6 @@
 #pragma once
-// `waybill check`: each document re-run and compared with its lock file. Cells always
+// `waybill check`: each document prepared as render prepares it (driver/prepare.hpp),
+// re-run and compared with its lock file (prov/drift.hpp). Cells always
 // run again (a cached result would prove nothing); images are rebuilt through the build
 // cache, or without it (--no-cache), or with their bases obtained again (--rebuild).
 #include <optional>
@@ -14,20 +15,23 @@ namespace waybill {
 class Reporter;
 }
 
-namespace waybill::prov {
+namespace waybill::driver {
+
+class ProjectLookup;  // driver/project_lookup.hpp
 
 struct CheckRequest {
   std::vector<std::string> files;
   std::string junit_file;       // write JUnit XML here as well
   bool no_cache = false;        // build images without the build cache; store no cell result
   bool rebuild = false;         // --no-cache, and bases obtained again from their recipes
-  bool compact_progress = false;
   bool color = false;           // the report goes to a terminal
   plan::Grants grants;          // what the command line allows the documents (plan/trust.hpp)
+  // Finds the project a document is a page of (driver/project_lookup.hpp); null: none.
+  ProjectLookup* projects = nullptr;
 };
 
 struct CheckOutcome {
-  std::vector<DocumentCheck> documents;
+  std::vector<prov::DocumentCheck> documents;
   std::string report;           // the per-step report, for standard output
   std::optional<Error> error;   // the first document that could not be checked at all
   bool drifted = false;         // some step, image or input drifted or failed
@@ -37,4 +41,4 @@ struct CheckOutcome {
 // Error only for what stops all checking (a JUnit file that cannot be written).
 CheckOutcome check_documents(const CheckRequest& request, Reporter& reporter);
 
-}  // namespace waybill::prov
+}  // namespace waybill::driver

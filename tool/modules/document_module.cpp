@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "doc/reader.hpp"
-#include "exec/images.hpp"
-#include "plan/plan.hpp"
-#include "render/module_api.hpp"
-#include "render/render.hpp"
+#include "driver/check.hpp"
+#include "driver/dockerfile_blocks.hpp"
+#include "driver/render_documents.hpp"
+#include "modules/document_api.hpp"
+#include "site/enclosing_project.hpp"
 #include "site/preview.hpp"
 #include "util/build_info.hpp"
 #include "util/report.hpp"
@@ -19,9 +19,14 @@ namespace waybill {
 
 namespace {
 
-std::optional<Error> render_entry(const render::RenderRequest& request, Reporter& reporter,
-                                  std::vector<render::RenderedOutput>& outputs) {
-  return capture_error([&] { outputs = render::render_documents(request, reporter); });
+std::optional<Error> render_entry(const driver::RenderRequest& request, Reporter& reporter,
+                                  std::vector<driver::RenderedOutput>& outputs) {
+  return capture_error([&] {
+    site::EnclosingProjects projects(request.grants);
+    driver::RenderRequest r = request;
+    r.projects = &projects;
+    outputs = driver::render_documents(r, reporter);
+  });
 }
 
 std::vector<std::pair<std::string, std::string>> versions() {
@@ -37,18 +42,21 @@ std::vector<std::pair<std::string, std::string>> versions() {
   };
 }
 
-std::optional<Error> images_entry(const std::string& file, Reporter& reporter, std::vector<DocumentImage>& images) {
+std::optional<Error> images_entry(const std::string& file, Reporter& reporter,
+                                  std::vector<driver::DockerfileBlock>& images) {
   return capture_error([&] {
-    doc::Document d = doc::read_document(file, reporter);
-    plan::Plan plan = plan::make_plan(d);
-    std::vector<BaseRecipe> bases = exec::base_recipes(plan.manifest, std::filesystem::path(file).parent_path());
-    for (const auto& block : d.images)
-      images.push_back(DocumentImage{block.name, block.dockerfile, block.first_line, bases});
+    site::EnclosingProjects projects{plan::Grants{}};
+    images = driver::dockerfile_blocks(file, plan::Grants{}, &projects, reporter);
   });
 }
 
-std::optional<Error> check_entry(const prov::CheckRequest& request, Reporter& reporter, prov::CheckOutcome& outcome) {
-  return capture_error([&] { outcome = prov::check_documents(request, reporter); });
+std::optional<Error> check_entry(const driver::CheckRequest& request, Reporter& reporter, driver::CheckOutcome& outcome) {
+  return capture_error([&] {
+    site::EnclosingProjects projects(request.grants);
+    driver::CheckRequest r = request;
+    r.projects = &projects;
+    outcome = driver::check_documents(r, reporter);
+  });
 }
 
 std::optional<Error> verify_entry(const prov::VerifyRequest& request, prov::VerifyReport& report) {
@@ -67,12 +75,12 @@ std::optional<Error> serve_entry(const site::SiteRequest& request, const site::S
   return capture_error([&] { site::serve_site(request, options, reporter); });
 }
 
-std::optional<Error> preview_entry(const render::RenderRequest& request, const site::ServeOptions& options,
+std::optional<Error> preview_entry(const driver::RenderRequest& request, const site::ServeOptions& options,
                                    Reporter& reporter) {
   return capture_error([&] { site::preview_document(request, options, reporter); });
 }
 
-const DocumentModule kModule{kDocumentModuleAbi, render_entry,       versions,   images_entry, check_entry,
+const DocumentModule kModule{kDocumentModule.abi, render_entry,       versions,   images_entry, check_entry,
                              verify_entry,       key_generate_entry, site_entry, serve_entry, preview_entry};
 
 }  // namespace

@@ -17,7 +17,7 @@ std::vector<std::pair<std::string, std::string>> versions() {
   return {{"libseccomp", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro)}};
 }
 
-const BoxModule kModule{kBoxModuleAbi, cache_seccomp, versions};
+const BoxModule kModule{kBoxModule.abi, cache_seccomp, versions};
 
 }  // namespace
 

@@ -1,33 +1,27 @@
-#include "render/render.hpp"
+#include "render/document_writer.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
-#include <set>
 
-#include <nlohmann/json.hpp>
-
+#include "doc/model.hpp"
+#include "doc/output_format.hpp"
 #include "doc/reader.hpp"
 #include "exec/executor.hpp"
-#include "plan/cache_key.hpp"
-#include "plan/plan.hpp"
-#include "prov/lock.hpp"
-#include "prov/record.hpp"
-#include "prov/signing.hpp"
 #include "render/bibliography.hpp"
 #include "render/crossref.hpp"
 #include "render/highlight.hpp"
 #include "render/html_writer.hpp"
 #include "render/latex_writer.hpp"
 #include "render/outputs.hpp"
+#include "render/page_layout.hpp"
 #include "render/pdf.hpp"
 #include "render/provenance_panel.hpp"
-#include "render/site_page.hpp"
 #include "render/template.hpp"
 #include "util/build_info.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
-#include "util/project_paths.hpp"
 #include "util/install_paths.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
@@ -62,105 +56,52 @@ std::vector<std::string_view> splice_body(std::string_view page, std::string_vie
   return {page.substr(0, at), body, page.substr(at + kBodyMark.size())};
 }
 
-// One document, parsed once and written to each requested format.
-class DocumentRender {
+}  // namespace
+
+class DocumentWriter::Impl {
  public:
-  DocumentRender(const RenderRequest& req, const std::string& file, Reporter& rep)
-      : req_(req), rep_(rep), input_(file), highlighter_(templates_dir() / "highlight") {
-    site_ = req_.site_page;
-    doc_ = doc::read_document(input_, rep_, {}, site_ ? site_->front_matter : nullptr);
-    if (site_ && site_->transform) site_->transform(doc_);
-    doc_dir_ = input_.parent_path();
-    // What the document may read: its project (a site's folder, else its own), and what
-    // the command line allowed.
-    project_ = site_ ? site_->project : (doc_dir_.empty() ? fs::path(".") : doc_dir_);
-    roots_ = req_.grants.roots(project_);
+  Impl(const doc::Document& doc, const exec::Results* results, const fs::path& input, const PathRoots& roots,
+       const WriteOptions& options, Reporter& rep)
+      : results_(results), doc_(doc), opts_(options), layout_(options.layout), rep_(rep), input_(input),
+        doc_dir_(input.parent_path()), roots_(roots), highlighter_(templates_dir() / "highlight") {
     bib_.load(doc_, doc_dir_.empty() ? fs::path(".") : doc_dir_, roots_, rep_);
     bib_.collect_citations(doc_, rep_);
     refs_ = CrossRefs::build(doc_);
-    // Read now, so that a wrong `waybill: lock` stops the render before any work.
-    // --no-execute leaves an existing lock alone (the CLI refuses --lock with it).
-    bool wanted = prov::lock_requested(doc_) || req_.lock;
-    lock_ = wanted && !req_.no_execute;
   }
 
-  // Builds the document's images and runs its cells (unless --no-execute).
-  void execute() {
-    if (req_.no_execute) return;
-    plan::Plan plan = plan::make_plan(doc_, site_ ? &site_->defaults : nullptr);
-    for (const auto& w : plan.warnings) rep_.diagnostic(w);
-    if (plan.images.empty() && plan.sessions.empty()) return;
-    exec::ExecSettings s;
-    s.doc_dir = doc_dir_;
-    s.doc_path = doc_.path;
-    s.project = project_;
-    s.grants = &req_.grants;
-    s.no_cache = req_.no_cache;
-    s.refresh = req_.refresh;
-    s.compact_progress = req_.compact_progress;
-    if (site_) s.prepared_images = &site_->prepared_images;
-    results_ = exec::execute(doc_, plan, s, rep_);
-  }
-
-  const std::optional<exec::Results>& results() const { return results_; }
-
-  // The provenance record (prov/record.hpp) of the files just written, beside them.
-  void write_record(const std::vector<RenderedOutput>& written) {
-    fs::path dir = out_dir().empty() ? (doc_dir_.empty() ? fs::path(".") : doc_dir_) : out_dir();
-    prov::RecordInput in;
-    in.document = &doc_;
-    in.document_digest = "sha256:" + plan::sha256_hex(doc_.source);
-    in.options = {{"formats", formats()},     {"selfContained", req_.self_contained},
-                  {"execute", !req_.no_execute}, {"noCache", req_.no_cache},
-                  {"refresh", req_.refresh},  {"template", req_.template_path},
-                  {"grants", req_.grants.to_json()}};
-    in.results = results_ ? &*results_ : nullptr;
-    in.output_dir = dir;
-    std::string stem = input_.stem().string();
-    for (const auto& o : written) in.outputs.push_back(fs::path(o.path).lexically_relative(dir));
-    // The assets this render wrote (figures, files, copied images, styles, fonts); not
-    // whatever else an earlier render left in the folder.
-    std::set<fs::path> assets;
-    for (const auto& a : assets_written_) assets.insert(a.lexically_relative(dir).lexically_normal());
-    in.outputs.insert(in.outputs.end(), assets.begin(), assets.end());
-    for (const auto& t : templates_used_) in.read_files.emplace_back(t, "template");
-    for (const auto& b : bib_.files()) in.read_files.emplace_back(b, "bibliography");
-    in.invocation_id = prov::random_uuid();
-    in.started_on = started_on_;
-    in.finished_on = prov::utc_now();
-    nlohmann::json statement = prov::make_statement(in);
-    std::string text = req_.sign_key.empty() ? statement.dump(2) + "\n"
-                                             : prov::sign_envelope(statement.dump(), req_.sign_key).dump(2) + "\n";
-    write_file_atomic(prov::record_path(dir, stem), text);
-  }
-
-  // The lock file beside the document, when asked for (--lock or the front matter).
-  void write_lock() {
-    if (!lock_) return;
-    prov::write_lock(doc_, results_ ? *results_ : exec::Results{});  // no results: nothing to run
-    rep_.status("locked " + display_path(prov::lock_path(doc_.path)));
-  }
-
-  std::vector<std::string> formats() const {
-    if (!req_.formats.empty()) return req_.formats;
+  std::vector<std::string> formats(const std::vector<std::string>& requested) const {
+    if (!requested.empty()) return requested;
     if (!doc_.meta.formats.empty()) return doc_.meta.formats;
     return {"html"};
   }
 
   RenderedOutput write(const std::string& format) {
     auto t0 = Clock::now();
-    fs::path path = format == "html" ? write_html() : format == "latex" ? write_latex() : write_pdf();
-    return RenderedOutput{doc_.path, format, path.string(), ms_since(t0), {}};
+    const doc::OutputFormat* f = doc::find_output_format(format);
+    if (!f)
+      throw Error(ErrorKind::Usage, "unknown output format `" + format + "`", {},
+                  "waybill writes " + doc::format_names());
+    fs::path path = f->name == "html" ? write_html() : f->name == "latex" ? write_latex() : write_pdf();
+    return RenderedOutput{doc_.path, std::string(f->name), path.string(), ms_since(t0), {}};
   }
+
+  fs::path output_folder() const {
+    return out_dir().empty() ? (doc_dir_.empty() ? fs::path(".") : doc_dir_) : out_dir();
+  }
+
+  mutable std::set<fs::path> templates_used_;  // what load_template read, for the record
+  std::vector<fs::path> assets_written_;       // beside the outputs, for the record
+  Bibliography bib_;
+  const exec::Results* results_;
 
  private:
   WriterOptions writer_options(const std::string& format) const {
     doc::FormatOptions fo = doc_.meta.options_for(format);
     WriterOptions w;
-    w.toc = fo.toc.value_or(site_ != nullptr);  // a site's pages have a TOC unless they say no
+    w.toc = fo.toc.value_or(layout_ != nullptr);  // a site's pages have a TOC unless they say no
     w.toc_depth = fo.toc_depth.value_or(3);
     w.number_sections = fo.number_sections.value_or(false);
-    w.self_contained = req_.self_contained || fo.self_contained.value_or(false);
+    w.self_contained = opts_.self_contained || fo.self_contained.value_or(false);
     return w;
   }
 
@@ -168,10 +109,10 @@ class DocumentRender {
   std::pair<std::string, std::string> load_template(const std::string& format) const {
     fs::path path;
     bool from_document = false;
-    if (!req_.template_path.empty()) {
-      path = req_.template_path;
-    } else if (site_ && format == "html") {
-      path = site_->template_path;
+    if (!opts_.template_path.empty()) {
+      path = opts_.template_path;
+    } else if (layout_ && format == "html") {
+      path = layout_->template_path;
     } else if (auto t = doc_.meta.options_for(format).template_path) {
       path = doc_dir_ / *t;
       from_document = true;
@@ -206,7 +147,7 @@ class DocumentRender {
   RenderContext context(const WriterOptions& wo, ImageAssets& images, const std::string& assets_name) {
     return RenderContext{doc_, refs_, bib_, highlighter_, rep_, wo,
                          [&images](const std::string& src, doc::Pos pos) { return images.resolve(src, pos); },
-                         results_ ? &*results_ : nullptr,
+                         results_,
                          [&images, assets_name](const std::string& name, std::string_view bytes) -> std::optional<std::string> {
                            return images.add_generated(assets_name, name, bytes);
                          }};
@@ -217,20 +158,20 @@ class DocumentRender {
   }
 
   PanelInput panel_input() const {
-    return PanelInput{&doc_, results_ ? &*results_ : nullptr, input_.stem().string() + ".provenance.json",
-                      std::getenv("SOURCE_DATE_EPOCH") != nullptr, req_.grants.describe()};
+    return PanelInput{&doc_, results_, input_.stem().string() + ".provenance.json",
+                      std::getenv("SOURCE_DATE_EPOCH") != nullptr, opts_.grants};
   }
 
   // A site's pages share one copy of the styles and KaTeX, in _waybill/ at its root.
   OutputPaths shared_assets() const {
     OutputPaths o;
-    o.dir = site_->output_root;
-    o.assets = site_->output_root / "_waybill";
-    o.assets_name = site_->root_prefix + "_waybill";
+    o.dir = layout_->output_root;
+    o.assets = layout_->output_root / "_waybill";
+    o.assets_name = layout_->root_prefix + "_waybill";
     return o;
   }
 
-  fs::path out_dir() const { return req_.output_dir.empty() ? fs::path() : fs::path(req_.output_dir); }
+  fs::path out_dir() const { return opts_.output_dir.empty() ? fs::path() : fs::path(opts_.output_dir); }
 
   // Values every template gets: the front matter (escaped), then the computed ones.
   TemplateValue base_values(Writer& w, const Escape& escape) {
@@ -296,9 +237,9 @@ class DocumentRender {
     v.set("body", std::string(kBodyMark));
     v.set("toc", wo.toc ? w.toc() : std::string());
     v.set("math", w.uses_math());
-    HtmlHead head = install_html_assets(site_ ? shared_assets() : out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
-    if (site_)
-      for (const auto& [key, value] : site_->values) v.set(key, value);
+    HtmlHead head = install_html_assets(layout_ ? shared_assets() : out, w.uses_math(), wo.self_contained, templates_dir(), rep_);
+    if (layout_)
+      for (const auto& [key, value] : layout_->values) v.set(key, value);
     assets_written_.insert(assets_written_.end(), head.files.begin(), head.files.end());
     assets_written_.insert(assets_written_.end(), images.written().begin(), images.written().end());
     v.set("provenance", provenance_html(panel_input()));
@@ -367,76 +308,37 @@ class DocumentRender {
     return out.file;
   }
 
-  const RenderRequest& req_;
-  const SitePage* site_ = nullptr;
+  const doc::Document& doc_;
+  const WriteOptions& opts_;
+  const PageLayout* layout_;
   Reporter& rep_;
   fs::path input_;
   fs::path doc_dir_;
-  fs::path project_;  // what the document may read beneath, with roots_
   PathRoots roots_;
-  doc::Document doc_;
-  Bibliography bib_;
   CrossRefs refs_;
   Highlighter highlighter_;
-  std::optional<exec::Results> results_;
-  mutable std::set<fs::path> templates_used_;  // what load_template read, for the record
-  std::vector<fs::path> assets_written_;       // beside the outputs, for the record
-  bool lock_ = false;                          // write the lock file (--lock or the front matter)
-  std::string started_on_ = prov::utc_now();
 };
 
-// Documents left for the process's end (RenderRequest::exiting_after). Reachable from a
-// global, so leak checkers do not report them.
-std::vector<std::unique_ptr<DocumentRender>>* g_left_for_exit = nullptr;
+DocumentWriter::DocumentWriter(const doc::Document& doc, const exec::Results* results, const fs::path& input,
+                               const PathRoots& roots, const WriteOptions& options, Reporter& reporter)
+    : impl_(std::make_unique<Impl>(doc, results, input, roots, options, reporter)) {}
 
-}  // namespace
+DocumentWriter::~DocumentWriter() = default;
 
-std::vector<RenderedOutput> render_documents(const RenderRequest& request, Reporter& reporter) {
-  std::vector<RenderedOutput> outputs;
-  // --stats: totals over the documents, and each document's own counts.
-  nlohmann::json totals = exec::ExecStats{}.to_json(), stats = nlohmann::json::object();
-  auto write_stats = [&] {
-    if (request.stats_file.empty()) return;
-    nlohmann::json j = totals;
-    j["documents"] = stats;
-    write_file_atomic(request.stats_file, j.dump(2) + "\n");
-  };
-  if (!request.sign_key.empty()) prov::signing_key_id(request.sign_key);  // a wrong key fails before any work
-  for (const std::string& file : request.files) {
-    DeduplicatingReporter rep(reporter);
-    try {
-      if (request.dry_run) {
-        doc::Document d = doc::read_document(file, rep);
-        outputs.push_back(RenderedOutput{d.path, "plan", "", 0, plan::describe_plan(plan::make_plan(d), d)});
-        continue;
-      }
-      auto job = std::make_unique<DocumentRender>(request, file, rep);
-      job->execute();
-      if (job->results()) {
-        stats[file] = job->results()->stats.to_json();
-        for (const auto& [k, v] : stats[file].items()) totals[k] = totals.value(k, 0) + v.get<size_t>();
-      }
-      std::vector<RenderedOutput> written;
-      for (const std::string& format : job->formats()) {
-        RenderedOutput o = job->write(format);
-        rep.status("rendered " + o.document + " → " + display_path(o.path) + " (" + format_duration_ms(o.milliseconds) + ")");
-        written.push_back(o);
-        outputs.push_back(std::move(o));
-      }
-      job->write_record(written);
-      job->write_lock();
-      if (request.exiting_after && &file == &request.files.back()) {
-        if (!g_left_for_exit) g_left_for_exit = new std::vector<std::unique_ptr<DocumentRender>>;
-        g_left_for_exit->push_back(std::move(job));
-      }
-    } catch (Error& e) {
-      if (!e.loc().known() && e.loc().file.empty()) e.add_context("rendering " + file);
-      write_stats();
-      throw;
-    }
-  }
-  write_stats();
-  return outputs;
+std::vector<std::string> DocumentWriter::formats(const std::vector<std::string>& requested) const {
+  return impl_->formats(requested);
 }
+
+void DocumentWriter::use_results(const exec::Results* results) { impl_->results_ = results; }
+
+RenderedOutput DocumentWriter::write(const std::string& format) { return impl_->write(format); }
+
+fs::path DocumentWriter::output_folder() const { return impl_->output_folder(); }
+
+const std::set<fs::path>& DocumentWriter::templates_read() const { return impl_->templates_used_; }
+
+const std::vector<fs::path>& DocumentWriter::bibliography_files() const { return impl_->bib_.files(); }
+
+const std::vector<fs::path>& DocumentWriter::assets_written() const { return impl_->assets_written_; }
 
 }  // namespace waybill::render

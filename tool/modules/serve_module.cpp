@@ -14,6 +14,7 @@
 
 #include "site/serve_module.hpp"
 #include "util/fs.hpp"
+#include "util/media_types.hpp"
 #include "util/safe_path.hpp"
 
 namespace waybill {
@@ -31,22 +32,8 @@ constexpr const char* kReloadScript =
     "<script>(function(){var v=null;setInterval(function(){fetch('/_waybill/build').then(function(r){return r.text()})"
     ".then(function(t){if(v!==null&&t!==v)location.reload();v=t}).catch(function(){})},1000)})();</script>\n";
 
-const char* media_type(const std::string& path) {
-  auto ext = path.substr(path.find_last_of('.') + 1);
-  if (ext == "html") return "text/html; charset=utf-8";
-  if (ext == "css") return "text/css; charset=utf-8";
-  if (ext == "js") return "text/javascript; charset=utf-8";
-  if (ext == "json") return "application/json";
-  if (ext == "svg") return "image/svg+xml";
-  if (ext == "png") return "image/png";
-  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
-  if (ext == "gif") return "image/gif";
-  if (ext == "woff2") return "font/woff2";
-  if (ext == "pdf") return "application/pdf";
-  if (ext == "csv") return "text/csv; charset=utf-8";
-  if (ext == "txt" || ext == "md") return "text/plain; charset=utf-8";
-  return "application/octet-stream";
-}
+// The table's types are literals: their data() ends in a NUL.
+const char* media_type(const std::string& path) { return media_type_of(path).data(); }
 
 std::string decode(const char* url) {
   std::string out;
@@ -129,7 +116,7 @@ void stop(void* handle) {
   delete s;
 }
 
-const ServeModule kModule{kServeModuleAbi, start, rebuilt, stop};
+const ServeModule kModule{kServeModule.abi, start, rebuilt, stop};
 
 }  // namespace
 

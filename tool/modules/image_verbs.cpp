@@ -1,42 +1,28 @@
-// The engine module's one exported symbol, and the presentation of image operations'
-// results (tables, JSON) for the CLI to print.
-#include <archive.h>
-#include <curl/curl.h>
-#include <libdeflate.h>
-#include <openssl/crypto.h>
-#include <zlib.h>
-#include <zstd.h>
+#include "modules/image_verbs.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <cstdlib>
 
 #include "box/lease.hpp"
-#include "build/builder.hpp"
+#include "oci/compression.hpp"
+#include "oci/credentials.hpp"
 #include "oci/image_ops.hpp"
 #include "oci/layer_pack.hpp"
-#include "oci/module_api.hpp"
-#include "oci/credentials.hpp"
 #include "oci/registry_ops.hpp"
 #include "oci/run_config.hpp"
 #include "oci/store.hpp"
+#include "util/file_lock.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 #include "util/units.hpp"
 
 namespace waybill {
 
-namespace {
-
 using namespace oci;
 
-Compression compression_named(const std::string& name) {
-  if (name == "gzip") return Compression::Gzip;
-  if (name == "zstd") return Compression::Zstd;
-  if (name == "none") return Compression::None;
-  throw Error(ErrorKind::Usage, "unknown compression `" + name + "`", {}, "use gzip, zstd or none");
-}
+
+namespace {
 
 std::string format_list(const std::vector<ImageSummary>& images, const ImageRequest& r) {
   if (r.json) {
@@ -211,10 +197,7 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
     case ImageRequest::Verb::Bootstrap: {
       BootstrapRequest b;
       b.name = ImageRef::parse(r.name);
-      b.suite = r.suite;
-      b.mirror = r.mirror;
-      b.variant = r.variant;
-      b.include = r.include;
+      b.recipe = r.bootstrap;
       b.compression = compression_named(r.compression);
       b.source_date_epoch = source_date_epoch_from_env();
       CreatedImage img = bootstrap_image(store, b, rep);
@@ -265,171 +248,21 @@ void run(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
     }
   }
 }
-
-std::optional<Error> image_entry(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
-  return capture_error([&] { run(r, rep, resp); });
-}
-
-std::optional<Error> prepare_run_entry(const std::string& home, const std::string& image, Reporter& rep) {
-  return capture_error([&] {
-    Store store = Store::open(home);
-    FileLock gc = store.gc_lock(FileLock::Mode::Shared);
-    IndexEntry entry = store.require(image);
-    StoredImage img = store.image(entry);
-    unpack_image(store, entry.manifest.digest.str(), rep);
-    write_run_config(store, entry.manifest.digest, run_config_of(img));
-  });
-}
-
-// SOURCE_DATE_EPOCH, from the flag, else a build argument, else the environment.
-std::optional<int64_t> build_epoch(const BuildRequest& r, const std::vector<std::pair<std::string, std::string>>& args) {
-  if (r.source_date_epoch) return r.source_date_epoch;
-  for (const auto& [k, v] : args) {
-    if (k != "SOURCE_DATE_EPOCH") continue;
-    char* end = nullptr;
-    long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < 0)
-      throw Error(ErrorKind::Usage, "SOURCE_DATE_EPOCH must be a number of seconds, not `" + v + "`");
-    return n;
-  }
-  return source_date_epoch_from_env();
-}
-
-// Gets a base the store lacks (DESIGN.md: the store, then the registry or its mirrors,
-// then the manifest's `bases`): a pull, else the recipe that names it (mmdebstrap, or an
-// archive). Returns how it was obtained; nullopt when nothing knows the image.
-std::optional<std::string> obtain_base(const Store& store, const BuildRequest& r, const std::string& reference,
-                                       const SourceLoc& from, bool again, Reporter& rep) {
-  ImageRef wanted = ImageRef::parse(reference);
-  const BaseRecipe* recipe = nullptr;
-  for (const auto& b : r.bases)
-    if (!recipe && ImageRef::parse(b.reference).full() == wanted.full()) recipe = &b;
-  // Obtained again (check --rebuild): the way it was obtained the first time.
-  bool pulled_before = false;
-  if (again)
-    if (auto entry = store.find(reference)) pulled_before = entry->manifest.annotations.count(kSourceAnnotation) > 0;
-  if (r.pull_bases && (!again || pulled_before)) {
-    try {
-      rep.status("the base " + reference + (again ? ": pulling it again" : " is not in the store: pulling it"));
-      pull_image(store, wanted, PullOptions{}, rep);
-      return "registry";
-    } catch (const Error& e) {
-      if (again) {
-        rep.warn("could not pull " + reference + " again: " + e.message(), from, "the store's copy is used");
-        return std::nullopt;
-      }
-      if (!recipe)
-        throw Error(ErrorKind::Document, "the image `" + reference + "` is not in the store, and pulling it failed: " +
-                                             e.message(), from,
-                    "put it in the store first (waybill image load, import, bootstrap or pull), or say how to "
-                    "get it in the manifest's `bases`");
-      rep.status("pulling " + reference + " failed (" + e.message() + "); the manifest's `bases` says how to make it");
-    }
-  }
-  if (!recipe) return std::nullopt;
-  const BaseRecipe& b = *recipe;
-  if (b.archive.empty()) {
-    BootstrapRequest req;
-    req.name = wanted;
-    req.suite = b.suite;
-    req.mirror = b.mirror;
-    req.variant = b.variant;
-    req.include = b.include;
-    req.source_date_epoch = source_date_epoch_from_env();
-    rep.status("the base " + reference + (again ? ": bootstrapping it again" : ": bootstrapping it"));
-    bootstrap_image(store, req, rep);
-    return "bootstrap";
-  }
-  rep.status("the base " + reference + (again ? ": loading it again from " : ": loading ") + b.archive);
-  std::vector<CreatedImage> loaded = load_archive(store, b.archive, rep);
-  bool named = false;
-  for (const auto& img : loaded)
-    for (const auto& n : img.names) named = named || n.full() == wanted.full();
-  if (!named) {
-    // An archive without names (or with others): its only image is the base.
-    if (loaded.size() != 1)
-      throw Error(ErrorKind::Document, "the archive " + b.archive + " holds " + std::to_string(loaded.size()) +
-                                           " images, none named " + reference, {},
-                  "save the base with its name: waybill image save " + reference + " -o FILE");
-    store.set_name(wanted, loaded[0].manifest);
-  }
-  return "archive";
-}
-
-std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResponse& resp) {
-  return capture_error([&] {
-    build::BuildOptions o;
-    o.context = r.context;
-    if (r.dockerfile_text) {
-      o.dockerfile = *r.dockerfile_text;
-      o.source.file = r.dockerfile_name;
-      o.source.line_offset = r.first_line - 1;
-    } else {
-      std::filesystem::path file = r.dockerfile.empty() ? o.context / "Dockerfile" : std::filesystem::path(r.dockerfile);
-      auto text = read_file_if_exists(file);
-      if (!text)
-        throw Error(ErrorKind::Usage, "no Dockerfile at " + file.string(), {},
-                    "give one with -f FILE, or put a Dockerfile in the context directory");
-      o.dockerfile = *text;
-      o.source.file = display_path(file);
-    }
-    for (const auto& t : r.tags) o.tags.push_back(ImageRef::parse(t));
-    for (const auto& a : r.build_args) {
-      auto eq = a.find('=');
-      if (eq != std::string::npos) o.build_args.emplace_back(a.substr(0, eq), a.substr(eq + 1));
-      else if (const char* v = std::getenv(a.c_str())) o.build_args.emplace_back(a, v);
-    }
-    o.target = r.target;
-    o.no_cache = r.no_cache;
-    o.refresh_bases = r.refresh_bases;
-    if (r.network != "host" && r.network != "none" && r.network != "default")
-      throw Error(ErrorKind::Usage, "unknown network `" + r.network + "`", {}, "use host (the default) or none");
-    o.network = r.network == "none" ? box::Network::None : box::Network::Host;
-    o.source_date_epoch = build_epoch(r, o.build_args);
-    o.compression = compression_named(r.compression);
-    o.progress = r.compact_progress ? build::BuildOptions::Progress::Compact : build::BuildOptions::Progress::Plain;
-    Store store = Store::open();
-    o.obtain_base = [&](const std::string& reference, const SourceLoc& from) {
-      return obtain_base(store, r, reference, from, r.refresh_bases && store.find(reference).has_value(), rep);
-    };
-    std::map<std::string, std::string> before;  // a tag's image before the build
-    for (const auto& t : o.tags)
-      if (auto e = store.find(t.full())) before[t.full()] = e->manifest.digest.str();
-    build::BuildResult result = build::build_image(store, o, rep);
-    rep.status("built " + result.manifest.digest.short_id() + ": " + std::to_string(result.steps) + " steps, " +
-               std::to_string(result.cached) + " cached");
-    bool superseded = std::any_of(before.begin(), before.end(),
-                                  [&](const auto& b) { return b.second != result.manifest.digest.str(); });
-    // An edited Dockerfile leaves its old image behind each time: a store that grew by an
-    // image per edit is what made stores of a few images take gigabytes.
-    if (superseded)
-      if (auto pruned = prune_superseded(store); pruned && (pruned->blobs || pruned->layers))
-        rep.status("removed what the image's previous build alone used: " + std::to_string(pruned->layers) +
-                   " unpacked layers (" + format_bytes(static_cast<int64_t>(pruned->layer_bytes)) + "), " +
-                   std::to_string(pruned->blobs) + " blobs (" + format_bytes(static_cast<int64_t>(pruned->bytes)) + ")");
-    resp.digest = result.manifest.digest.str();
-    resp.steps = result.steps;
-    resp.cached = result.cached;
-    for (const auto& b : result.bases) resp.bases.push_back({b.reference, b.digest.str(), b.origin, b.labels});
-  });
-}
-
-std::vector<std::pair<std::string, std::string>> versions() {
-  std::string zstd = ZSTD_versionString();
-  return {{"libarchive", archive_version_details()},
-          {"zlib", zlibVersion()},
-          {"zstd", zstd},
-          {"libdeflate", LIBDEFLATE_VERSION_STRING},
-          {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
-          {"libcurl", curl_version_info(CURLVERSION_NOW)->version}};
-}
-
-const EngineModule kModule{kEngineModuleAbi, image_entry, versions, prepare_run_entry, build_entry};
-
 }  // namespace
 
-}  // namespace waybill
-
-extern "C" __attribute__((visibility("default"))) const waybill::EngineModule* waybill_engine_module() {
-  return &waybill::kModule;
+ImageResponse run_image_verb(const ImageRequest& request, Reporter& reporter) {
+  ImageResponse response;
+  run(request, reporter, response);
+  return response;
 }
+
+void prepare_image_run(const std::string& home, const std::string& image, Reporter& reporter) {
+  Store store = Store::open(home);
+  FileLock gc = store.gc_lock(FileLock::Mode::Shared);
+  IndexEntry entry = store.require(image);
+  StoredImage img = store.image(entry);
+  unpack_image(store, entry.manifest.digest.str(), reporter);
+  write_run_config(store, entry.manifest.digest, run_config_of(img));
+}
+
+}  // namespace waybill
