@@ -156,6 +156,10 @@ def main():
         s = stats(doc)
         check("the first render builds the image and runs every cell",
               s["images_built"] == 1 and s["cells_run"] == 12 and s["inline_run"] == 1 and s["boxes_started"] == 5, s)
+        t = s.get("timings", {})
+        check("--stats says where the time went: reading, planning, building, running cells, writing",
+              set(t) == {"read", "plan", "build", "execute", "write"} and t["build"] > 0 and t["execute"] > 0 and
+              all(v >= 0 for v in t.values()), t)
         html = open(os.path.join(docdir, "cells.html")).read()
         streams = cell_html(html, "streams")
         check("stdout and stderr are shown separately, in order, then the value",

@@ -182,6 +182,8 @@ def main():
         by_hand = run(["image", "pack-data", os.path.join(course, "data"), "by-hand"]).stdout.strip()
         check("the site packed waybill.yml's data folder, as `image pack-data` does", digest1 == by_hand, digest1 + " " + by_hand)
         check("the course builds: 4 pages", s["pages_rendered"] == 4 and not s["failed"], json.dumps(s))
+        check("--stats sums the pages' time by stage", set(s.get("timings", {})) ==
+              {"read", "plan", "build", "execute", "write"} and s["timings"]["write"] > 0, json.dumps(s))
         check("the shared image is built once (from the build cache here), not once per page",
               s["images_built"] == 0)
         for f in ("index.html", "provenance.html", "_waybill/search-index.js", "_waybill/search.js",

@@ -1,8 +1,8 @@
 #pragma once
 // `waybill check`: each document prepared as render prepares it (driver/prepare.hpp),
-// re-run and compared with its lock file (prov/drift.hpp). Cells always
-// run again (a cached result would prove nothing); images are rebuilt through the build
-// cache, or without it (--no-cache), or with their bases obtained again (--rebuild).
+// run again and compared with its lock file (prov/drift.hpp). Cells always run again (a
+// cached result would prove nothing); images are rebuilt through the build cache, or
+// without it (--no-cache), or with their bases obtained again (--rebuild).
 #include <optional>
 #include <string>
 #include <vector>

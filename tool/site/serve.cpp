@@ -124,7 +124,6 @@ void serve_and_rebuild(const WatchedServe& w, const ServeOptions& options, Repor
   if (auto err = module.start(w.served.string(), options.port, &server, &port)) throw *err;
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/" + w.page;
   reporter.status("serving " + w.served.string() + " at " + url + " (Ctrl-C stops)");
-  if (options.listening) options.listening(url);
 
   ProjectWatch watch(w.watched, w.served, reporter);
   struct sigaction sa {};

@@ -11,9 +11,7 @@
 namespace waybill::site {
 
 struct ServeOptions {
-  int port = 8000;  // 0: any free port
-  // Called once the server listens, with its URL (tests read it from the status line).
-  std::function<void(const std::string& url)> listening;
+  int port = 8000;  // 0: any free port (the status line names the URL)
 };
 
 // Serves `served` on 127.0.0.1 and calls `build` again whenever a file under `watched`

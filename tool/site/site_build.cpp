@@ -117,7 +117,7 @@ class SiteBuild {
     json j = {{"pages", o.pages},         {"rendered", o.rendered},     {"pages_rendered", o.rendered.size()},
               {"pages_unchanged", o.unchanged}, {"failed", o.failed},   {"written", o.written},
               {"removed", o.removed},     {"cells_run", o.cells_run},   {"cells_cached", o.cells_cached},
-              {"images_built", o.images_built}, {"milliseconds", o.milliseconds}};
+              {"images_built", o.images_built}, {"milliseconds", o.milliseconds}, {"timings", o.timings}};
     write_file_atomic(req_.stats_file, j.dump(2) + "\n");
   }
 
@@ -382,6 +382,9 @@ class SiteBuild {
       out_.cells_run += stats.value("cells_run", 0u);
       out_.cells_cached += stats.value("cells_cached", 0u);
       out_.images_built += stats.value("images_built", 0u);
+      if (auto t = stats.find("timings"); t != stats.end() && t->is_object())
+        for (const auto& [stage, ms] : t->items())
+          if (ms.is_number()) out_.timings[stage] += ms.get<double>();
     }
     new_keys_[page.entry.path] = job.key;
     out_.rendered.push_back(page.entry.path);

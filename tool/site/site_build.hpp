@@ -9,6 +9,7 @@
 //   5. write what spans pages: the search index, the home and provenance pages, the
 //      shared assets, each only when its bytes changed; then the state for step 3.
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ struct SiteOutcome {
   std::vector<std::string> removed;     // pages of earlier builds no longer in the site
   size_t cells_run = 0, cells_cached = 0, images_built = 0;
   double milliseconds = 0;
+  // The rendered pages' time by stage (driver/stage_times.hpp), summed over the pages.
+  std::map<std::string, double> timings;
 };
 
 // Throws Error for what stops the whole site (a broken waybill.yml, a site image that
