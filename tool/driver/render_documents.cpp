@@ -144,7 +144,7 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
                                           req.page ? &req.page->layout : nullptr};
       {
         StageTimer timer(&times.read);
-        job->writer = std::make_unique<render::DocumentWriter>(d, nullptr, file, job->prepared.roots, job->options, rep);
+        job->writer = std::make_unique<render::DocumentWriter>(d, file, job->prepared.roots, job->options, rep);
       }
       const plan::Plan& plan = job->prepared.plan;
       if (!req.no_execute && !(plan.images.empty() && plan.sessions.empty())) {

@@ -60,9 +60,9 @@ std::vector<std::string_view> splice_body(std::string_view page, std::string_vie
 
 class DocumentWriter::Impl {
  public:
-  Impl(const doc::Document& doc, const exec::Results* results, const fs::path& input, const PathRoots& roots,
-       const WriteOptions& options, Reporter& rep)
-      : results_(results), doc_(doc), opts_(options), layout_(options.layout), rep_(rep), input_(input),
+  Impl(const doc::Document& doc, const fs::path& input, const PathRoots& roots, const WriteOptions& options,
+       Reporter& rep)
+      : doc_(doc), opts_(options), layout_(options.layout), rep_(rep), input_(input),
         doc_dir_(input.parent_path()), roots_(roots), highlighter_(templates_dir() / "highlight") {
     bib_.load(doc_, doc_dir_.empty() ? fs::path(".") : doc_dir_, roots_, rep_);
     bib_.collect_citations(doc_, rep_);
@@ -92,7 +92,7 @@ class DocumentWriter::Impl {
   mutable std::set<fs::path> templates_used_;  // what load_template read, for the record
   std::vector<fs::path> assets_written_;       // beside the outputs, for the record
   Bibliography bib_;
-  const exec::Results* results_;
+  const exec::Results* results_ = nullptr;
 
  private:
   WriterOptions writer_options(const std::string& format) const {
@@ -319,9 +319,9 @@ class DocumentWriter::Impl {
   Highlighter highlighter_;
 };
 
-DocumentWriter::DocumentWriter(const doc::Document& doc, const exec::Results* results, const fs::path& input,
-                               const PathRoots& roots, const WriteOptions& options, Reporter& reporter)
-    : impl_(std::make_unique<Impl>(doc, results, input, roots, options, reporter)) {}
+DocumentWriter::DocumentWriter(const doc::Document& doc, const fs::path& input, const PathRoots& roots,
+                               const WriteOptions& options, Reporter& reporter)
+    : impl_(std::make_unique<Impl>(doc, input, roots, options, reporter)) {}
 
 DocumentWriter::~DocumentWriter() = default;
 

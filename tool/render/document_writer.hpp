@@ -44,12 +44,14 @@ struct RenderedOutput {
 class DocumentWriter {
  public:
   // `input` is the document's file as given; `roots` what it may read beneath (its
-  // template and bibliography). `results` is null when no cell ran.
-  DocumentWriter(const doc::Document& doc, const exec::Results* results, const std::filesystem::path& input,
-                 const PathRoots& roots, const WriteOptions& options, Reporter& reporter);
+  // template and bibliography). Made before any cell runs, so that a missing .bib stops
+  // the render first; the results come later, through use_results().
+  DocumentWriter(const doc::Document& doc, const std::filesystem::path& input, const PathRoots& roots,
+                 const WriteOptions& options, Reporter& reporter);
   ~DocumentWriter();
 
-  // The results of the document's cells, once they ran (before the first write).
+  // The results of the document's cells, once they ran (before the first write); without
+  // them the cells are shown as not executed.
   void use_results(const exec::Results* results);
 
   // The formats to write: `requested` (--to), else the front matter's, else html.
