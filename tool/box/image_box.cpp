@@ -23,7 +23,7 @@ namespace {
 // The first run of an image (or after a prune) goes through the modules, which link
 // libarchive and libseccomp; every later run reads their cached results.
 void prepare(const oci::Store& store, const std::string& image, Reporter& reporter) {
-  throw_if_error(engine_module().prepare_run(store.home().string(), image, reporter));
+  engine_module::prepare_run(store.home().string(), image, reporter);
 }
 
 }  // namespace
@@ -122,7 +122,7 @@ BoxSpec box_spec_for(const oci::RunConfig& image, const std::vector<fs::path>& l
 std::string seccomp_program(const oci::Store& store) {
   std::string bpf = read_cached_seccomp(store.cache_dir());
   if (!bpf.empty()) return bpf;
-  throw_if_error(box_module().cache_seccomp(store.cache_dir().string()));
+  box_module::cache_seccomp(store.cache_dir().string());
   bpf = read_cached_seccomp(store.cache_dir());
   if (bpf.empty()) throw Error(ErrorKind::Internal, "the compiled seccomp profile was not cached");
   return bpf;

@@ -1,26 +1,22 @@
 #pragma once
-// The box module's entry table (see util/module.hpp): what the runtime needs from
-// libseccomp, loaded only when the compiled profile is not cached yet.
-#include <optional>
+// The box module (util/module.hpp): what the runtime needs from libseccomp, loaded only
+// when the compiled profile is not cached yet. Its verbs go through the checked C table
+// of util/module_call.hpp and throw the Error the module replied with.
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "util/error.hpp"
-#include "util/module.hpp"
+#include "util/module_call.hpp"
 
 namespace waybill {
 
-struct BoxModule {
-  int abi;
-  // Compiles the default seccomp profile into $cache_dir/seccomp/ unless it is there.
-  std::optional<Error> (*cache_seccomp)(const std::string& cache_dir);
-  std::vector<std::pair<std::string, std::string>> (*library_versions)();
-};
+inline constexpr ModuleId kBoxModule{"box", "waybill_box_module", 2};
 
-inline constexpr ModuleId kBoxModule{"box", "waybill_box_module", 1};
+namespace box_module {
 
-// The module's table, loaded and checked (util/module.hpp).
-inline const BoxModule& box_module() { return load_module<BoxModule>(kBoxModule); }
+// Compiles the default seccomp profile into $cache_dir/seccomp/ unless it is there.
+inline void cache_seccomp(const std::string& cache_dir) { call_module(kBoxModule, "cache_seccomp", cache_dir); }
+
+inline LibraryVersions library_versions() { return module_library_versions(kBoxModule); }
+
+}  // namespace box_module
 
 }  // namespace waybill

@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "cli/document_module.hpp"
+#include "modules/document_api.hpp"
 #include "cli/verbs.hpp"
 #include "doc/input_formats.hpp"
 #include "oci/module_api.hpp"
@@ -18,8 +18,7 @@ bool is_document(const std::string& file) { return doc::is_document_path(file); 
 
 // A document's Dockerfile block as the request's Dockerfile, located in the document.
 void take_block(BuildRequest& req, const std::string& name, Reporter& reporter) {
-  std::vector<driver::DockerfileBlock> images;
-  if (auto err = document_module().images(req.dockerfile, reporter, images)) throw *err;
+  std::vector<driver::DockerfileBlock> images = document_module::dockerfile_blocks(req.dockerfile, reporter);
   std::string names;
   for (const auto& i : images) names += (names.empty() ? "" : ", ") + i.name;
   const driver::DockerfileBlock* chosen = nullptr;
@@ -86,10 +85,8 @@ VerbRunner add_build(CLI::App& sub, GlobalOptions& global) {
                                                              : ConsoleReporter::Progress::Auto;
     ConsoleReporter console(options.quiet, !options.no_color && stderr_has_color(), style);
     try {
-      const EngineModule& module = engine_module();
       if (is_document(req->dockerfile)) take_block(*req, *block, console);
-      BuildResponse response;
-      if (auto err = module.build(*req, console, response)) return report_error(*err, options);
+      BuildResponse response = engine_module::build(*req, console);
       std::fprintf(stdout, "%s\n", response.digest.c_str());
       return 0;
     } catch (const Error& e) {

@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "cli/document_module.hpp"
+#include "modules/document_api.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 
@@ -43,8 +43,7 @@ VerbRunner add_check(CLI::App& sub, GlobalOptions& global) {
       driver::CheckRequest req = flags->request;
       req.grants = flags->trust.grants();
       req.color = !global.no_color && ::isatty(STDOUT_FILENO);
-      driver::CheckOutcome outcome;
-      if (auto err = document_module().check(req, console, outcome)) return report_error(*err, global);
+      driver::CheckOutcome outcome = document_module::check(req, console);
       std::fputs(outcome.report.c_str(), stdout);
       std::fflush(stdout);
       if (outcome.error) return report_error(*outcome.error, global);

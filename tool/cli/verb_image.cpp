@@ -20,9 +20,7 @@ struct ImageVerb {
 int run_image(const ImageRequest& request, const GlobalOptions& global) {
   ConsoleReporter console(global.quiet, !global.no_color && stderr_has_color());
   try {
-    const EngineModule& module = engine_module();
-    ImageResponse response;
-    if (auto err = module.image(request, console, response)) return report_error(*err, global);
+    ImageResponse response = engine_module::image(request, console);
     std::fputs(response.out.c_str(), stdout);
     return response.exit_code;
   } catch (const Error& e) {

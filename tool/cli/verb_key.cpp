@@ -1,7 +1,7 @@
 // waybill key generate : an Ed25519 key pair for signing provenance records.
 #include <cstdio>
 
-#include "cli/document_module.hpp"
+#include "modules/document_api.hpp"
 #include "cli/verbs.hpp"
 #include "util/fs.hpp"
 
@@ -18,8 +18,7 @@ VerbRunner add_key(CLI::App& sub, GlobalOptions& global) {
   return [prefix, gen, &global]() -> int {
     try {
       if (!gen->parsed()) return 2;
-      prov::KeyFiles files;
-      if (auto err = document_module().key_generate(*prefix, files)) return report_error(*err, global);
+      prov::KeyFiles files = document_module::generate_key(*prefix);
       if (!global.quiet)
         std::printf("wrote %s (private: keep it secret) and %s (public: give it to whoever verifies)\n",
                     display_path(files.private_key).c_str(), display_path(files.public_key).c_str());

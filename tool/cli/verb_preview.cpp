@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "cli/document_module.hpp"
+#include "modules/document_api.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 #include "doc/input_formats.hpp"
@@ -54,7 +54,7 @@ VerbRunner add_preview(CLI::App& sub, GlobalOptions& global) {
       r.grants = f->trust.grants();
       site::ServeOptions options;
       options.port = f->port;
-      if (auto err = document_module().preview(r, options, console)) return report_error(*err, global);
+      document_module::preview(r, options, console);
       return 0;
     } catch (const Error& e) {
       return report_error(e, global);

@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "cli/document_module.hpp"
+#include "modules/document_api.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 #include "doc/input_formats.hpp"
@@ -107,8 +107,7 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
     ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
     try {
       driver::RenderRequest request = to_request(*flags);
-      std::vector<driver::RenderedOutput> outputs;
-      if (auto err = document_module().render(request, console, outputs)) return report_error(*err, global);
+      std::vector<driver::RenderedOutput> outputs = document_module::render(request, console);
       for (const auto& o : outputs)
         if (o.format == "plan") std::fprintf(stdout, "%s:\n%s", o.document.c_str(), o.text.c_str());
       return 0;

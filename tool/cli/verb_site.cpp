@@ -1,7 +1,7 @@
 // waybill site [DIR]: a folder of documents as one static site.
 #include <unistd.h>
 
-#include "cli/document_module.hpp"
+#include "modules/document_api.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 #include "util/strings.hpp"
@@ -51,15 +51,13 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
         throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
                     "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
       f->request.grants = f->trust.grants();
-      const DocumentModule& module = document_module();
       if (f->serve) {
         site::ServeOptions options;
         options.port = f->port;
-        if (auto err = module.serve(f->request, options, console)) return report_error(*err, global);
+        document_module::serve(f->request, options, console);
         return 0;
       }
-      site::SiteOutcome outcome;
-      if (auto err = module.site(f->request, console, outcome)) return report_error(*err, global);
+      site::SiteOutcome outcome = document_module::site(f->request, console);
       console.status("site " + outcome.output + ": " + std::to_string(outcome.rendered.size()) + " of " +
                      std::to_string(outcome.pages) + " pages rendered, " + std::to_string(outcome.unchanged) +
                      " unchanged" + (outcome.failed.empty() ? "" : ", " + std::to_string(outcome.failed.size()) + " failed") +

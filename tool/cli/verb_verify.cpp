@@ -1,7 +1,7 @@
 // waybill verify RECORD : a provenance record's signature, and its outputs' hashes.
 #include <cstdio>
 
-#include "cli/document_module.hpp"
+#include "modules/document_api.hpp"
 #include "cli/verbs.hpp"
 #include "util/fs.hpp"
 
@@ -33,8 +33,7 @@ VerbRunner add_verify(CLI::App& sub, GlobalOptions& global) {
       req.record = flags->record;
       if (!flags->key.empty()) req.public_key = flags->key;
       req.outputs = flags->outputs;
-      prov::VerifyReport report;
-      if (auto err = document_module().verify(req, report)) return report_error(*err, global);
+      prov::VerifyReport report = document_module::verify(req);
       std::string what = report.signed_record ? "signature good (key " + report.key_id.substr(0, 23) + "…)"
                                               : "not signed";
       std::string outs = flags->outputs ? ", " + std::to_string(report.subjects_checked) + " of " +

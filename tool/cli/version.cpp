@@ -28,9 +28,9 @@ int print_version() {
   // Every module is loaded and checked as a verb would load it: a missing module, or one
   // from another build, is an error here rather than at the first render.
   try {
-    add(document_module().library_versions());
-    add(engine_module().library_versions());
-    add(box_module().library_versions());
+    add(document_module::library_versions());
+    add(engine_module::library_versions());
+    add(box_module::library_versions());
   } catch (const Error& e) {
     std::fflush(stdout);
     return report_error(e, GlobalOptions{});

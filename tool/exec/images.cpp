@@ -59,8 +59,7 @@ DocumentImage build_image(const plan::ImagePlan& block, const std::vector<BaseRe
   req.tags = {image.tag};
   req.policy = s.build;
   req.bases = bases;
-  BuildResponse resp;
-  if (auto err = engine_module().build(req, rep, resp)) throw *err;
+  BuildResponse resp = engine_module::build(req, rep);
   image.digest = resp.digest;
   image.steps = resp.steps;
   image.cached_steps = resp.cached;
@@ -100,8 +99,8 @@ std::optional<oci::IndexEntry> find_or_pull(const oci::Store& store, const std::
   ImageRequest pull;
   pull.verb = ImageRequest::Verb::Pull;
   pull.args = {name};
-  ImageResponse response;
-  failed = oci::ImageRef::try_parse(name) ? engine_module().image(pull, rep, response) : Error(ErrorKind::Usage, "not a reference");
+  failed = oci::ImageRef::try_parse(name) ? capture_error([&] { engine_module::image(pull, rep); })
+                                          : Error(ErrorKind::Usage, "not a reference");
   return failed ? std::nullopt : store.find(name);
 }
 

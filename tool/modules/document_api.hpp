@@ -1,9 +1,8 @@
 #pragma once
-// The document module's entry table (see util/module.hpp). The CLI fills the request
-// structs, the module does the work; errors come back as values, never as exceptions.
-#include <optional>
+// The document module (util/module.hpp): the driver, the writers, provenance and sites.
+// The CLI fills the request structs and calls these; each goes through the checked C
+// table of util/module_call.hpp and throws the Error the module replied with.
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "driver/check.hpp"
@@ -13,34 +12,29 @@
 #include "prov/verify.hpp"
 #include "site/serve.hpp"
 #include "site/site_build.hpp"
-#include "util/error.hpp"
-#include "util/module.hpp"
+#include "util/module_call.hpp"
 
 namespace waybill {
 
-struct DocumentModule {
-  int abi;  // kDocumentModule.abi of the build that made the module
-  std::optional<Error> (*render)(const driver::RenderRequest& request, Reporter& reporter,
-                                 std::vector<driver::RenderedOutput>& outputs);
-  // (library, version) for every library the module links.
-  std::vector<std::pair<std::string, std::string>> (*library_versions)();
-  // The document's Dockerfile blocks, in order.
-  std::optional<Error> (*images)(const std::string& file, Reporter& reporter, std::vector<driver::DockerfileBlock>& images);
-  // `waybill check`: drift is in the outcome, not an error.
-  std::optional<Error> (*check)(const driver::CheckRequest& request, Reporter& reporter, driver::CheckOutcome& outcome);
-  std::optional<Error> (*verify)(const prov::VerifyRequest& request, prov::VerifyReport& report);
-  std::optional<Error> (*key_generate)(const std::string& prefix, prov::KeyFiles& files);
-  // `waybill site DIR`: a failing page is in the outcome (and reported), not an error.
-  std::optional<Error> (*site)(const site::SiteRequest& request, Reporter& reporter, site::SiteOutcome& outcome);
-  std::optional<Error> (*serve)(const site::SiteRequest& request, const site::ServeOptions& options, Reporter& reporter);
-  // `waybill preview DOC`: renders, serves and renders again on every save until a signal.
-  std::optional<Error> (*preview)(const driver::RenderRequest& request, const site::ServeOptions& options,
-                                  Reporter& reporter);
-};
+inline constexpr ModuleId kDocumentModule{"document", "waybill_document_module", 9};
 
-inline constexpr ModuleId kDocumentModule{"document", "waybill_document_module", 8};
+namespace document_module {
 
-// The module's table, loaded and checked (util/module.hpp).
-inline const DocumentModule& document_module() { return load_module<DocumentModule>(kDocumentModule); }
+std::vector<driver::RenderedOutput> render(const driver::RenderRequest& request, Reporter& reporter);
+// The document's Dockerfile blocks, in order (`waybill build -f DOC`).
+std::vector<driver::DockerfileBlock> dockerfile_blocks(const std::string& file, Reporter& reporter);
+// `waybill check`: drift is in the outcome, not an error.
+driver::CheckOutcome check(const driver::CheckRequest& request, Reporter& reporter);
+prov::VerifyReport verify(const prov::VerifyRequest& request);
+prov::KeyFiles generate_key(const std::string& prefix);
+// `waybill site DIR`: a failing page is in the outcome (and reported), not an error.
+site::SiteOutcome site(const site::SiteRequest& request, Reporter& reporter);
+// `waybill site --serve`: builds, serves and builds again on every change until a signal.
+void serve(const site::SiteRequest& request, const site::ServeOptions& options, Reporter& reporter);
+// `waybill preview DOC`: renders, serves and renders again on every save until a signal.
+void preview(const driver::RenderRequest& request, const site::ServeOptions& options, Reporter& reporter);
+LibraryVersions library_versions();
+
+}  // namespace document_module
 
 }  // namespace waybill

@@ -1,4 +1,5 @@
-// The document module's one exported symbol. Everything else in the module is hidden.
+// The document module's one exported symbol (util/module_call.hpp). Everything else in
+// the module is hidden.
 #include <cmark-gfm.h>
 #include <openssl/crypto.h>
 #include <png.h>
@@ -6,10 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "driver/check.hpp"
-#include "driver/dockerfile_blocks.hpp"
-#include "driver/render_documents.hpp"
 #include "modules/document_api.hpp"
+#include "modules/document_wire.hpp"
 #include "site/enclosing_project.hpp"
 #include "site/preview.hpp"
 #include "util/build_info.hpp"
@@ -19,18 +18,46 @@ namespace waybill {
 
 namespace {
 
-std::optional<Error> render_entry(const driver::RenderRequest& request, Reporter& reporter,
-                                  std::vector<driver::RenderedOutput>& outputs) {
-  return capture_error([&] {
-    site::EnclosingProjects projects(request.grants);
-    driver::RenderRequest r = request;
-    r.projects = &projects;
-    outputs = driver::render_documents(r, reporter);
-  });
+using nlohmann::json;
+
+json render_verb(const json& j, Reporter& reporter) {
+  auto request = j.get<driver::RenderRequest>();
+  site::EnclosingProjects projects(request.grants);
+  request.projects = &projects;
+  return driver::render_documents(request, reporter);
 }
 
-std::vector<std::pair<std::string, std::string>> versions() {
-  return {
+json dockerfile_blocks_verb(const json& file, Reporter& reporter) {
+  site::EnclosingProjects projects{plan::Grants{}};
+  return driver::dockerfile_blocks(file.get<std::string>(), plan::Grants{}, &projects, reporter);
+}
+
+json check_verb(const json& j, Reporter& reporter) {
+  auto request = j.get<driver::CheckRequest>();
+  site::EnclosingProjects projects(request.grants);
+  request.projects = &projects;
+  return driver::check_documents(request, reporter);
+}
+
+json verify_verb(const json& j, Reporter&) { return prov::verify_record(j.get<prov::VerifyRequest>()); }
+
+json generate_key_verb(const json& prefix, Reporter&) { return prov::generate_key_pair(prefix.get<std::string>()); }
+
+json site_verb(const json& j, Reporter& reporter) { return site::build_site(j.get<site::SiteRequest>(), reporter); }
+
+json serve_verb(const json& j, Reporter& reporter) {
+  site::serve_site(j.at("request").get<site::SiteRequest>(), j.at("options").get<site::ServeOptions>(), reporter);
+  return nullptr;
+}
+
+json preview_verb(const json& j, Reporter& reporter) {
+  site::preview_document(j.at("request").get<driver::RenderRequest>(), j.at("options").get<site::ServeOptions>(),
+                         reporter);
+  return nullptr;
+}
+
+json versions_verb(const json&, Reporter&) {
+  return LibraryVersions{
       {"cmark-gfm", cmark_version_string()},
       {"libfyaml", fy_library_version()},
       {"nlohmann-json", std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) +
@@ -42,51 +69,23 @@ std::vector<std::pair<std::string, std::string>> versions() {
   };
 }
 
-std::optional<Error> images_entry(const std::string& file, Reporter& reporter,
-                                  std::vector<driver::DockerfileBlock>& images) {
-  return capture_error([&] {
-    site::EnclosingProjects projects{plan::Grants{}};
-    images = driver::dockerfile_blocks(file, plan::Grants{}, &projects, reporter);
-  });
+constexpr ModuleVerb kVerbs[] = {
+    {"render", render_verb}, {"dockerfile_blocks", dockerfile_blocks_verb},
+    {"check", check_verb},   {"verify", verify_verb},
+    {"generate_key", generate_key_verb}, {"site", site_verb},
+    {"serve", serve_verb},   {"preview", preview_verb},
+    {"library_versions", versions_verb}};
+
+int call(wb_bytes verb, wb_bytes request, const wb_reporter* reporter, const wb_sink* reply) {
+  return answer_module_call(kVerbs, verb, request, reporter, reply);
 }
 
-std::optional<Error> check_entry(const driver::CheckRequest& request, Reporter& reporter, driver::CheckOutcome& outcome) {
-  return capture_error([&] {
-    site::EnclosingProjects projects(request.grants);
-    driver::CheckRequest r = request;
-    r.projects = &projects;
-    outcome = driver::check_documents(r, reporter);
-  });
-}
-
-std::optional<Error> verify_entry(const prov::VerifyRequest& request, prov::VerifyReport& report) {
-  return capture_error([&] { report = prov::verify_record(request); });
-}
-
-std::optional<Error> key_generate_entry(const std::string& prefix, prov::KeyFiles& files) {
-  return capture_error([&] { files = prov::generate_key_pair(prefix); });
-}
-
-std::optional<Error> site_entry(const site::SiteRequest& request, Reporter& reporter, site::SiteOutcome& outcome) {
-  return capture_error([&] { outcome = site::build_site(request, reporter); });
-}
-
-std::optional<Error> serve_entry(const site::SiteRequest& request, const site::ServeOptions& options, Reporter& reporter) {
-  return capture_error([&] { site::serve_site(request, options, reporter); });
-}
-
-std::optional<Error> preview_entry(const driver::RenderRequest& request, const site::ServeOptions& options,
-                                   Reporter& reporter) {
-  return capture_error([&] { site::preview_document(request, options, reporter); });
-}
-
-const DocumentModule kModule{kDocumentModule.abi, render_entry,       versions,   images_entry, check_entry,
-                             verify_entry,       key_generate_entry, site_entry, serve_entry, preview_entry};
+const wb_module_table kTable{kDocumentModule.abi, call};
 
 }  // namespace
 
 }  // namespace waybill
 
-extern "C" __attribute__((visibility("default"))) const waybill::DocumentModule* waybill_document_module() {
-  return &waybill::kModule;
+extern "C" __attribute__((visibility("default"))) const wb_module_table* waybill_document_module() {
+  return &waybill::kTable;
 }

@@ -1,6 +1,5 @@
-// The engine module's one exported symbol (util/module.hpp): the image verbs
-// (modules/image_verbs.hpp) and builds (build/base_policy.hpp) behind a table whose
-// entries return errors as values.
+// The engine module's one exported symbol (util/module_call.hpp): the image verbs
+// (modules/image_verbs.hpp) and builds (build/base_policy.hpp) behind a C table.
 #include <archive.h>
 #include <curl/curl.h>
 #include <libdeflate.h>
@@ -10,41 +9,47 @@
 
 #include "build/base_policy.hpp"
 #include "modules/image_verbs.hpp"
-#include "oci/module_api.hpp"
-#include "util/error.hpp"
+#include "oci/module_wire.hpp"
 
 namespace waybill {
 
 namespace {
 
-std::optional<Error> image_entry(const ImageRequest& r, Reporter& rep, ImageResponse& resp) {
-  return capture_error([&] { resp = run_image_verb(r, rep); });
+using nlohmann::json;
+
+json image_verb(const json& request, Reporter& reporter) { return run_image_verb(request.get<ImageRequest>(), reporter); }
+
+json prepare_run_verb(const json& request, Reporter& reporter) {
+  prepare_image_run(request.at("home").get<std::string>(), request.at("image").get<std::string>(), reporter);
+  return nullptr;
 }
 
-std::optional<Error> prepare_run_entry(const std::string& home, const std::string& image, Reporter& rep) {
-  return capture_error([&] { prepare_image_run(home, image, rep); });
+json build_verb(const json& request, Reporter& reporter) {
+  return build::build_from_request(request.get<BuildRequest>(), reporter);
 }
 
-std::optional<Error> build_entry(const BuildRequest& r, Reporter& rep, BuildResponse& resp) {
-  return capture_error([&] { resp = build::build_from_request(r, rep); });
+json versions_verb(const json&, Reporter&) {
+  return LibraryVersions{{"libarchive", archive_version_details()},
+                         {"zlib", zlibVersion()},
+                         {"zstd", ZSTD_versionString()},
+                         {"libdeflate", LIBDEFLATE_VERSION_STRING},
+                         {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
+                         {"libcurl", curl_version_info(CURLVERSION_NOW)->version}};
 }
 
-std::vector<std::pair<std::string, std::string>> versions() {
-  std::string zstd = ZSTD_versionString();
-  return {{"libarchive", archive_version_details()},
-          {"zlib", zlibVersion()},
-          {"zstd", zstd},
-          {"libdeflate", LIBDEFLATE_VERSION_STRING},
-          {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
-          {"libcurl", curl_version_info(CURLVERSION_NOW)->version}};
+constexpr ModuleVerb kVerbs[] = {
+    {"image", image_verb}, {"prepare_run", prepare_run_verb}, {"build", build_verb}, {"library_versions", versions_verb}};
+
+int call(wb_bytes verb, wb_bytes request, const wb_reporter* reporter, const wb_sink* reply) {
+  return answer_module_call(kVerbs, verb, request, reporter, reply);
 }
 
-const EngineModule kModule{kEngineModule.abi, image_entry, versions, prepare_run_entry, build_entry};
+const wb_module_table kTable{kEngineModule.abi, call};
 
 }  // namespace
 
 }  // namespace waybill
 
-extern "C" __attribute__((visibility("default"))) const waybill::EngineModule* waybill_engine_module() {
-  return &waybill::kModule;
+extern "C" __attribute__((visibility("default"))) const wb_module_table* waybill_engine_module() {
+  return &waybill::kTable;
 }

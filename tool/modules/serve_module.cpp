@@ -57,9 +57,7 @@ MHD_Result reply(MHD_Connection* c, unsigned status, const std::string& body, co
   return ok;
 }
 
-MHD_Result answer(void* cls, MHD_Connection* c, const char* url, const char* method, const char*, const char*, size_t*,
-                  void**) {
-  Server& s = *static_cast<Server*>(cls);
+MHD_Result answer_request(Server& s, MHD_Connection* c, const char* url, const char* method) {
   if (std::strcmp(method, "GET") != 0 && std::strcmp(method, "HEAD") != 0)
     return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n", "text/plain");
   std::string path = decode(url);
@@ -89,8 +87,19 @@ MHD_Result answer(void* cls, MHD_Connection* c, const char* url, const char* met
   return ok;
 }
 
-std::optional<Error> start(const std::string& root, int port, void** handle, int* bound_port) {
-  auto* s = new Server{root, nullptr, {1}};
+// libmicrohttpd calls this from its threads, through C frames no exception may cross: a
+// file that cannot be read is a 500, not the end of the process.
+MHD_Result answer(void* cls, MHD_Connection* c, const char* url, const char* method, const char*, const char*, size_t*,
+                  void**) {
+  try {
+    return answer_request(*static_cast<Server*>(cls), c, url, method);
+  } catch (const std::exception& e) {
+    return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, std::string(e.what()) + "\n", "text/plain");
+  }
+}
+
+int start(wb_bytes root, int port, void** handle, int* bound_port) noexcept try {
+  auto* s = new Server{std::string(root.data, root.size), nullptr, {1}};
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -99,13 +108,14 @@ std::optional<Error> start(const std::string& root, int port, void** handle, int
                                nullptr, &answer, s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_END);
   if (!s->daemon) {
     delete s;
-    return Error(ErrorKind::Environment, "cannot listen on 127.0.0.1:" + std::to_string(port), {},
-                 "another program may use that port: choose one with --port N");
+    return -1;
   }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
   *bound_port = info ? info->port : port;
   *handle = s;
-  return std::nullopt;
+  return 0;
+} catch (...) {
+  return -1;
 }
 
 void rebuilt(void* handle) { ++static_cast<Server*>(handle)->build; }

@@ -1,7 +1,7 @@
 #pragma once
-// The engine module's entry table (see util/module.hpp): image store operations, with
-// libarchive, zlib, zstd and libdeflate behind them. The CLI fills the request; the
-// module does the work and returns the text the verb prints on stdout.
+// The engine module (util/module.hpp): image store operations, builds and registries,
+// with libarchive, zlib, zstd, libdeflate and libcurl behind them. The CLI fills the
+// request; the module does the work and returns the text the verb prints on stdout.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,7 +11,7 @@
 
 #include "oci/bootstrap_recipe.hpp"
 #include "util/error.hpp"
-#include "util/module.hpp"
+#include "util/module_call.hpp"
 
 namespace waybill {
 
@@ -91,20 +91,20 @@ struct BuildResponse {
   std::vector<Base> bases;
 };
 
-struct EngineModule {
-  int abi;
-  std::optional<Error> (*image)(const ImageRequest& request, Reporter& reporter, ImageResponse& response);
-  std::vector<std::pair<std::string, std::string>> (*library_versions)();
-  // Makes an image ready to run: every layer unpacked and its cache/run entry written
-  // (oci/run_config.hpp). `home` is the store's directory.
-  std::optional<Error> (*prepare_run)(const std::string& home, const std::string& image, Reporter& reporter);
-  // Builds an image from a Dockerfile.
-  std::optional<Error> (*build)(const BuildRequest& request, Reporter& reporter, BuildResponse& response);
-};
+// The module's verbs (modules/engine_module.cpp), through the checked C table of
+// util/module_call.hpp. Each throws the Error the module replied with.
+inline constexpr ModuleId kEngineModule{"engine", "waybill_engine_module", 11};
 
-inline constexpr ModuleId kEngineModule{"engine", "waybill_engine_module", 10};
+namespace engine_module {
 
-// The module's table, loaded and checked (util/module.hpp).
-inline const EngineModule& engine_module() { return load_module<EngineModule>(kEngineModule); }
+ImageResponse image(const ImageRequest& request, Reporter& reporter);
+// Makes an image ready to run: every layer unpacked and its cache/run entry written
+// (oci/run_config.hpp). `home` is the store's directory.
+void prepare_run(const std::string& home, const std::string& image, Reporter& reporter);
+// Builds an image from a Dockerfile.
+BuildResponse build(const BuildRequest& request, Reporter& reporter);
+LibraryVersions library_versions();
+
+}  // namespace engine_module
 
 }  // namespace waybill

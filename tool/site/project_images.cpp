@@ -32,8 +32,11 @@ void pack_project_data(const ProjectData& data, Reporter& reporter) {
   pack.verb = ImageRequest::Verb::PackData;
   pack.source = data.dir.string();
   pack.name = data.name;
-  ImageResponse packed;
-  if (auto err = engine_module().image(pack, reporter, packed)) throw Error(*err).with_loc_if_unknown(data.loc);
+  try {
+    engine_module::image(pack, reporter);
+  } catch (Error& e) {
+    throw e.with_loc_if_unknown(data.loc);
+  }
 }
 
 }  // namespace waybill::site

@@ -121,7 +121,10 @@ void serve_and_rebuild(const WatchedServe& w, const ServeOptions& options, Repor
   make_dirs(w.served);
   void* server = nullptr;
   int port = 0;
-  if (auto err = module.start(w.served.string(), options.port, &server, &port)) throw *err;
+  std::string served = w.served.string();
+  if (module.start(wb_bytes{served.data(), served.size()}, options.port, &server, &port) != 0)
+    throw Error(ErrorKind::Environment, "cannot listen on 127.0.0.1:" + std::to_string(options.port), {},
+                "another program may use that port: choose one with --port N");
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/" + w.page;
   reporter.status("serving " + w.served.string() + " at " + url + " (Ctrl-C stops)");
 
