@@ -27,7 +27,13 @@ driver::PageContext* EnclosingProjects::page_for(const fs::path& file, Reporter&
   // belongs to no project (the site would not render it either).
   for (fs::path dir = doc.parent_path();; dir = dir.parent_path()) {
     if (fs::is_regular_file(dir / "waybill.yml", ec)) {
-      Found* found = load(dir, reporter);
+      Found* found = nullptr;
+      try {
+        found = load(dir, reporter);
+      } catch (Error& e) {
+        // The error is in waybill.yml, not in the document named on the command line.
+        throw e.add_context("reading the project of " + file.string());
+      }
       for (const auto& entry : found->project.pages)
         if (fs::weakly_canonical(found->project.page_file(entry), ec) == doc) return &found->context;
       return nullptr;

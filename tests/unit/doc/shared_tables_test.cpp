@@ -2,6 +2,8 @@
 // waybill.yml, the output formats, the document extensions and the media types.
 #include <catch2/catch.hpp>
 
+#include "unit/error_of.hpp"
+
 #include "doc/input_formats.hpp"
 #include "doc/output_format.hpp"
 #include "doc/schema_reader.hpp"
@@ -16,16 +18,7 @@ namespace {
 
 const YamlOrigin kOrigin{"waybill.yml", "waybill.yml", 1, 0};
 
-template <class F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("no error");
-  return Error(ErrorKind::Internal, "");
-}
+using waybill::test::error_of;
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "oci/registry_config.hpp"
 #include "oci/registry_ops.hpp"
 #include "oci_test_util.hpp"
+#include "unit/error_of.hpp"
 #include "util/base64.hpp"
 #include "util/error.hpp"
 
@@ -38,15 +39,7 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-Error error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("no error");
-  return Error(ErrorKind::Internal, "");
-}
+using waybill::test::error_of;
 
 }  // namespace
 

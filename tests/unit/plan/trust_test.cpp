@@ -2,6 +2,8 @@
 // document may read (util/project_paths.hpp).
 #include <catch2/catch.hpp>
 
+#include "unit/error_of.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,16 +27,7 @@ plan::Manifest manifest(const std::string& yaml) {
   return plan::make_plan(parsed.doc).manifest;
 }
 
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("no error");
-  return Error(ErrorKind::Internal, "unreachable");
-}
+using waybill::test::error_of;
 
 // A project folder with a file in it, and one outside it.
 struct Project {
