@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`waybill preview DOC`: renders, serves on 127.0.0.1, and renders again on every save;
 the page's reload script sees each new build; a cell runs again only when its key
-changes; the document's folder gets no output; SIGTERM stops it with status 0 and its
+changes; the project's waybill.yml is read again at each render; the document's folder gets no output; SIGTERM stops it with status 0 and its
 temporary folder goes.
 
 usage: preview.py WAYBILL FIXTURES"""
@@ -84,6 +84,16 @@ try:
         second = dict(outputs(page))
         check("the unchanged cell comes from the cache; the edited one ran", second["first"] == first["first"] and
               second["second"] != first["second"], (first, second))
+        # The document becomes a page of a project, whose defaults change while it runs.
+        for author in ("First Author", "Second Author"):
+            before = fetch(base + "_waybill/build")
+            with open(os.path.join(docdir, "waybill.yml"), "w") as f:
+                f.write(f"title: T\npages:\n  - notes.md\ndefaults:\n  front-matter:\n    author: {author}\n")
+            deadline = time.time() + 120
+            while time.time() < deadline and fetch(base + "_waybill/build") == before:
+                time.sleep(0.2)
+            page = fetch(url)
+            check(f"a save of waybill.yml renders again with its defaults ({author})", author in page, page[:1500])
         proc.send_signal(signal.SIGTERM)
         check("SIGTERM stops it with status 0", proc.wait(timeout=60) == 0)
         check("its temporary folder is removed", served and not os.path.exists(served), served)

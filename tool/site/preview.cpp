@@ -25,11 +25,13 @@ void preview_document(driver::RenderRequest request, const ServeOptions& options
   request.self_contained = false;
   request.exiting_after = false;
   std::string page = doc.stem().string() + ".html";
-  EnclosingProjects projects(request.grants);
-  request.projects = &projects;
   auto render = [&] {
     try {
-      driver::render_documents(request, reporter);
+      // Read again at every render: a save of the project's waybill.yml counts too.
+      EnclosingProjects projects(request.grants);
+      driver::RenderRequest this_render = request;
+      this_render.projects = &projects;
+      driver::render_documents(this_render, reporter);
       request.refresh = false;  // --refresh is for the first render
     } catch (const Error& e) {
       // The page stays as it was; the next save renders again.
