@@ -31,7 +31,7 @@ section = f"""<!-- startup:begin -->
 | `waybill --help` (the executable alone) | {ms('help'):.2f} ms |
 | `waybill render tiny.md` (plus the document module, one render) | {ms('render'):.2f} ms |
 
-The executable links no heavy library; cmark-gfm, yaml-cpp, source-highlight (with
+The executable links no heavy library; cmark-gfm, libfyaml, source-highlight (with
 Boost.Regex) and OpenSSL are in the document module, loaded only by verbs that render.
 <!-- startup:end -->"""
 sys.path.insert(0, os.path.join(os.path.dirname(results), "lib"))

@@ -10,15 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "util/id_map.hpp"
+
 namespace waybill::box {
 
-// One line of a user namespace's uid_map or gid_map. Kept in the spec so that rootless
-// boxes fit without changing it; the runtime does not create a user namespace yet.
-struct IdMapping {
-  uint32_t container_id = 0;
-  uint32_t host_id = 0;
-  uint32_t size = 0;
-};
+// One line of a user namespace's uid_map or gid_map (util/id_map.hpp has the rootless
+// maps). Kept in the spec so that rootless boxes fit without changing it; the runtime
+// does not create a user namespace yet.
+using IdMapping = waybill::IdMapping;
 
 struct BindMount {
   std::filesystem::path source;  // on the host; must exist
