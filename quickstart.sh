@@ -15,13 +15,14 @@ build=${BUILD_DIR:-build}
 jobs=${JOBS:-$(nproc)}
 
 # Debian packages, by what needs them (ARCHITECTURE.md, "Conventions", names the libraries).
+# uidmap: newuidmap and newgidmap, for the boxes of ordinary users (rootless).
 build_packages=(cmake ninja-build g++ pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev libfyaml-dev nlohmann-json3-dev libssl-dev
   libcli11-dev libkainjow-mustache-dev libsource-highlight-dev catch2
   libarchive-dev zlib1g-dev libzstd-dev libdeflate-dev libseccomp-dev libpng-dev libcurl4-openssl-dev libmicrohttpd-dev)
 render_packages=(libjs-katex fonts-katex latexmk lmodern
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-plain-generic
-  mmdebstrap)
+  mmdebstrap uidmap)
 # Peers the interoperability tests run against; matplotlib and R for the drivers' tests;
 # clang and its runtimes for the fuzz targets.
 test_packages=(python3 python3-html5lib python3-jsonschema python3-matplotlib python3-pandas r-base-core poppler-utils chromium podman skopeo runc

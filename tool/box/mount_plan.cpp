@@ -37,7 +37,9 @@ MountOp op(MountKind kind, std::string target) {
 
 size_t depth(const std::string& path) { return static_cast<size_t>(std::count(path.begin(), path.end(), '/')); }
 
-void add_kernel_filesystems(std::vector<MountOp>& ops, bool tmpfs_tmp, uint64_t tmp_size) {
+void add_kernel_filesystems(std::vector<MountOp>& ops, const BoxSpec& spec) {
+  bool tmpfs_tmp = spec.tmpfs_tmp;
+  uint64_t tmp_size = spec.tmp_size;
   MountOp proc = op(MountKind::Proc, "/proc");
   proc.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
   proc.no_symlinks = true;  // a rootfs whose /proc is a symlink must not redirect the mount
@@ -56,7 +58,9 @@ void add_kernel_filesystems(std::vector<MountOp>& ops, bool tmpfs_tmp, uint64_t 
   }
   MountOp pts = op(MountKind::Devpts, "/dev/pts");
   pts.flags = MS_NOSUID | MS_NOEXEC;
-  pts.data = "newinstance,ptmxmode=0666,mode=0620,gid=5";
+  pts.data = "newinstance,ptmxmode=0666,mode=0620";
+  // The tty group, when the box maps it (a rootless box with the single mapping does not).
+  if (spec.gid_map.empty() || host_id_of(spec.gid_map, 5)) pts.data += ",gid=5";
   ops.push_back(pts);
   MountOp shm = op(MountKind::Tmpfs, "/dev/shm");
   shm.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -119,7 +123,7 @@ std::vector<GeneratedFile> generated_files(const BoxSpec& spec, const std::strin
 
 std::vector<MountOp> plan_mounts(const BoxSpec& spec, const std::vector<GeneratedFile>& bound, const BoxDirs& dirs) {
   std::vector<MountOp> ops;
-  add_kernel_filesystems(ops, spec.tmpfs_tmp, spec.tmp_size);
+  add_kernel_filesystems(ops, spec);
   for (const auto& f : bound) {
     MountOp m = op(MountKind::Bind, f.target);
     m.source = dirs.generated(f.target);
@@ -135,7 +139,7 @@ std::vector<MountOp> plan_mounts(const BoxSpec& spec, const std::vector<Generate
       continue;
     }
     MountOp m = op(MountKind::Layers, l.target);
-    m.data = read_only_overlay_options(l.layers);
+    m.data = read_only_overlay_options(l.layers, !spec.uid_map.empty());
     m.flags = MS_RDONLY | MS_NOSUID | MS_NODEV;
     ops.push_back(m);
   }

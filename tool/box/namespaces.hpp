@@ -6,7 +6,8 @@
 
 namespace waybill::box {
 
-// CLONE_NEW* flags: mount, pid, ipc and uts always; net unless the network is the host's.
+// CLONE_NEW* flags: mount, pid, ipc and uts always; net unless the network is the host's;
+// user when the spec has id maps (a rootless box).
 unsigned long long namespace_flags(const BoxSpec& spec);
 
 void set_hostname(const std::string& hostname);

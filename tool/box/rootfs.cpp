@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "box/user_namespace.hpp"
 #include "util/error.hpp"
 
 namespace waybill::box {
@@ -48,6 +49,8 @@ OverlayOptions overlay_options(const RootFs& root, const BoxDirs& dirs) {
   fs::path upper = root.upper.empty() ? dirs.upper() : root.upper;
   fs::path work = root.upper.empty() ? dirs.work() : root.work;
   o.data = "lowerdir=" + lowerdir + ",upperdir=" + escape(upper.string()) + ",workdir=" + escape(work.string());
+  // In a user namespace overlayfs keeps its opaque and redirect marks in user.* xattrs.
+  if (in_user_namespace()) o.data += ",userxattr";
   if (o.data.size() > kMaxOptions) {
     throw Error(ErrorKind::Environment,
                 "the image has " + std::to_string(root.lower.size()) + " layers, more than one overlay mount can stack",
@@ -56,10 +59,10 @@ OverlayOptions overlay_options(const RootFs& root, const BoxDirs& dirs) {
   return o;
 }
 
-std::string read_only_overlay_options(const std::vector<fs::path>& layers) {
+std::string read_only_overlay_options(const std::vector<fs::path>& layers, bool user_xattr) {
   std::string lowerdir;
   for (auto it = layers.rbegin(); it != layers.rend(); ++it) lowerdir += (lowerdir.empty() ? "" : ":") + escape(it->string());
-  std::string data = "lowerdir=" + lowerdir;
+  std::string data = "lowerdir=" + lowerdir + (user_xattr ? ",userxattr" : "");
   if (data.size() > kMaxOptions)
     throw Error(ErrorKind::Environment, "the data image has " + std::to_string(layers.size()) +
                                             " layers, more than one overlay mount can stack",
@@ -114,7 +117,9 @@ void prepare_scratch(const RootFs& root, const BoxDirs& dirs, const std::vector<
     etc_of(root, st);
     fs::path etc = dirs.upper() / "etc";
     make_dir(etc, st.st_mode & 07777);
-    if (::chown(etc.c_str(), st.st_uid, st.st_gid) != 0) throw Error::from_errno("chown", etc.string(), errno);
+    // EINVAL: the owner is not mapped in this (rootless) box; the user's own stays.
+    if (::chown(etc.c_str(), st.st_uid, st.st_gid) != 0 && errno != EINVAL)
+      throw Error::from_errno("chown", etc.string(), errno);
     for (const auto& f : seeded) write_new_file(dirs.upper() / f.target.substr(1), f.content);
   }
   for (const auto& f : bound) write_new_file(dirs.generated(f.target), f.content);

@@ -49,10 +49,12 @@ struct OverlayOptions {
 
 // The overlay mount options. Layer directories that share a parent are named relative
 // to it, so that about 60 layers fit the kernel's one-page limit; more is an error.
+// Called where the overlay is mounted: inside a user namespace, it adds `userxattr`.
 OverlayOptions overlay_options(const RootFs& root, const BoxDirs& dirs);
 
-// The options of a read-only overlay of `layers` (lowest first) with no upper layer.
-std::string read_only_overlay_options(const std::vector<std::filesystem::path>& layers);
+// The options of a read-only overlay of `layers` (lowest first) with no upper layer;
+// `user_xattr` for one mounted in a rootless box.
+std::string read_only_overlay_options(const std::vector<std::filesystem::path>& layers, bool user_xattr);
 
 // Mounts the root at dirs.root() (or dirs.copy) inside the box's mount namespace and
 // returns an O_PATH fd to it. `warning` says why the copy fallback was taken, if it was.

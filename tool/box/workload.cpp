@@ -20,6 +20,7 @@
 #include "box/environment.hpp"
 #include "box/mounts.hpp"
 #include "box/seccomp.hpp"
+#include "box/user_namespace.hpp"
 #include "util/error.hpp"
 #include "util/safe_path.hpp"
 #include "util/strings.hpp"
@@ -111,7 +112,10 @@ UniqueFd open_workdir(const std::string& cwd) {
 void become(const Credentials& who) {
   uint64_t caps = capability_mask(default_capabilities());
   drop_bounding_set(caps);
-  if (::setgroups(who.groups.size(), who.groups.data()) != 0) throw Error::from_errno("setgroups", "", errno, ErrorKind::Environment);
+  // EPERM: a rootless box with the single mapping, where setgroups is denied; the
+  // process keeps no supplementary group of the user's anyway (the namespace maps none).
+  if (::setgroups(who.groups.size(), who.groups.data()) != 0 && !(errno == EPERM && in_user_namespace()))
+    throw Error::from_errno("setgroups", "", errno, ErrorKind::Environment);
   if (::setresgid(who.gid, who.gid, who.gid) != 0) throw Error::from_errno("setgid", std::to_string(who.gid), errno, ErrorKind::Environment);
   if (::setresuid(who.uid, who.uid, who.uid) != 0) throw Error::from_errno("setuid", std::to_string(who.uid), errno, ErrorKind::Environment);
   // Changing from uid 0 cleared the permitted set already; root keeps Docker's set.
