@@ -15,8 +15,7 @@
 namespace waybill::box {
 
 // One line of a user namespace's uid_map or gid_map (util/id_map.hpp has the rootless
-// maps). Kept in the spec so that rootless boxes fit without changing it; the runtime
-// does not create a user namespace yet.
+// maps). A spec with maps is a rootless box (box/user_namespace.hpp).
 using IdMapping = waybill::IdMapping;
 
 struct BindMount {
