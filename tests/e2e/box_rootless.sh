@@ -5,46 +5,11 @@
 # user on the host. One has none: the single mapping, with a warning saying so. Without
 # newuidmap in PATH the box is refused with the fix named.
 # usage: box_rootless.sh WAYBILL FIXTURES
-set -euo pipefail
-waybill=$(realpath "$1")
-fixtures=$(realpath "$2")
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-pass() { echo "ok: $*"; }
-[ "$(id -u)" = 0 ] || skip "the test creates users, which needs root (CI runs as root)"
-[ -f "$fixtures/base.tar" ] || skip "no base image archive (mmdebstrap missing?)"
-command -v newuidmap > /dev/null || skip "newuidmap is missing (apt-get install uidmap; quickstart.sh installs it)"
-[ "$(cat /proc/sys/user/max_user_namespaces 2> /dev/null || echo 1)" != 0 ] || skip "user namespaces are disabled here"
-
+source "$(dirname "$0")/rootless_lib.sh"
 full=wbfull$$
 single=wbsingle$$
-cleanup() {
-  userdel -r "$full" > /dev/null 2>&1 || true
-  userdel -r "$single" > /dev/null 2>&1 || true
-}
-trap cleanup EXIT
-useradd -m "$full"
-useradd -m -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$single"
-grep -q "^$full:" /etc/subuid || skip "useradd gives new users no subordinate ids here (SUB_UID_COUNT in /etc/login.defs)"
-! grep -q "^$single:" /etc/subuid || fail "$single has subordinate ids"
-# The binary, its modules and the archive must be reachable by the users.
-for p in "$waybill" "$fixtures/base.tar"; do
-  runuser -u "$full" -- test -r "$p" || skip "$p is not readable by an ordinary user"
-done
-
-# as USER ARGS...: waybill ARGS as USER, with a store in USER's home; sets $out, $err, $code.
-as() {
-  local user=$1
-  shift
-  local home
-  home=$(getent passwd "$user" | cut -d: -f6)
-  set +e
-  out=$(cd "$home" && runuser -u "$user" -- env HOME="$home" WAYBILL_HOME="$home/store" "$waybill" "$@" 2> /tmp/err.$$)
-  code=$?
-  set -e
-  err=$(cat /tmp/err.$$)
-  rm -f /tmp/err.$$
-}
+new_user "$full"
+new_user "$single" single
 
 for user in "$full" "$single"; do
   as "$user" -q image load -i "$fixtures/base.tar"
@@ -53,7 +18,7 @@ done
 pass "an ordinary user loads the base into a store of its own"
 
 uid=$(id -u "$full")
-as "$full" -q run debian-base:test sh -c 'id -u; cat /proc/self/uid_map; hostname; echo $$'
+as "$full" run debian-base:test sh -c 'id -u; cat /proc/self/uid_map; hostname; echo $$'
 [ "$code" = 0 ] || fail "run as $full: exit $code: $err"
 lines=$(echo "$out" | tr -s ' ' | sed 's/^ //')
 echo "$lines" | sed -n 1p | grep -qx 0 || fail "not root inside: $out"
@@ -62,12 +27,23 @@ echo "$lines" | grep -qE "^1 [0-9]+ 65536$" || fail "1..65536 are not the subord
 [ "$(echo "$lines" | sed -n 5p)" = 2 ] || fail "the shell is not PID 2 (under waybill-init) of a pid namespace: $out"
 [ "$(echo "$lines" | sed -n 4p)" != "$(hostname)" ] || fail "the box shares the host's name"
 pass "a rootless box: root inside is the user, ids 1..65536 are its subordinate ids, own pid and uts"
+# The base's device nodes (/dev/null, ...) cannot be made by a user: one line says so.
+[ "$(grep -c "device nodes kept as placeholders" <<< "$err")" = 1 ] || fail "not one line for the device nodes: $err"
+! grep -q "skipped" <<< "$err" || fail "a line per skipped entry: $err"
+pass "the base's device nodes: one summary line, not one warning each"
+
+as_ok "$full" -q run debian-base:test sh -c 'stat -c "%U:%G" /var/cache/apt/archives/partial /etc/shadow'
+[ "$out" = "_apt:root
+root:shadow" ] || fail "the image's owners are not kept: $out"
+pass "layers are unpacked in the user namespace: the image's owners (_apt, shadow) are kept"
 
 as "$full" -q run debian-base:test sh -c 'ls /sys/class/net'
 [ "$code" = 0 ] && [ "$out" = lo ] || fail "network none shows more than lo: $out $err"
-pass "network none: only lo"
+as_ok "$full" -q run --network host debian-base:test sh -c 'ls /sys/class/net | sort'
+[ "$out" = "$(ls /sys/class/net | sort)" ] || fail "network host does not show the host's interfaces: $out"
+pass "network none: only lo; network host: the host's interfaces, with no slirp"
 
-home=$(getent passwd "$full" | cut -d: -f6)
+home=$(home_of "$full")
 runuser -u "$full" -- mkdir -p "$home/vol"
 as "$full" -q run -v "$home/vol:/vol:rw" debian-base:test sh -c 'echo hi > /vol/made; chown 42:42 /vol; id -u'
 [ "$code" = 0 ] || fail "a read-write volume as $full: exit $code: $err"
@@ -75,28 +51,50 @@ as "$full" -q run -v "$home/vol:/vol:rw" debian-base:test sh -c 'echo hi > /vol/
 [ "$(stat -c %u "$home/vol")" != 0 ] || fail "a chown inside reached root on the host"
 pass "a file made in a read-write volume belongs to the user on the host; a chown inside never gives it to root"
 
-as "$full" -q run debian-base:test sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status'
+as "$full" -q run debian-base:test sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status; mknod /tmp/null c 1 3 2>&1 || echo refused'
 [ "$code" = 0 ] || fail "status as $full: $err"
 echo "$out" | grep -q "NoNewPrivs:.*1" || fail "no_new_privs is not set: $out"
 echo "$out" | grep -q "Seccomp:.*2" || fail "seccomp is not on: $out"
-pass "seccomp and no_new_privs as for root"
+echo "$out" | grep -q "^refused" || fail "root in a rootless box made a device node: $out"
+pass "seccomp and no_new_privs as for root; no capability beyond the user's namespace (mknod refused)"
 
 as "$single" run debian-base:test sh -c 'id -u; cat /proc/self/uid_map'
 [ "$code" = 0 ] || fail "run as $single: exit $code: $err"
 echo "$err" | grep -q "has no subordinate ids" || fail "no warning about the single mapping: $err"
+[ "$(grep -c "has no subordinate ids" <<< "$err")" = 1 ] || fail "the single mapping's warning is not given once: $err"
 [ "$(echo "$out" | tr -s ' ' | sed 's/^ //' | sed -n 2p)" = "0 $(id -u "$single") 1" ] || fail "not the single mapping: $out"
-pass "a user without subordinate ids gets the single mapping, and a warning naming the fix"
+pass "a user without subordinate ids gets the single mapping, and one warning naming the fix"
 
-as "$full" run debian-base:test true
+# Without newuidmap (a PATH without it) waybill stops before anything else: exit 125 for
+# `run` (its command's statuses stay apart), 3 for the other verbs; both name the fix.
 mkdir -p /tmp/nomap.$$ && ln -sf "$(command -v true)" /tmp/nomap.$$/true
-home=$(getent passwd "$full" | cut -d: -f6)
-set +e
-err=$(cd "$home" && runuser -u "$full" -- env PATH=/tmp/nomap.$$ HOME="$home" WAYBILL_HOME="$home/store" "$waybill" run debian-base:test true 2>&1)
-code=$?
-set -e
-rm -rf /tmp/nomap.$$
-# `run` keeps the command's own statuses apart: 125 is "the box could not start".
+RUN_ENV=(PATH=/tmp/nomap.$$)
+as "$full" run debian-base:test true
 [ "$code" = 125 ] || fail "without newuidmap: exit $code, not 125: $err"
 echo "$err" | grep -q "newuidmap is not installed" && echo "$err" | grep -q "apt-get install uidmap" ||
   fail "without newuidmap, the error does not name it and its fix: $err"
-pass "without newuidmap: the box is refused (125), naming the package"
+as "$full" image ls
+[ "$code" = 3 ] && echo "$err" | grep -q "newuidmap is not installed" || fail "image ls without newuidmap: exit $code: $err"
+RUN_ENV=()
+rm -rf /tmp/nomap.$$
+pass "without newuidmap: refused (run 125, other verbs 3), naming the package"
+
+# User namespaces disabled: in a user namespace this test makes (ids 0..65535 as on the
+# host, so the machine's own limit stays as it was), the limit is set to 0 and waybill
+# runs there as the ordinary user.
+(unshare --user sleep 60 & echo $! > /tmp/userns-pid.$$; wait) &
+for _ in $(seq 50); do [ -s /tmp/userns-pid.$$ ] && break; sleep 0.1; done
+holder=$(cat /tmp/userns-pid.$$)
+rm -f /tmp/userns-pid.$$
+echo "0 0 65536" > "/proc/$holder/uid_map"
+echo "0 0 65536" > "/proc/$holder/gid_map"
+set +e
+err=$(cd /tmp && nsenter --user --target "$holder" sh -c 'echo 0 > /proc/sys/user/max_user_namespaces &&
+  exec setpriv --reuid="$1" --regid="$1" --clear-groups env HOME=/tmp WAYBILL_HOME=/tmp/none "$2" run debian-base:test true' \
+  sh "$uid" "$waybill" 2>&1)
+code=$?
+set -e
+kill "$holder"
+[ "$code" = 125 ] || fail "with user namespaces disabled: exit $code, not 125: $err"
+echo "$err" | grep -q "user.max_user_namespaces" || fail "the error does not name the switch: $err"
+pass "user namespaces disabled: one error naming user.max_user_namespaces and the fix"

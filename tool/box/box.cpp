@@ -21,7 +21,6 @@
 #include "box/environment.hpp"
 #include "box/mount_plan.hpp"
 #include "box/namespaces.hpp"
-#include "box/user_namespace.hpp"
 #include "box/pty.hpp"
 #include "util/error.hpp"
 
@@ -125,11 +124,6 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
   plan.report_fd = report_w.get();
   plan.parent_alive_fd = alive_r.get();
   plan.tty_socket = tty_child.get();
-  UniqueFd maps_r, maps_w;
-  if (!spec.uid_map.empty()) {
-    std::tie(maps_r, maps_w) = make_pipe();
-    plan.maps_written_fd = maps_r.get();
-  }
 
   sigset_t forwarded;
   sigemptyset(&forwarded);
@@ -149,12 +143,6 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
   if (pid == 0) run_reaper(plan);  // never returns
 
   box.pidfd_.reset(pidfd);
-  if (maps_w) {
-    // A throw here closes the pipe unwritten: PID 1 exits, and ~Box reaps it.
-    write_id_maps(static_cast<pid_t>(pid), spec);
-    if (::write(maps_w.get(), "1", 1) != 1) throw Error::from_errno("start", "the box", errno, ErrorKind::Environment);
-    maps_w.reset();
-  }
   box.report_ = std::move(report_r);
   box.parent_alive_ = std::move(alive_w);
   if (spec.stdio.tty) {

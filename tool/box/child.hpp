@@ -25,9 +25,6 @@ struct ChildPlan {
   int report_fd = -1;               // channel to waybill (write end)
   int parent_alive_fd = -1;         // read end of a pipe waybill holds open while it lives
   int tty_socket = -1;              // -t: where the pty master is sent
-  // Rootless: read end of a pipe on which waybill writes one byte once the box's id maps
-  // are written (box/user_namespace.hpp); PID 1 waits for it before anything else.
-  int maps_written_fd = -1;
   std::vector<int> cgroup_procs;    // cgroup.procs files to join
   std::optional<winsize> window;    // -t: the terminal's size at start
   // A framed channel's pipes from PID 1, given to the workload as stdin and stdout

@@ -8,7 +8,6 @@
 #include "box/environment.hpp"
 #include "box/module_api.hpp"
 #include "box/seccomp.hpp"
-#include "box/user_namespace.hpp"
 #include "oci/module_api.hpp"
 #include "oci/store.hpp"
 #include "util/error.hpp"
@@ -162,7 +161,6 @@ BoxSpec image_box_spec(const oci::Store& store, const RunOptions& options, Repor
                 "give the command after the image: waybill run IMAGE COMMAND...");
   spec.hostname = options.hostname;
   spec.seccomp_bpf = seccomp_program(store);
-  if (!privileged()) map_ids_for_this_user(spec, reporter);
   spec.state_dir = store.home() / "boxes";
   make_dirs(spec.state_dir);
   return spec;

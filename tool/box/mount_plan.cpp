@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "util/user_namespace.hpp"
+
 namespace waybill::box {
 
 namespace {
@@ -59,8 +61,8 @@ void add_kernel_filesystems(std::vector<MountOp>& ops, const BoxSpec& spec) {
   MountOp pts = op(MountKind::Devpts, "/dev/pts");
   pts.flags = MS_NOSUID | MS_NOEXEC;
   pts.data = "newinstance,ptmxmode=0666,mode=0620";
-  // The tty group, when the box maps it (a rootless box with the single mapping does not).
-  if (spec.gid_map.empty() || host_id_of(spec.gid_map, 5)) pts.data += ",gid=5";
+  // The tty group, where it is mapped (not under a rootless waybill's single mapping).
+  if (id_mapped_here(IdKind::Group, 5)) pts.data += ",gid=5";
   ops.push_back(pts);
   MountOp shm = op(MountKind::Tmpfs, "/dev/shm");
   shm.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -139,7 +141,7 @@ std::vector<MountOp> plan_mounts(const BoxSpec& spec, const std::vector<Generate
       continue;
     }
     MountOp m = op(MountKind::Layers, l.target);
-    m.data = read_only_overlay_options(l.layers, !spec.uid_map.empty());
+    m.data = read_only_overlay_options(l.layers, in_user_namespace());
     m.flags = MS_RDONLY | MS_NOSUID | MS_NODEV;
     ops.push_back(m);
   }

@@ -17,7 +17,6 @@ namespace waybill::box {
 unsigned long long namespace_flags(const BoxSpec& spec) {
   unsigned long long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
   if (spec.network == Network::None) flags |= CLONE_NEWNET;
-  if (!spec.uid_map.empty()) flags |= CLONE_NEWUSER;  // rootless (box/user_namespace.hpp)
   return flags;
 }
 

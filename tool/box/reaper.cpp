@@ -130,15 +130,6 @@ pid_t spawn_workload(const ChildPlan& plan, int tty_slave) {
   sigset_t all;
   sigfillset(&all);
   ::sigprocmask(SIG_BLOCK, &all, nullptr);
-  if (plan.maps_written_fd >= 0) {
-    // Until the maps exist this process is nobody in its namespace; if waybill could
-    // not write them, it closes the pipe and the box ends here.
-    char go = 0;
-    ssize_t n;
-    do n = ::read(plan.maps_written_fd, &go, 1);
-    while (n < 0 && errno == EINTR);
-    if (n != 1) ::_exit(125);
-  }
   // Not dumpable: no process in the box, root or not, can open /proc/1/exe (waybill's
   // binary), /proc/1/fd or /proc/1/mem.
   ::prctl(PR_SET_DUMPABLE, 0);

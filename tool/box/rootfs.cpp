@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "box/user_namespace.hpp"
+#include "util/user_namespace.hpp"
 #include "util/error.hpp"
 
 namespace waybill::box {

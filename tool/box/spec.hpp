@@ -10,13 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "util/id_map.hpp"
-
 namespace waybill::box {
-
-// One line of a user namespace's uid_map or gid_map (util/id_map.hpp has the rootless
-// maps). A spec with maps is a rootless box (box/user_namespace.hpp).
-using IdMapping = waybill::IdMapping;
 
 struct BindMount {
   std::filesystem::path source;  // on the host; must exist
@@ -82,7 +76,6 @@ struct BoxSpec {
   // and /etc/group. Empty means root.
   std::string user;
   std::string hostname;
-  std::vector<IdMapping> uid_map, gid_map;
 
   Network network = Network::None;
   // A fresh tmpfs on /tmp. Builds turn it off: what a RUN step leaves in /tmp belongs

@@ -20,7 +20,7 @@
 #include "box/environment.hpp"
 #include "box/mounts.hpp"
 #include "box/seccomp.hpp"
-#include "box/user_namespace.hpp"
+#include "util/user_namespace.hpp"
 #include "util/error.hpp"
 #include "util/safe_path.hpp"
 #include "util/strings.hpp"

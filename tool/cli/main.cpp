@@ -6,13 +6,20 @@
 #include <cstdio>
 #include <string_view>
 #include <iterator>
+#include <optional>
 
+#include "box/spec.hpp"
 #include "cli/verbs.hpp"
 #include "util/build_info.hpp"
+#include "util/user_namespace.hpp"
 
 namespace waybill::cli {
 
 namespace {
+
+// The verbs that touch the store's unpacked layers or start boxes: an ordinary user's
+// waybill runs them in its user namespace (util/user_namespace.hpp).
+constexpr std::string_view kRootlessVerbs[] = {"render", "preview", "image", "run", "build", "site", "check"};
 
 const Verb kVerbs[] = {
     {"render", "Render documents to HTML, LaTeX or PDF", add_render},
@@ -29,6 +36,20 @@ const Verb kVerbs[] = {
     {"login", "Save credentials for a registry, after checking them", add_login},
     {"logout", "Remove a registry's saved credentials", add_logout},
 };
+
+// Enters the user namespace for a verb that needs it; returns the exit code when it
+// could not (`run` keeps 125 for "the box could not start", as Docker does).
+std::optional<int> enter_user_namespace_for(std::string_view verb, const GlobalOptions& global) {
+  if (std::find(std::begin(kRootlessVerbs), std::end(kRootlessVerbs), verb) == std::end(kRootlessVerbs)) return {};
+  try {
+    ConsoleReporter console(global.quiet, !global.no_color && stderr_has_color());
+    enter_user_namespace(console);
+  } catch (const Error& e) {
+    int code = report_error(e, global);
+    return verb == "run" ? box::kExitStartFailed : code;
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -86,8 +107,11 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (version) return print_version();
-  for (auto& [sub, run] : runners)
-    if (sub->parsed()) return run();
+  for (auto& [sub, run] : runners) {
+    if (!sub->parsed()) continue;
+    if (auto failed = enter_user_namespace_for(sub->get_name(), global)) return *failed;
+    return run();
+  }
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }

@@ -79,7 +79,7 @@ std::vector<std::filesystem::path> unpack_image(const Store& store, std::string_
   std::vector<std::filesystem::path> dirs;
   for (size_t i = 0; i < ids.size(); ++i) {
     UnpackedLayer u = unpack_layer(store, img.manifest.layers[i], ids[i], &reporter);
-    for (const auto& s : u.stats.skipped) reporter.warn("skipped " + s);
+    report_extract_notes(u.stats, "layer " + ids[i].short_id(), reporter);
     if (!u.reused)
       reporter.status("unpacked layer " + ids[i].short_id() + " (" + std::to_string(u.stats.entries) + " entries)");
     dirs.push_back(u.dir);

@@ -11,13 +11,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "oci/archive_message.hpp"
 #include "oci/compression.hpp"
+#include "oci/tar_extract.hpp"
 #include "util/error.hpp"
 #include "util/report.hpp"
 
@@ -120,7 +123,9 @@ class Walker {
     for (size_t i = 0; i < static_cast<size_t>(len);) {
       std::string n(names.c_str() + i);
       i += n.size() + 1;
-      if (n.starts_with("trusted.overlay.") || n.starts_with("user.overlay.") || n == "security.selinux") continue;
+      if (n.starts_with("trusted.overlay.") || n.starts_with("user.overlay.") || n == kDevicePlaceholderXattr ||
+          n == "security.selinux")
+        continue;
       sorted.push_back(n);
     }
     std::sort(sorted.begin(), sorted.end());
@@ -131,6 +136,20 @@ class Walker {
       vl = ::lgetxattr(path.c_str(), n.c_str(), v.data(), v.size());
       if (vl >= 0) archive_entry_xattr_add_entry(e, n.c_str(), v.data(), static_cast<size_t>(vl));
     }
+  }
+
+  // A device node a rootless extraction kept as an empty file (oci/tar_extract.hpp):
+  // its type and number, or nothing.
+  std::optional<std::pair<unsigned, dev_t>> device_placeholder(const std::string& path, const struct stat& st) {
+    if (!S_ISREG(st.st_mode) || st.st_size != 0 || opts_.portable) return std::nullopt;
+    char v[64];
+    ssize_t n = ::lgetxattr(path.c_str(), kDevicePlaceholderXattr, v, sizeof v - 1);
+    if (n <= 2) return std::nullopt;
+    v[n] = '\0';
+    unsigned major = 0, minor = 0;
+    char type = 0;
+    if (std::sscanf(v, "%c:%u:%u", &type, &major, &minor) != 3 || (type != 'c' && type != 'b')) return std::nullopt;
+    return std::make_pair(type == 'c' ? unsigned(AE_IFCHR) : unsigned(AE_IFBLK), makedev(major, minor));
   }
 
   bool opaque(const std::string& path) {
@@ -212,7 +231,11 @@ class Walker {
         fail(rel, "is a device or a fifo; data images hold files, folders and links only");
       auto e = new_entry(S_ISDIR(st.st_mode) ? rel + "/" : rel, st);
       if (!S_ISDIR(st.st_mode) && !opts_.portable) add_xattrs(e.get(), full);
-      if (S_ISREG(st.st_mode)) {
+      if (auto device = device_placeholder(full, st)) {
+        archive_entry_set_filetype(e.get(), device->first);
+        archive_entry_set_rdev(e.get(), device->second);
+        check(archive_write_header(a_, e.get()), rel);
+      } else if (S_ISREG(st.st_mode)) {
         if (st.st_nlink > 1) {
           auto [it, fresh] = links_.emplace(std::make_pair(st.st_dev, st.st_ino), rel);
           if (!fresh) {

@@ -14,6 +14,7 @@
 #include "oci/layer_pack.hpp"
 #include "oci/layer_unpack.hpp"
 #include "util/error.hpp"
+#include "util/user_namespace.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 #include "util/subprocess.hpp"
@@ -108,7 +109,7 @@ CreatedImage import_rootfs(const Store& store, const fs::path& tarball, const Im
     root = tree->path();
     reporter.status("unpacking " + tarball.string());
     ExtractStats stats = extract_tar_file(tarball, root, tarball.string(), nullptr, &reporter);
-    for (const auto& s : stats.skipped) reporter.warn("skipped " + s);
+    report_extract_notes(stats, tarball.string(), reporter);
   }
   if (inspect) inspect(root, options);
 
@@ -191,6 +192,10 @@ CreatedImage bootstrap_image(const Store& store, const BootstrapRequest& request
   TmpTree work(store, "bootstrap-");
   fs::path tarball = work.path() / "rootfs.tar";
   std::vector<std::string> argv = {"mmdebstrap", "--variant=" + req.variant, "--format=tar", "--quiet"};
+  // A rootless waybill is root in its user namespace, so mmdebstrap takes its root mode
+  // (its tarball is bit for bit the one of a real root's); a pid namespace of its own
+  // lets it mount /proc in the chroot for the packages' scripts.
+  if (in_user_namespace()) argv.insert(argv.begin(), {"unshare", "--pid", "--fork", "--kill-child"});
   if (!req.include.empty()) argv.push_back("--include=" + join(req.include, ","));
   argv.push_back(req.suite);
   argv.push_back(tarball.string());

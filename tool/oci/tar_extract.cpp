@@ -15,7 +15,9 @@
 #include "oci/archive_message.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/report.hpp"
 #include "util/strings.hpp"
+#include "util/user_namespace.hpp"
 
 namespace waybill::oci {
 
@@ -24,7 +26,7 @@ namespace {
 // Layer content may not set overlayfs's own attributes: they would change how the
 // kernel reads the layer (redirects, metacopy), not what is in it.
 bool forbidden_xattr(std::string_view name) {
-  return name.starts_with("trusted.overlay.") || name.starts_with("user.overlay.");
+  return name.starts_with("trusted.overlay.") || name.starts_with("user.overlay.") || name == kDevicePlaceholderXattr;
 }
 
 std::string proc_fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
@@ -64,6 +66,7 @@ struct TarExtractor::Impl {
   std::string what;
   ExtractLimits limits;
   bool as_root = ::geteuid() == 0;
+  bool in_userns = as_root && in_user_namespace();
   ExtractStats stats;
   std::vector<char> buf = std::vector<char>(1 << 20);
 
@@ -190,7 +193,11 @@ struct TarExtractor::Impl {
         n -= w;
       }
     }
-    if (as_root && ::fchown(out.get(), archive_entry_uid(e), archive_entry_gid(e)) != 0) fail_errno("chown", errno);
+    if (as_root && ::fchown(out.get(), archive_entry_uid(e), archive_entry_gid(e)) != 0) {
+      // EINVAL: an id beyond this user namespace's map; the file stays root's.
+      if (!(errno == EINVAL && in_userns)) fail_errno("chown", errno);
+      ++stats.unmapped_owners;
+    }
     ::fchmod(out.get(), archive_entry_perm(e));
     set_xattrs(proc_fd_path(out.get()), e);
     struct timespec times[2] = {mtime_of(e), mtime_of(e)};
@@ -268,11 +275,34 @@ struct TarExtractor::Impl {
         return;
       }
       mode_t m = (type == AE_IFCHR ? S_IFCHR : S_IFBLK) | archive_entry_perm(e);
-      if (::mknodat(dirfd, name.c_str(), m, archive_entry_rdev(e)) != 0) fail_errno("mknod", errno);
+      if (::mknodat(dirfd, name.c_str(), m, archive_entry_rdev(e)) != 0) {
+        if (!(errno == EPERM && in_userns)) fail_errno("mknod", errno);
+        if (!device_placeholder(e, name, dirfd, type)) return;
+      }
     }
     if (as_root) ::fchownat(dirfd, name.c_str(), archive_entry_uid(e), archive_entry_gid(e), AT_SYMLINK_NOFOLLOW);
+    // mknod and mkfifo apply the umask; the layer's mode is the one to keep. The name is
+    // the node just made in a directory walked with O_NOFOLLOW, so no link is followed.
+    ::fchmodat(dirfd, name.c_str(), archive_entry_perm(e), 0);
     struct timespec times[2] = {mtime_of(e), mtime_of(e)};
     ::utimensat(dirfd, name.c_str(), times, AT_SYMLINK_NOFOLLOW);
+  }
+
+  // An empty file that says which device it stands for (kDevicePlaceholderXattr).
+  bool device_placeholder(archive_entry* e, const std::string& name, int dirfd, mode_t type) {
+    UniqueFd fd(::openat(dirfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, archive_entry_perm(e)));
+    if (!fd) fail_errno("create a device placeholder", errno);
+    std::string dev = std::string(type == AE_IFCHR ? "c:" : "b:") + std::to_string(archive_entry_rdevmajor(e)) + ":" +
+                      std::to_string(archive_entry_rdevminor(e));
+    if (::fsetxattr(fd.get(), kDevicePlaceholderXattr, dev.data(), dev.size(), 0) != 0) {
+      // A file system without user xattrs: the node is left out.
+      fd.reset();
+      ::unlinkat(dirfd, name.c_str(), 0);
+      stats.skipped.push_back(current + " (a device node; only root creates those)");
+      return false;
+    }
+    ++stats.device_placeholders;
+    return true;
   }
 
   void symlink(archive_entry* e, const std::string& name, int dirfd) {
@@ -361,6 +391,22 @@ ExtractStats TarExtractor::extract(struct archive* a) {
   }
   impl_->finish_directories();
   return impl_->stats;
+}
+
+void report_extract_notes(const ExtractStats& stats, const std::string& what, Reporter& reporter) {
+  if (!stats.skipped.empty()) {
+    std::string first = stats.skipped.front();
+    reporter.warn(what + ": " + std::to_string(stats.skipped.size()) + " entries left out, the first " + first, {},
+                  stats.skipped.size() > 1 ? "the others are of the same kinds; boxes get /dev from the host" : "");
+  }
+  if (stats.device_placeholders)
+    reporter.status(what + ": " + std::to_string(stats.device_placeholders) +
+                    " device nodes kept as placeholders (only root on the host makes device nodes; boxes get /dev "
+                    "from the host)");
+  if (stats.unmapped_owners)
+    reporter.warn(what + ": " + std::to_string(stats.unmapped_owners) +
+                      " files belong to ids that this user's namespace does not map; here they belong to root",
+                  {}, "give the user subordinate ids (65536 of them) in /etc/subuid and /etc/subgid, or run waybill as root");
 }
 
 }  // namespace waybill::oci

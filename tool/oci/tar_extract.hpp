@@ -26,11 +26,23 @@ struct ExtractLimits {
   static ExtractLimits from_environment();
 };
 
+// In a user namespace (a rootless waybill) device nodes cannot be made. Each becomes an
+// empty file carrying this attribute ("c:MAJOR:MINOR" or "b:..."), which the layer
+// packer turns back into the device entry, so that a layer unpacked and packed again
+// rootless is the same layer as root's. Boxes mount their own /dev over the image's.
+// Layers may not set it themselves.
+inline constexpr const char* kDevicePlaceholderXattr = "user.waybill.device";
+
 struct ExtractStats {
   uint64_t entries = 0;
   uint64_t bytes = 0;
   std::vector<std::string> skipped;  // entries not created (device nodes when not root)
+  uint64_t device_placeholders = 0;  // device nodes kept as placeholders (in a user namespace)
+  uint64_t unmapped_owners = 0;      // entries whose owner is not mapped here, left to root
 };
+
+// One line for what an extraction left out or changed, when it did (not one per entry).
+void report_extract_notes(const ExtractStats& stats, const std::string& what, Reporter& reporter);
 
 class TarExtractor {
  public:

@@ -1,5 +1,7 @@
 // Layers: packing a tree and unpacking it again, overlay whiteouts, determinism.
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -11,6 +13,7 @@
 
 #include "oci/layer_pack.hpp"
 #include "oci/layer_unpack.hpp"
+#include "oci/tar_extract.hpp"
 #include "oci_test_util.hpp"
 #include "unit/skip.hpp"
 #include "util/error.hpp"
@@ -204,6 +207,72 @@ TEST_CASE("changing one byte changes the digest") {
   write(a / "etc" / "hostname", "bot\n");
   set_mtime(a / "etc" / "hostname", 1700000000);
   CHECK_FALSE(pack_layer(ts.store, a, o).descriptor.digest == before.descriptor.digest);
+}
+
+// Device nodes keep the layer's mode (mknod applies the umask), and in a user namespace,
+// where they cannot be made, they become placeholders that pack back to the same layer:
+// a rootless waybill's unpacked base repacks to root's digest.
+TEST_CASE("device nodes: the layer's mode as root; placeholders in a user namespace, packed back the same") {
+  if (::geteuid() != 0) waybill::test::skip_test("making device nodes needs root");
+  TempStore ts;
+  fs::path src = ts.dir.path() / "src";
+  require_mknod(src, makedev(1, 3));
+  require_xattr(src, kDevicePlaceholderXattr);
+  make_dirs(src / "dev");
+  REQUIRE(::mknod((src / "dev" / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0);
+  REQUIRE(::chmod((src / "dev" / "null").c_str(), 0666) == 0);
+  write(src / "etc" / "hostname", "box\n");
+  for (auto it = fs::recursive_directory_iterator(src); it != fs::recursive_directory_iterator(); ++it)
+    set_mtime(it->path(), 1700000000);
+  PackedLayer layer = pack_layer(ts.store, src, {});
+
+  mode_t old_umask = ::umask(022);
+  TempStore as_root;
+  pack_layer(as_root.store, src, {});
+  UnpackedLayer u = unpack_layer(as_root.store, layer.descriptor, layer.diff_id);
+  ::umask(old_umask);
+  struct stat st {};
+  REQUIRE(::lstat((u.dir / "dev" / "null").c_str(), &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+  CHECK((st.st_mode & 07777) == 0666);
+
+  // A child that is root of a user namespace of its own (the single mapping, which needs
+  // no helper) unpacks the layer and packs the tree again.
+  auto [r, w] = make_pipe();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::string reply = "unshare failed";
+    if (::unshare(CLONE_NEWUSER) == 0) {
+      try {
+        for (auto [file, text] : {std::pair{"setgroups", "deny"}, {"uid_map", "0 0 1\n"}, {"gid_map", "0 0 1\n"}}) {
+          UniqueFd fd(::open((std::string("/proc/self/") + file).c_str(), O_WRONLY | O_CLOEXEC));
+          if (!fd || ::write(fd.get(), text, std::strlen(text)) < 0) throw std::runtime_error(std::string("map: ") + file);
+        }
+        TempStore inside;
+        pack_layer(inside.store, src, {});
+        UnpackedLayer p = unpack_layer(inside.store, layer.descriptor, layer.diff_id);
+        struct stat ps {};
+        char v[32] = {0};
+        bool placeholder = ::lstat((p.dir / "dev" / "null").c_str(), &ps) == 0 && S_ISREG(ps.st_mode) &&
+                           (ps.st_mode & 07777) == 0666 &&
+                           ::lgetxattr((p.dir / "dev" / "null").c_str(), kDevicePlaceholderXattr, v, sizeof v) > 0 &&
+                           std::string(v) == "c:1:3" && p.stats.device_placeholders == 1;
+        reply = placeholder ? pack_layer(inside.store, p.dir, {}).diff_id.str() : "no placeholder: " + std::string(v);
+      } catch (const std::exception& e) {
+        reply = e.what();
+      }
+    }
+    (void)!::write(w.get(), reply.data(), reply.size());
+    ::_exit(0);
+  }
+  w.reset();
+  std::string reply;
+  char buf[512];
+  for (ssize_t n; (n = ::read(r.get(), buf, sizeof buf)) > 0;) reply.append(buf, static_cast<size_t>(n));
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  if (reply == "unshare failed") waybill::test::skip_test("user namespaces cannot be made here");
+  CHECK(reply == layer.diff_id.str());
 }
 
 TEST_CASE("overlay upper directories: whiteouts and opaque directories become OCI markers and back") {
