@@ -4,9 +4,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/net_lib.sh"
 waybill=$1
 fixtures=$2
-[ "$(id -u)" = 0 ] || { echo "SKIP: boxes need root (CI runs as root)"; exit 77; }
-[ -d "$fixtures/base-home" ] || { echo "SKIP: no base image fixture (mmdebstrap missing?)"; exit 77; }
-export WAYBILL_HOME=$fixtures/base-home
+if [ -n "${WAYBILL_TEST_ROOTLESS:-}" ]; then
+  # Run by rootless_variant.sh as an ordinary user, on a store of its own (WAYBILL_HOME).
+  [ "$(id -u)" != 0 ] || { echo "FAIL: WAYBILL_TEST_ROOTLESS is set, but this is root"; exit 1; }
+else
+  [ "$(id -u)" = 0 ] || { echo "SKIP: boxes need root (CI runs as root; rootless_variant.sh runs this as a user)"; exit 77; }
+  [ -d "$fixtures/base-home" ] || { echo "SKIP: no base image fixture (mmdebstrap missing?)"; exit 77; }
+  export WAYBILL_HOME=$fixtures/base-home
+fi
 img=debian-base:test
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

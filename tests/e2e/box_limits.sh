@@ -1,6 +1,21 @@
 #!/usr/bin/env bash
 # Limits: memory, pids, cpu through cgroups, and the timeout that ends a whole box.
 source "$(dirname "$0")/box_lib.sh"
+
+# These need no cgroup: they hold wherever a box runs (rootless without delegation too).
+start=$(date +%s)
+box 124 --timeout 1s "$img" sh -c 'while :; do :; done'
+[ $(( $(date +%s) - start )) -lt 30 ] || fail "the timeout did not end the loop"
+box 124 --timeout 1s "$img" sh -c 'sleep 100 & sleep 100 & wait'
+pass "an endless loop, and its children, end at the timeout"
+
+box 0 --ulimit nofile=64:128 "$img" sh -c 'ulimit -n; ulimit -Hn'
+[ "$out" = "64
+128" ] || fail "--ulimit nofile=64:128 gave: $out"
+box 125 --ulimit nofile=99999999999 "$img" true
+contains "$err" "--ulimit can only lower a limit"
+pass "rlimits can be lowered, never raised"
+
 need_limits
 
 box 137 --memory 64m "$img" perl -e '$x = "a" x (300 * 1024 * 1024); print "survived\n"'
@@ -19,12 +34,6 @@ contains "$err" "ran longer than --timeout 3s"
 box 0 "$img" true
 pass "a fork bomb is contained by the pids limit and ended by the timeout"
 
-start=$(date +%s)
-box 124 --timeout 1s "$img" sh -c 'while :; do :; done'
-[ $(( $(date +%s) - start )) -lt 30 ] || fail "the timeout did not end the loop"
-box 124 --timeout 1s "$img" sh -c 'sleep 100 & sleep 100 & wait'
-pass "an endless loop, and its children, end at the timeout"
-
 # The cpu quota is written where the machine keeps its cpu controller: cgroup v2's
 # waybill/, or on v1 beneath the cgroup waybill runs in, however deep that is.
 "$waybill" run --cpus 0.5 "$img" sleep 3 &
@@ -39,13 +48,6 @@ done
 wait "$pid"
 [ "${quota%% *}" = 50000 ] || fail "--cpus 0.5 should give a quota of 50000us per 100000us, found '$quota'"
 pass "--cpus sets the cpu quota"
-
-box 0 --ulimit nofile=64:128 "$img" sh -c 'ulimit -n; ulimit -Hn'
-[ "$out" = "64
-128" ] || fail "--ulimit nofile=64:128 gave: $out"
-box 125 --ulimit nofile=99999999999 "$img" true
-contains "$err" "--ulimit can only lower a limit"
-pass "rlimits can be lowered, never raised"
 
 no_leftovers
 pass "every cgroup was removed"

@@ -15,7 +15,14 @@ for user in "$full" "$single"; do
   as "$user" -q image load -i "$fixtures/base.tar"
   [ "$code" = 0 ] || fail "image load as $user: exit $code: $err"
 done
-pass "an ordinary user loads the base into a store of its own"
+home=$(home_of "$full")
+set +e
+err=$(cd "$home" && runuser -u "$full" -- env -u WAYBILL_HOME -u XDG_DATA_HOME HOME="$home" "$waybill" -q image ls 2>&1)
+code=$?
+set -e
+[ "$code" = 0 ] && [ -f "$home/.local/share/waybill/store/oci-layout" ] ||
+  fail "without WAYBILL_HOME the store is not ~/.local/share/waybill: exit $code: $err"
+pass "an ordinary user loads the base into a store of its own (by default ~/.local/share/waybill)"
 
 uid=$(id -u "$full")
 as "$full" run debian-base:test sh -c 'id -u; cat /proc/self/uid_map; hostname; echo $$'

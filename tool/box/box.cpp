@@ -16,6 +16,8 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <set>
 
 #include "box/child.hpp"
 #include "box/environment.hpp"
@@ -23,6 +25,7 @@
 #include "box/namespaces.hpp"
 #include "box/pty.hpp"
 #include "util/error.hpp"
+#include "util/user_namespace.hpp"
 
 namespace waybill::box {
 
@@ -52,6 +55,23 @@ size_t relay_index(const std::vector<OutputRelay>& relays, const std::vector<boo
   for (size_t i = 0; i < relays.size(); ++i)
     if (open[i] && relays[i].fd == fd) return i;
   return relays.size();
+}
+
+// Each limit's warning once per process: a render starts many boxes, and the record
+// and the panel say for every cell which limits did not hold.
+void warn_once(const UnenforcedLimit& u, Reporter& reporter) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!warned.insert(u.limit).second) return;
+  }
+  std::string hint;
+  if (in_user_namespace() && u.limit != "swap")
+    hint = "an ordinary user's boxes are limited through a delegated cgroup v2 subtree (systemd's user@UID.service, "
+           "or systemd-run --user --scope -p Delegate=yes waybill ...); cgroup v1 is for root only. The time "
+           "limit holds regardless";
+  reporter.warn(u.message, {}, hint);
 }
 
 Error namespace_error(int err) {
@@ -102,10 +122,13 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
   plan.env = with_defaults(spec);
 
   if (spec.limits.any()) {
-    std::vector<std::string> unenforced;
+    std::vector<UnenforcedLimit> unenforced;
     box.cgroups_ = CgroupGuard::create(spec.limits, "waybill-" + box.id_, find_controllers(), unenforced,
                                        [&box](const fs::path& dir) { box.lease_.add_cgroup(dir); });
-    for (auto& w : unenforced) reporter.warn(std::move(w));
+    for (const auto& u : unenforced) {
+      if (u.limit != "swap") box.unenforced_.push_back(u.limit);
+      warn_once(u, reporter);
+    }
   }
   for (const auto& fd : box.cgroups_.procs_fds()) plan.cgroup_procs.push_back(fd.get());
 
@@ -154,7 +177,7 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
 
 Box::Box(Box&& o) noexcept
     : id_(std::move(o.id_)), spec_(std::move(o.spec_)), dirs_(std::move(o.dirs_)), lease_(std::move(o.lease_)),
-      cgroups_(std::move(o.cgroups_)),
+      cgroups_(std::move(o.cgroups_)), unenforced_(std::move(o.unenforced_)),
       pidfd_(std::move(o.pidfd_)), report_(std::move(o.report_)), parent_alive_(std::move(o.parent_alive_)),
       tty_master_(std::move(o.tty_master_)), started_(o.started_), old_mask_(o.old_mask_), masked_(o.masked_),
       reaped_(o.reaped_), finished_(o.finished_) {

@@ -56,6 +56,8 @@ class Box {
   ~Box();
 
   const std::string& id() const { return id_; }
+  // The limits the spec asked for that no cgroup enforces here ("memory", "pids", "cpu").
+  const std::vector<std::string>& unenforced_limits() const { return unenforced_; }
   // Runs the box to its end. Call once. What arrives on each relay's fd is passed to its
   // sink as it comes, and all of it before wait returns.
   BoxOutcome wait(Reporter& reporter, const std::vector<OutputRelay>& relays = {});
@@ -76,6 +78,7 @@ class Box {
   BoxDirs dirs_;
   Lease lease_;  // before cgroups_: released only after they are gone
   CgroupGuard cgroups_;
+  std::vector<std::string> unenforced_;
   UniqueFd pidfd_, report_, parent_alive_, tty_master_;
   std::chrono::steady_clock::time_point started_;
   sigset_t old_mask_{};

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "util/error.hpp"
+#include "util/user_namespace.hpp"
 #include "util/strings.hpp"
 
 namespace waybill::box {
@@ -103,6 +104,29 @@ void enable_v2_controller(const fs::path& dir, const std::string& controller) {
   write_value(dir / "cgroup.subtree_control", "+" + controller);
 }
 
+// A delegated cgroup passes a controller down only while it holds no process itself, so
+// waybill first moves itself (with its threads) into a leaf beside the boxes. When other
+// processes share the cgroup (a login shell), the kernel refuses, and the error says how
+// to give waybill a cgroup of its own.
+void enable_in_delegated(const fs::path& dir, const std::string& controller) {
+  try {
+    enable_v2_controller(dir, controller);
+    return;
+  } catch (const Error&) {
+    // EBUSY, most likely: waybill itself is in `dir`.
+  }
+  fs::path leaf = dir / kSupervisorCgroup;
+  if (::mkdir(leaf.c_str(), 0755) != 0 && errno != EEXIST)
+    throw Error::from_errno("create cgroup", leaf.string(), errno, ErrorKind::Environment);
+  write_value(leaf / "cgroup.procs", "0");
+  try {
+    enable_v2_controller(dir, controller);
+  } catch (const Error& e) {
+    throw Error(ErrorKind::Environment, e.message() + " (other processes share waybill's cgroup)", {},
+                "start waybill in a cgroup of its own: systemd-run --user --scope -p Delegate=yes waybill ...");
+  }
+}
+
 bool requested(const Limits& limits, const std::string& controller) {
   return (controller == "memory" && limits.memory_bytes) || (controller == "pids" && limits.pids) ||
          (controller == "cpu" && limits.cpus);
@@ -126,15 +150,23 @@ const char* flag_of(const std::string& controller) {
 
 std::map<std::string, ControllerPlace> find_controllers(
     std::string_view mountinfo, std::string_view self_cgroup,
-    const std::function<std::string(const fs::path&)>& read_controllers) {
+    const std::function<std::string(const fs::path&)>& read_controllers, bool rootless) {
   std::map<std::string, ControllerPlace> places;
   std::vector<CgroupMount> mounts = cgroup_mounts(mountinfo);
   for (const auto& m : mounts) {
     if (!m.v2) continue;
-    std::string available = read_controllers(fs::path(m.mount_point) / "cgroup.controllers");
+    fs::path parent = fs::path(m.mount_point) / "waybill", root = m.mount_point;
+    if (rootless) {
+      // Our own cgroup, or the one above the leaf an earlier waybill moved into.
+      std::string own = own_path(self_cgroup, "", true).value_or("/");
+      if (fs::path(own).filename() == kSupervisorCgroup) own = fs::path(own).parent_path().string();
+      if (own == "/") continue;  // the hierarchy's root is never delegated to a user
+      parent = root = under_mount(m, own);
+    }
+    std::string available = read_controllers(root / "cgroup.controllers");
     for (const char* c : kControllers) {
       if (places.count(c) || !has_word(trim(available), c, ' ')) continue;
-      places[c] = ControllerPlace{CgroupVersion::V2, fs::path(m.mount_point) / "waybill", m.mount_point};
+      places[c] = ControllerPlace{CgroupVersion::V2, parent, root, rootless};
     }
   }
   for (const auto& m : mounts) {
@@ -151,13 +183,13 @@ std::map<std::string, ControllerPlace> find_controllers(
 std::map<std::string, ControllerPlace> find_controllers() {
   std::string mountinfo = read_file_if_exists("/proc/self/mountinfo").value_or("");
   std::string self = read_file_if_exists("/proc/self/cgroup").value_or("");
-  return find_controllers(mountinfo, self,
-                          [](const fs::path& p) { return read_file_if_exists(p).value_or(""); });
+  return find_controllers(
+      mountinfo, self, [](const fs::path& p) { return read_file_if_exists(p).value_or(""); }, in_user_namespace());
 }
 
 CgroupGuard CgroupGuard::create(const Limits& limits, const std::string& name,
                                 const std::map<std::string, ControllerPlace>& places,
-                                std::vector<std::string>& unenforced,
+                                std::vector<UnenforcedLimit>& unenforced,
                                 const std::function<void(const fs::path&)>& before_create) {
   CgroupGuard guard;
   for (const char* c : kControllers) {
@@ -165,8 +197,8 @@ CgroupGuard CgroupGuard::create(const Limits& limits, const std::string& name,
     if (!requested(limits, controller)) continue;
     auto it = places.find(controller);
     if (it == places.end()) {
-      unenforced.push_back(std::string(flag_of(controller)) + " is not enforced: no cgroup " + controller +
-                           " controller is available (neither cgroup v2 nor v1)");
+      unenforced.push_back({controller, std::string(flag_of(controller)) + " is not enforced: no cgroup " + controller +
+                                            " controller is available (neither cgroup v2 nor v1)"});
       continue;
     }
     const ControllerPlace& place = it->second;
@@ -175,18 +207,25 @@ CgroupGuard CgroupGuard::create(const Limits& limits, const std::string& name,
       bool known = false;
       for (const auto& d : guard.dirs_) known = known || d.path == dir;
       if (!known) {
-        if (place.version == CgroupVersion::V2) {
+        if (place.delegated) {
+          enable_in_delegated(place.parent, controller);
+        } else if (place.version == CgroupVersion::V2) {
           enable_v2_controller(place.v2_root, controller);
           if (::mkdir(place.parent.c_str(), 0755) != 0 && errno != EEXIST)
             throw Error::from_errno("create cgroup", place.parent.string(), errno, ErrorKind::Environment);
           enable_v2_controller(place.parent, controller);
         }
         if (before_create) before_create(dir);
-        if (::mkdir(dir.c_str(), 0755) != 0) throw Error::from_errno("create cgroup", dir.string(), errno, ErrorKind::Environment);
+        // The message names the parent, not the box: it reads the same for every box, so
+        // that warnings about it can be given once.
+        if (::mkdir(dir.c_str(), 0755) != 0)
+          throw Error::from_errno("create a cgroup in", place.parent.string(), errno, ErrorKind::Environment);
         guard.dirs_.push_back({dir, place.version});
         UniqueFd procs(::open((dir / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
         if (!procs) throw Error::from_errno("open", (dir / "cgroup.procs").string(), errno, ErrorKind::Environment);
         guard.procs_.push_back(std::move(procs));
+      } else if (place.delegated) {
+        enable_in_delegated(place.parent, controller);
       } else if (place.version == CgroupVersion::V2) {
         enable_v2_controller(place.v2_root, controller);
         enable_v2_controller(place.parent, controller);
@@ -195,11 +234,11 @@ CgroupGuard CgroupGuard::create(const Limits& limits, const std::string& name,
       if (controller == "memory") {
         guard.memory_ = Dir{dir, place.version};
         if (!swap_limited(dir, place.version) && swap_in_use())
-          unenforced.push_back("--memory is enforced, but swap is not limited (this kernel keeps no swap accounting): "
-                               "the box may swap past its limit instead of running out of memory");
+          unenforced.push_back({"swap", "--memory is enforced, but swap is not limited (this kernel keeps no swap "
+                                        "accounting): the box may swap past its limit instead of running out of memory"});
       }
     } catch (const Error& e) {
-      unenforced.push_back(std::string(flag_of(controller)) + " is not enforced: " + e.message());
+      unenforced.push_back({controller, std::string(flag_of(controller)) + " is not enforced: " + e.message()});
     }
   }
   return guard;

@@ -18,18 +18,28 @@ namespace waybill::box {
 enum class CgroupVersion { V1, V2 };
 
 // Where a controller lives: the directory under which this process may create a child
-// cgroup (its own cgroup on v1; the hierarchy's root on v2, whose "no processes in
-// inner nodes" rule forbids nesting under our own).
+// cgroup. On v1, its own cgroup. On v2 as root, a waybill cgroup at the hierarchy's root
+// (the "no processes in inner nodes" rule forbids nesting under our own). On v2 for an
+// ordinary user, its own cgroup, delegated to it (systemd's user@UID.service, or a scope
+// made with Delegate=yes): boxes nest there once waybill has moved itself into a leaf
+// beside them (kSupervisorCgroup).
 struct ControllerPlace {
   CgroupVersion version = CgroupVersion::V1;
   std::filesystem::path parent;
   std::filesystem::path v2_root;  // V2: the hierarchy's mount point, to enable controllers
+  bool delegated = false;         // V2: parent is this user's own cgroup
 };
 
+// The leaf a rootless waybill moves itself into, so that its delegated cgroup holds no
+// process and can pass controllers down to the boxes.
+inline constexpr const char* kSupervisorCgroup = "waybill-supervisor";
+
 // `read_controllers` returns a v2 directory's cgroup.controllers; tests pass their own.
+// `rootless`: this process runs in a user namespace, so only a delegated cgroup of its
+// own can hold boxes.
 std::map<std::string, ControllerPlace> find_controllers(
     std::string_view mountinfo, std::string_view self_cgroup,
-    const std::function<std::string(const std::filesystem::path&)>& read_controllers);
+    const std::function<std::string(const std::filesystem::path&)>& read_controllers, bool rootless = false);
 
 // The controllers of this machine and process, from /proc/self/mountinfo and cgroup.
 std::map<std::string, ControllerPlace> find_controllers();
@@ -39,6 +49,13 @@ std::map<std::string, ControllerPlace> find_controllers();
 // anything else), and removed when the guard goes.
 // Sends SIGKILL to every process listed in the cgroup directory `dir`.
 void kill_members(const std::filesystem::path& dir);
+
+// A limit no cgroup enforces: which ("memory", "pids", "cpu"; "swap" when memory is
+// limited but swap is not) and the message saying why.
+struct UnenforcedLimit {
+  std::string limit;
+  std::string message;
+};
 
 class CgroupGuard {
  public:
@@ -58,7 +75,7 @@ class CgroupGuard {
   // each directory before it exists (the box's lease lists it).
   static CgroupGuard create(const Limits& limits, const std::string& name,
                             const std::map<std::string, ControllerPlace>& places,
-                            std::vector<std::string>& unenforced,
+                            std::vector<UnenforcedLimit>& unenforced,
                             const std::function<void(const std::filesystem::path&)>& before_create = {});
 
   // Open cgroup.procs files, one per cgroup directory, for the child to write "0" into.

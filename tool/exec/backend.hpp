@@ -35,6 +35,8 @@ class LiveSession {
   virtual nlohmann::json request(const nlohmann::json& message, std::chrono::milliseconds timeout) = 0;
   // Whether the last request ran out of time and was interrupted.
   virtual bool timed_out() const = 0;
+  // The session box's limits that no cgroup enforces (box/box.hpp).
+  virtual std::vector<std::string> unenforced_limits() const { return {}; }
   virtual void close(Reporter& reporter) = 0;
 };
 

@@ -20,6 +20,7 @@ class BoxSession : public LiveSession {
     return session_.request(message, timeout);
   }
   bool timed_out() const override { return session_.timed_out(); }
+  std::vector<std::string> unenforced_limits() const override { return session_.unenforced_limits(); }
   void close(Reporter& reporter) override { session_.close(reporter); }
 
  private:
@@ -79,6 +80,7 @@ CellResult BoxBackend::run_process_cell(const doc::Cell& cell, const SessionBoxI
   };
   box::BoxOutcome end = b.wait(reporter, {{out_read.get(), sink(texts[0])}, {err_read.get(), sink(texts[1])}});
   CellResult r;
+  r.unenforced_limits = b.unenforced_limits();
   r.seconds = std::chrono::duration<double>(end.status.duration).count();
   const char* names[] = {"stdout", "stderr"};
   for (int i = 0; i < 2; ++i)

@@ -63,6 +63,9 @@ CellResult result_from_json(const nlohmann::json& reply) {
     }
     if (auto it = reply.find("seconds"); it != reply.end() && it->is_number()) r.seconds = it->get<double>();
     r.timed_out = reply.value("timed_out", false);
+    if (auto it = reply.find("unenforced_limits"); it != reply.end() && it->is_array())
+      for (const auto& l : *it)
+        if (l.is_string() && (l == "memory" || l == "pids" || l == "cpu")) r.unenforced_limits.push_back(l.get<std::string>());
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::Cell, std::string("a cell result waybill cannot read: ") + e.what());
@@ -83,7 +86,9 @@ nlohmann::json result_to_json(const CellResult& r) {
   if (r.error)
     error = {{"ename", r.error->ename}, {"evalue", r.error->evalue}, {"traceback", r.error->traceback},
              {"line", r.error->line}};
-  return {{"outputs", outputs}, {"error", error}, {"seconds", r.seconds}, {"timed_out", r.timed_out}};
+  nlohmann::json out = {{"outputs", outputs}, {"error", error}, {"seconds", r.seconds}, {"timed_out", r.timed_out}};
+  if (!r.unenforced_limits.empty()) out["unenforced_limits"] = r.unenforced_limits;
+  return out;
 }
 
 }  // namespace waybill::exec

@@ -37,6 +37,9 @@ struct CellResult {
   std::optional<CellError> error;
   double seconds = 0;
   bool timed_out = false;
+  // The box's limits that no cgroup enforced when the cell ran ("memory", "pids", "cpu"):
+  // a rootless waybill without a delegated cgroup. Set by the executor, never by a box.
+  std::vector<std::string> unenforced_limits;
   // Not stored: how this render got it.
   bool cached = false;
   std::string key;

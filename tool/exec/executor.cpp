@@ -243,6 +243,7 @@ class DocumentRun {
       if (live) {
         r = result_from_json(live->request(request_for(st, in.dirs), timeout));
         r.timed_out = live->timed_out();
+        r.unenforced_limits = live->unenforced_limits();
       } else {
         ++results_.stats.boxes_started;
         r = backend_.run_process_cell(*cell, in, timeout, limits_, rep_);

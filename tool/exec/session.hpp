@@ -46,6 +46,8 @@ class Session {
   bool alive() const { return alive_; }
   // Whether the last request ran out of time and was interrupted.
   bool timed_out() const { return timed_out_; }
+  // The box's limits that no cgroup enforces.
+  std::vector<std::string> unenforced_limits() const { return box_ ? box_->unenforced_limits() : std::vector<std::string>{}; }
 
   // Ends the session: closes the driver's input and waits for the box to finish.
   box::BoxOutcome close(Reporter& reporter);

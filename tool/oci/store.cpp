@@ -10,6 +10,7 @@
 
 #include "util/error.hpp"
 #include "util/strings.hpp"
+#include "util/user_namespace.hpp"
 
 namespace waybill::oci {
 
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 
 fs::path default_home() {
   if (const char* h = std::getenv("WAYBILL_HOME"); h && *h) return h;
-  if (::geteuid() == 0) return "/var/lib/waybill";
+  // Root of the machine, not the root an ordinary user is in waybill's user namespace.
+  if (::geteuid() == 0 && !in_user_namespace()) return "/var/lib/waybill";
   if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return fs::path(x) / "waybill";
   const char* home = std::getenv("HOME");
   return fs::path(home && *home ? home : "/tmp") / ".local" / "share" / "waybill";

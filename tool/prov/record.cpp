@@ -70,6 +70,8 @@ json byproduct(const std::string& name, const std::string& language, const std::
                       {"seconds", r.seconds},
                       {"outputs", output_digests(r)}};
   if (r.error) annotations["error"] = r.error->ename + ": " + r.error->evalue;
+  // Said for every cell, so a reader knows which of the manifest's limits did not hold.
+  if (!r.unenforced_limits.empty()) annotations["limitsNotEnforced"] = r.unenforced_limits;
   // The digest covers what the step produced, not how long it took, so that two runs
   // giving the same results give the same byproduct.
   json produced = {{"outputs", annotations["outputs"]}, {"error", annotations.value("error", "")}};

@@ -7,6 +7,7 @@
 
 #include "render/html_writer.hpp"
 #include "util/build_info.hpp"
+#include "util/strings.hpp"
 
 namespace waybill::render {
 
@@ -81,6 +82,7 @@ std::vector<Table> tables(const PanelInput& in) {
   if (!in.reproducible) cells.head.push_back("time");
   auto add = [&](const std::string& name, const std::string& lang, int line, const exec::CellResult& r) {
     std::string status = !r.error ? "ok" : r.timed_out ? "timed out" : "error (shown)";
+    if (!r.unenforced_limits.empty()) status += "; limits not enforced: " + join(r.unenforced_limits, ", ");
     Row row{{name, lang, std::to_string(line), status}};
     if (!in.reproducible) row.cells.push_back(seconds_text(r.seconds));
     cells.rows.push_back(std::move(row));

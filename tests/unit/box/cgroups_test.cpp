@@ -44,16 +44,45 @@ TEST_CASE("v2 machines nest boxes under a waybill cgroup at the root") {
   CHECK(places["memory"].v2_root == "/sys/fs/cgroup");
 }
 
+TEST_CASE("a rootless waybill nests boxes in its own delegated v2 cgroup, never at the root") {
+  std::map<std::string, fs::path> asked;
+  auto read = [&](const fs::path& p) {
+    asked[p.filename()] = p;
+    return std::string("cpu memory pids\n");
+  };
+  const char* self = "0::/user.slice/user-1000.slice/user@1000.service/app.slice/run-r1.scope\n";
+  auto places = find_controllers(kV2Mountinfo, self, read, true);
+  REQUIRE(places.size() == 3);
+  fs::path own = "/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice/run-r1.scope";
+  CHECK(places["memory"].delegated);
+  CHECK(places["memory"].parent == own);
+  CHECK(places["memory"].v2_root == own);
+  CHECK(asked["cgroup.controllers"] == own / "cgroup.controllers");
+  // After waybill moved itself into its leaf, the boxes still go beside it.
+  std::string moved = std::string("0::/user.slice/user-1000.slice/user@1000.service/app.slice/run-r1.scope/") +
+                      kSupervisorCgroup + "\n";
+  CHECK(find_controllers(kV2Mountinfo, moved, read, true)["pids"].parent == own);
+  // Controllers the delegation does not pass down are not offered.
+  CHECK(find_controllers(kV2Mountinfo, self, [](const fs::path&) { return std::string("pids\n"); }, true).size() == 1);
+  // A user's process at the hierarchy's root (no delegation) gets no v2 place.
+  CHECK(find_controllers(kV2Mountinfo, "0::/\n", read, true).empty());
+  // On a hybrid machine a rootless waybill still finds the v1 hierarchies (whose
+  // directories it cannot write; creating the box's cgroup then reports the limit).
+  CHECK(find_controllers(kHybridMountinfo, kHybridSelf, read, true).at("memory").version == CgroupVersion::V1);
+}
+
 TEST_CASE("no controllers means every limit is reported as unenforced") {
-  std::vector<std::string> unenforced;
+  std::vector<UnenforcedLimit> unenforced;
   Limits limits;
   limits.memory_bytes = 1 << 26;
   limits.pids = 10;
   auto guard = CgroupGuard::create(limits, "waybill-x", {}, unenforced);
   CHECK(guard.empty());
   REQUIRE(unenforced.size() == 2);
-  CHECK(unenforced[0].find("--memory is not enforced") == 0);
-  CHECK(unenforced[1].find("--pids is not enforced") == 0);
+  CHECK(unenforced[0].limit == "memory");
+  CHECK(unenforced[0].message.find("--memory is not enforced") == 0);
+  CHECK(unenforced[1].limit == "pids");
+  CHECK(unenforced[1].message.find("--pids is not enforced") == 0);
 }
 
 TEST_CASE("limits are written in each version's own files") {

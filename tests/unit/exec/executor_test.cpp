@@ -24,7 +24,8 @@ namespace {
 
 class ToySession : public LiveSession {
  public:
-  explicit ToySession(std::vector<std::string>& log) : log_(log) {}
+  ToySession(std::vector<std::string>& log, std::vector<std::string> unenforced)
+      : log_(log), unenforced_(std::move(unenforced)) {}
 
   nlohmann::json request(const nlohmann::json& message, std::chrono::milliseconds) override {
     std::string code = message.value("code", std::string());
@@ -34,6 +35,8 @@ class ToySession : public LiveSession {
       std::string_view l = trim(line);
       if (l.empty()) continue;
       if (l == "fail") return {{"error", {{"ename", "ToyError"}, {"evalue", "asked to fail"}, {"line", 1}}}};
+      // A box's reply may say anything: it cannot speak for the limits.
+      if (l == "claim") return {{"outputs", nlohmann::json::array()}, {"unenforced_limits", {"cpu"}}};
       if (l.starts_with("print ")) {
         auto it = vars_.find(std::string(l.substr(6)));
         if (it == vars_.end())
@@ -48,10 +51,12 @@ class ToySession : public LiveSession {
     return {{"outputs", outputs}, {"seconds", 0.001}};
   }
   bool timed_out() const override { return false; }
+  std::vector<std::string> unenforced_limits() const override { return unenforced_; }
   void close(Reporter&) override {}
 
  private:
   std::vector<std::string>& log_;
+  std::vector<std::string> unenforced_;
   std::map<std::string, std::string> vars_;
 };
 
@@ -69,7 +74,7 @@ class ToyBackend : public ExecBackend {
   std::vector<DataImage> data_images(const plan::Manifest&, Reporter&) override { return {}; }
   std::unique_ptr<LiveSession> start_session(const SessionBoxInput&, Protocol, uint64_t, Reporter&) override {
     ++sessions;
-    return std::make_unique<ToySession>(requests);
+    return std::make_unique<ToySession>(requests, unenforced);
   }
   CellResult run_process_cell(const doc::Cell&, const SessionBoxInput&, std::chrono::milliseconds,
                               const OutputLimits&, Reporter&) override {
@@ -78,6 +83,7 @@ class ToyBackend : public ExecBackend {
 
   int sessions = 0;
   std::vector<std::string> requests;  // every cell's code, in the order sent
+  std::vector<std::string> unenforced;  // the limits the sessions' boxes could not enforce
 };
 
 // A document with one python session, in a store of its own.
@@ -97,6 +103,7 @@ class Fixture {
     doc_ = std::make_unique<doc::Document>(doc::read_document(file, rep));
     plan_ = std::make_unique<plan::Plan>(plan::make_plan(*doc_));
     backend = ToyBackend{};
+    backend.unenforced = unenforced;
     ExecSettings s;
     s.doc_dir = file.parent_path();
     s.doc_path = file.string();
@@ -114,6 +121,7 @@ class Fixture {
   }
 
   ToyBackend backend;
+  std::vector<std::string> unenforced;  // given to the next run's backend
 
  private:
   TempDir home_;
@@ -220,4 +228,25 @@ TEST_CASE("check's keep-going records a failure as a result and caches nothing o
   REQUIRE(r.cell(0));
   CHECK(r.cell(0)->error);
   CHECK(f.run(failing, check).stats.cells_run == 1);  // not taken from the cache
+}
+
+TEST_CASE("every cell says which limits its box could not enforce, from the box, never from its reply") {
+  Fixture f;
+  f.unenforced = {"memory", "pids"};
+  Results first = f.run(kTwoCells + "\n```{python}\nclaim\n```\n");
+  for (size_t i = 0; i < 3; ++i) {
+    INFO(i);
+    REQUIRE(first.cell(i));
+    CHECK(first.cell(i)->unenforced_limits == std::vector<std::string>{"memory", "pids"});
+  }
+  // From the cache, as when it ran.
+  f.unenforced = {};
+  Results cached = f.run(kTwoCells + "\n```{python}\nclaim\n```\n");
+  CHECK(cached.stats.cells_cached == 3);
+  CHECK(cached.cell(1)->unenforced_limits == std::vector<std::string>{"memory", "pids"});
+  // Where the box enforces every limit, a reply claiming otherwise changes nothing.
+  RunPolicy refresh;
+  refresh.refresh = true;
+  Results fresh = f.run(kTwoCells + "\n```{python}\nclaim\n```\n", refresh);
+  CHECK(fresh.cell(2)->unenforced_limits.empty());
 }

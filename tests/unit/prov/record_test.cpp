@@ -23,6 +23,7 @@ TEST_CASE("a render's record names its outputs, images, inputs and cells") {
   r.key = "abc";
   r.cached = true;
   r.seconds = 0.5;
+  r.unenforced_limits = {"memory", "pids"};
   results.cells[0] = r;
   exec::DocumentImage image;
   image.name = "env";
@@ -65,6 +66,7 @@ TEST_CASE("a render's record names its outputs, images, inputs and cells") {
   CHECK(cell["annotations"]["cached"] == true);
   CHECK(cell["annotations"]["cacheKey"] == "abc");
   CHECK(cell["annotations"]["outputs"][0]["kind"] == "stdout");
+  CHECK(cell["annotations"]["limitsNotEnforced"] == nlohmann::json({"memory", "pids"}));
   std::string id = st["predicate"]["runDetails"]["metadata"]["invocationId"];
   CHECK(id.size() == 36);
   CHECK(id[14] == '4');

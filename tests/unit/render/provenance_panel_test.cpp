@@ -51,3 +51,18 @@ TEST_CASE("the panel's tables wrap in HTML and take paragraph columns in LaTeX")
   CHECK(contains(latex, "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash}p{"));
   CHECK_FALSE(contains(latex, "{lllll}"));
 }
+
+TEST_CASE("a cell whose box could not enforce its limits says so in the panel") {
+  CollectingReporter rep;
+  doc::Document d = doc::parse_document("t.md", "```{python}\n1\n```\n\n```{python}\n2\n```\n", rep);
+  exec::Results res;
+  res.cells.resize(2);
+  res.cells[0] = exec::CellResult{};
+  res.cells[0]->unenforced_limits = {"memory", "pids"};
+  res.cells[1] = exec::CellResult{};
+  PanelInput in{&d, &res, "t.provenance.json", true, ""};
+  std::string html = provenance_html(in);
+  CHECK(contains(html, "<td>ok; limits not enforced: memory, pids</td>"));
+  CHECK(contains(html, "<td>ok</td>"));
+  CHECK(contains(provenance_latex(in, latex_escape), "ok; limits not enforced: memory, pids"));
+}
