@@ -65,6 +65,16 @@ echo "$out" | grep -q "Seccomp:.*2" || fail "seccomp is not on: $out"
 echo "$out" | grep -q "^refused" || fail "root in a rootless box made a device node: $out"
 pass "seccomp and no_new_privs as for root; no capability beyond the user's namespace (mknod refused)"
 
+# The store's upkeep as the user: fsck re-hashes every blob, prune removes what no image
+# uses, including unpacked layers whose files belong to subordinate ids.
+as_ok "$full" -q image tag debian-base:test doomed:1
+as_ok "$full" -q image rm debian-base:test doomed:1
+as_ok "$full" image prune
+[ -z "$(ls "$home/store/layers/sha256" 2> /dev/null)" ] || fail "prune left unpacked layers: $(ls "$home/store/layers/sha256")"
+as_ok "$full" -q image load -i "$fixtures/base.tar"
+as_ok "$full" image fsck
+pass "image fsck and prune work as the user, on layers owned by its subordinate ids"
+
 as "$single" run debian-base:test sh -c 'id -u; cat /proc/self/uid_map'
 [ "$code" = 0 ] || fail "run as $single: exit $code: $err"
 echo "$err" | grep -q "has no subordinate ids" || fail "no warning about the single mapping: $err"
@@ -72,10 +82,19 @@ echo "$err" | grep -q "has no subordinate ids" || fail "no warning about the sin
 [ "$(echo "$out" | tr -s ' ' | sed 's/^ //' | sed -n 2p)" = "0 $(id -u "$single") 1" ] || fail "not the single mapping: $out"
 pass "a user without subordinate ids gets the single mapping, and one warning naming the fix"
 
-# Without newuidmap (a PATH without it) waybill stops before anything else: exit 125 for
-# `run` (its command's statuses stay apart), 3 for the other verbs; both name the fix.
+# The first waybill left a holder in its user namespace; later ones join it, so they
+# need no newuidmap (a PATH without it).
 mkdir -p /tmp/nomap.$$ && ln -sf "$(command -v true)" /tmp/nomap.$$/true
+pgrep -u "$full" -x waybill-userns > /dev/null || fail "no holder of the user namespace is left"
 RUN_ENV=(PATH=/tmp/nomap.$$)
+as "$full" -q run debian-base:test cat /proc/self/uid_map
+[ "$code" = 0 ] && echo "$out" | tr -s ' ' | grep -qE "^ ?1 [0-9]+ 65536$" || fail "joining the holder: exit $code: $out $err"
+pass "a later waybill joins the user namespace its first one left (no newuidmap needed)"
+
+# Without newuidmap and without a holder, waybill stops before anything else: exit 125
+# for `run` (its command's statuses stay apart), 3 for the other verbs; both name the fix.
+pkill -u "$full" -x waybill-userns
+for _ in $(seq 50); do pgrep -u "$full" -x waybill-userns > /dev/null || break; sleep 0.1; done
 as "$full" run debian-base:test true
 [ "$code" = 125 ] || fail "without newuidmap: exit $code, not 125: $err"
 echo "$err" | grep -q "newuidmap is not installed" && echo "$err" | grep -q "apt-get install uidmap" ||

@@ -14,7 +14,11 @@ command -v newuidmap > /dev/null || skip "newuidmap is missing (apt-get install 
 
 rootless_users=()
 rootless_cleanup() {
-  for u in "${rootless_users[@]}"; do userdel -r "$u" > /dev/null 2>&1 || true; done
+  for u in "${rootless_users[@]}"; do
+    pkill -KILL -u "$u" > /dev/null 2>&1 || true  # the user namespace's holder
+    for _ in $(seq 50); do pgrep -u "$u" > /dev/null || break; sleep 0.1; done
+    userdel -r "$u" > /dev/null 2>&1 || true
+  done
   rm -f /tmp/rootless-err.$$
 }
 trap rootless_cleanup EXIT

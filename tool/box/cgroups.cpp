@@ -119,6 +119,15 @@ void enable_in_delegated(const fs::path& dir, const std::string& controller) {
   if (::mkdir(leaf.c_str(), 0755) != 0 && errno != EEXIST)
     throw Error::from_errno("create cgroup", leaf.string(), errno, ErrorKind::Environment);
   write_value(leaf / "cgroup.procs", "0");
+  // The user namespace's holder (util/user_namespace.cpp) was born here too.
+  for (auto pid : split(read_file_if_exists(dir / "cgroup.procs").value_or(""), '\n')) {
+    if (pid.empty() || trim(read_file_if_exists("/proc/" + std::string(pid) + "/comm").value_or("")) != kUserNamespaceHolder)
+      continue;
+    try {
+      write_value(leaf / "cgroup.procs", std::string(pid));
+    } catch (const Error&) {
+    }
+  }
   try {
     enable_v2_controller(dir, controller);
   } catch (const Error& e) {

@@ -3,11 +3,16 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -21,6 +26,8 @@
 namespace waybill {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 std::string file_or_empty(const char* path) { return read_file_if_exists(path).value_or(""); }
 
@@ -132,6 +139,98 @@ void enter_with_helpers(const UserNamespaceMap& map) {
   }
 }
 
+// ---- The holder: the user namespace kept for the next waybill ------------------------
+//
+// Writing the maps costs a fork and two setuid helpers, more than a box's start. So the
+// first waybill leaves a small process in the namespace (as rootless podman leaves its
+// pause process), and later ones join it with setns. Each still gets a mount namespace
+// of its own, so mounts never outlive their waybill.
+
+fs::path holder_pid_file() {
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  fs::path dir = runtime && *runtime ? fs::path(runtime) : home_directory() / ".cache";
+  return dir / "waybill-userns.pid";
+}
+
+std::string map_text(const std::vector<IdMapping>& map) {
+  std::string out;
+  for (const auto& m : map)
+    out += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " + std::to_string(m.size) + "\n";
+  return out;
+}
+
+std::string read_at(int dirfd, const char* name) {
+  UniqueFd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC));
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; fd && (n = ::read(fd.get(), buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+// Joins the holder's user namespace when the pid file names a live holder of this user
+// with these maps (every check through one /proc/PID fd, so a reused pid cannot pass).
+bool join_holder(const UserNamespaceMap& map) {
+  auto text = read_file_if_exists(holder_pid_file());
+  if (!text) return false;
+  std::string pid(trim(*text));
+  if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) return false;
+  UniqueFd proc(::open(("/proc/" + pid).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  struct stat st {};
+  if (!proc || ::fstat(proc.get(), &st) != 0 || st.st_uid != ::geteuid()) return false;
+  if (trim(read_at(proc.get(), "comm")) != kUserNamespaceHolder) return false;
+  if (map_text(parse_map_file(read_at(proc.get(), "uid_map"))) != map_text(map.uid_map) ||
+      map_text(parse_map_file(read_at(proc.get(), "gid_map"))) != map_text(map.gid_map))
+    return false;
+  UniqueFd ns(::openat(proc.get(), "ns/user", O_RDONLY | O_CLOEXEC));
+  if (!ns || ::setns(ns.get(), CLONE_NEWUSER) != 0) return false;
+  if (::unshare(CLONE_NEWNS) != 0) throw refused(errno);
+  return true;
+}
+
+// Leaves a holder in the namespace just entered and records its pid: detached from the
+// terminal and every fd (a caller reading waybill's output must see its end), not a child
+// of waybill, in a mount namespace of its own, asleep until killed. Best effort: without
+// it the next waybill enters afresh.
+void start_holder() {
+  auto [r, w] = make_pipe();
+  pid_t pid = ::fork();
+  if (pid < 0) return;
+  if (pid == 0) {
+    ::setsid();
+    pid_t holder = ::fork();
+    if (holder != 0) {
+      (void)!::write(w.get(), &holder, sizeof holder);
+      ::_exit(0);
+    }
+    ::unshare(CLONE_NEWNS);
+    int null = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
+    ::close_range(3, ~0U, 0);
+    (void)!::chdir("/");
+    ::prctl(PR_SET_NAME, kUserNamespaceHolder);
+    sigset_t all;
+    sigfillset(&all);
+    sigdelset(&all, SIGTERM);
+    sigdelset(&all, SIGKILL);
+    ::sigprocmask(SIG_SETMASK, &all, nullptr);
+    for (;;) ::pause();
+  }
+  w.reset();
+  pid_t holder = -1;
+  ssize_t n = ::read(r.get(), &holder, sizeof holder);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (n != sizeof holder || holder <= 0) return;
+  try {
+    fs::path file = holder_pid_file();
+    make_dirs(file.parent_path());
+    write_file_atomic(file, std::to_string(holder) + "\n", 0600);
+  } catch (const Error&) {
+    ::kill(holder, SIGTERM);  // nobody could find it
+  }
+}
+
 void enter_single(uid_t uid, gid_t gid) {
   if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) throw refused(errno);
   // The kernel lets a process map its own ids without a helper, once setgroups is denied.
@@ -170,8 +269,9 @@ void enter_user_namespace(Reporter& reporter) {
     reporter.warn(name + " has no subordinate ids (/etc/subuid, /etc/subgid): only root is mapped, so files of other "
                          "users in an image belong to root, and changing a file's owner fails",
                   {}, "as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 " + name);
-  } else {
+  } else if (!join_holder(map)) {
     enter_with_helpers(map);
+    start_holder();
   }
   // Mounts made from here on (overlays of builds, boxes' roots) stay in this namespace.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)

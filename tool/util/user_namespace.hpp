@@ -12,6 +12,10 @@ namespace waybill {
 
 class Reporter;
 
+// The process an ordinary user's first waybill leaves in its user namespace, so that the
+// next ones join it (setns) instead of writing the maps again.
+inline constexpr const char* kUserNamespaceHolder = "waybill-userns";
+
 // Whether this process is in a user namespace other than the initial one (overlay then
 // needs `userxattr`, and device nodes cannot be made).
 bool in_user_namespace();
@@ -22,9 +26,10 @@ enum class IdKind { User, Group };
 // initial namespace).
 bool id_mapped_here(IdKind kind, uint32_t id);
 
-// For an ordinary user: enters the user and mount namespaces (newuidmap and newgidmap
-// write the maps from a helper that stays outside; with no subordinate range, the single
-// mapping, with a warning once saying what will not work). Nothing for root, or for a
+// For an ordinary user: enters the user and mount namespaces. It joins the namespace of
+// a live holder of this user with the same maps; else newuidmap and newgidmap write the
+// maps from a helper that stays outside, and a holder is left for the next waybill (with
+// no subordinate range: the single mapping, with a warning saying what will not work). Nothing for root, or for a
 // process that is root in a namespace already (a waybill started by waybill). Must be
 // called while the process has one thread. Throws Error(Environment) naming the cause
 // and the fix: user namespaces refused, newuidmap missing or refusing the map.
