@@ -27,11 +27,17 @@ trap rootless_cleanup EXIT
 # `single`), who can reach the binary and the base archive.
 new_user() {
   rootless_users+=("$1")
+  local opts=()
+  [ "${2:-}" != single ] || opts=(-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0)
+  # Other tests make users at the same time; useradd gives up when /etc/passwd is locked.
+  for attempt in 1 2 3 4 5; do
+    useradd -m "${opts[@]}" "$1" && break
+    [ "$attempt" != 5 ] || fail "useradd $1 failed"
+    sleep 1
+  done
   if [ "${2:-}" = single ]; then
-    useradd -m -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$1"
     ! grep -q "^$1:" /etc/subuid || fail "$1 has subordinate ids"
   else
-    useradd -m "$1"
     grep -q "^$1:" /etc/subuid || skip "useradd gives new users no subordinate ids here (SUB_UID_COUNT in /etc/login.defs)"
   fi
   for p in "$waybill" "$fixtures/base.tar"; do
