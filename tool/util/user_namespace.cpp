@@ -208,6 +208,7 @@ void start_holder() {
     ::close_range(3, ~0U, 0);
     (void)!::chdir("/");
     ::prctl(PR_SET_NAME, kUserNamespaceHolder);
+    ::signal(SIGTERM, SIG_DFL);  // whatever the shell that started waybill ignored
     sigset_t all;
     sigfillset(&all);
     sigdelset(&all, SIGTERM);
