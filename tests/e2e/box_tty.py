@@ -21,7 +21,10 @@ if not os.path.isdir(os.path.join(fixtures, "base-home")):
     sys.exit(77)
 os.environ["WAYBILL_HOME"] = os.path.join(fixtures, "base-home")
 
-script = 'tty; stty size; trap "stty size" WINCH; echo ready; read -t 20 x; echo "got $x"; exit 5'
+# bash's read returns early (status > 128) when a trapped SIGWINCH lands while it waits,
+# so the command reads again until a line comes; three tries bound it.
+script = ('tty; stty size; trap "stty size" WINCH; echo ready; '
+          'for i in 1 2 3; do read -t 20 x && break; done; echo "got $x"; exit 5')
 pid, fd = pty.fork()
 if pid == 0:
     # Our terminal's size is set before waybill starts, so it is the one it reads.
