@@ -112,8 +112,11 @@ pass "without newuidmap: refused (run 125, other verbs 3), naming the package"
 for _ in $(seq 50); do [ -s /tmp/userns-pid.$$ ] && break; sleep 0.1; done
 holder=$(cat /tmp/userns-pid.$$)
 rm -f /tmp/userns-pid.$$
-echo "0 0 65536" > "/proc/$holder/uid_map"
-echo "0 0 65536" > "/proc/$holder/gid_map"
+if ! { echo "0 0 65536" > "/proc/$holder/uid_map" && echo "0 0 65536" > "/proc/$holder/gid_map"; } 2> /dev/null; then
+  kill "$holder"
+  echo "SKIP (last check only): this machine refuses the maps of a test-owned user namespace, so the disabled-namespace error is not tried"
+  exit 0
+fi
 set +e
 err=$(cd /tmp && nsenter --user --target "$holder" sh -c 'echo 0 > /proc/sys/user/max_user_namespaces &&
   exec setpriv --reuid="$1" --regid="$1" --clear-groups env HOME=/tmp WAYBILL_HOME=/tmp/none "$2" run debian-base:test true' \

@@ -75,6 +75,24 @@ std::vector<std::string> id_map_arguments(const std::vector<IdMapping>& map) {
   return args;
 }
 
+std::vector<IdMapping> parse_id_map(std::string_view file_text) {
+  std::vector<IdMapping> map;
+  for (std::string_view line : split_lines(file_text)) {
+    std::vector<uint32_t> n;
+    for (std::string_view field : split(trim(line), ' ')) {
+      if (field.empty()) continue;
+      auto v = number(field);
+      if (!v) {
+        n.clear();
+        break;
+      }
+      n.push_back(*v);
+    }
+    if (n.size() == 3) map.push_back({n[0], n[1], n[2]});
+  }
+  return map;
+}
+
 std::optional<uint32_t> host_id_of(const std::vector<IdMapping>& map, uint32_t container_id) {
   for (const IdMapping& m : map)
     if (container_id >= m.container_id && container_id - m.container_id < m.size)

@@ -50,6 +50,10 @@ UserNamespaceMap rootless_map(uint32_t uid, uint32_t gid, const std::vector<Subo
 // The arguments newuidmap and newgidmap take after the pid: "0 1000 1 1 100000 65536".
 std::vector<std::string> id_map_arguments(const std::vector<IdMapping>& map);
 
+// The lines of a /proc/PID/uid_map or gid_map file ("inside host size", blank-padded).
+// Lines that are not three numbers are skipped.
+std::vector<IdMapping> parse_id_map(std::string_view file_text);
+
 // The host id of `container_id` under `map`, or nothing when it is not mapped.
 std::optional<uint32_t> host_id_of(const std::vector<IdMapping>& map, uint32_t container_id);
 

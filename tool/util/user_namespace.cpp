@@ -39,25 +39,6 @@ std::string user_name(uid_t uid) {
   return std::to_string(uid);
 }
 
-// The lines of a /proc/PID/{uid,gid}_map file.
-std::vector<IdMapping> parse_map_file(const std::string& text) {
-  std::vector<IdMapping> map;
-  for (auto line : split_lines(text)) {
-    std::vector<uint32_t> n;
-    for (auto f : split(trim(line), ' ')) {
-      if (f.empty()) continue;
-      try {
-        n.push_back(static_cast<uint32_t>(std::stoul(std::string(f))));
-      } catch (...) {
-        n.clear();
-        break;
-      }
-    }
-    if (n.size() == 3) map.push_back({n[0], n[1], n[2]});
-  }
-  return map;
-}
-
 void write_own_map_file(const char* name, const std::string& text) {
   std::string path = std::string("/proc/self/") + name;
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
@@ -178,8 +159,8 @@ bool join_holder(const UserNamespaceMap& map) {
   struct stat st {};
   if (!proc || ::fstat(proc.get(), &st) != 0 || st.st_uid != ::geteuid()) return false;
   if (trim(read_at(proc.get(), "comm")) != kUserNamespaceHolder) return false;
-  if (map_text(parse_map_file(read_at(proc.get(), "uid_map"))) != map_text(map.uid_map) ||
-      map_text(parse_map_file(read_at(proc.get(), "gid_map"))) != map_text(map.gid_map))
+  if (map_text(parse_id_map(read_at(proc.get(), "uid_map"))) != map_text(map.uid_map) ||
+      map_text(parse_id_map(read_at(proc.get(), "gid_map"))) != map_text(map.gid_map))
     return false;
   UniqueFd ns(::openat(proc.get(), "ns/user", O_RDONLY | O_CLOEXEC));
   if (!ns || ::setns(ns.get(), CLONE_NEWUSER) != 0) return false;
@@ -240,16 +221,23 @@ void enter_single(uid_t uid, gid_t gid) {
   write_own_map_file("gid_map", "0 " + std::to_string(gid) + " 1\n");
 }
 
+// -1 until read; enter_user_namespace resets it. Asked once per layer, mount and box.
+int in_user_namespace_cached = -1;
+
 }  // namespace
 
 bool in_user_namespace() {
-  std::vector<IdMapping> map = parse_map_file(file_or_empty("/proc/self/uid_map"));
-  return !(map.size() == 1 && map[0].container_id == 0 && map[0].host_id == 0 && map[0].size == 4294967295u);
+  if (in_user_namespace_cached < 0) {
+    std::vector<IdMapping> map = parse_id_map(file_or_empty("/proc/self/uid_map"));
+    in_user_namespace_cached =
+        !(map.size() == 1 && map[0].container_id == 0 && map[0].host_id == 0 && map[0].size == 4294967295u);
+  }
+  return in_user_namespace_cached == 1;
 }
 
 bool id_mapped_here(IdKind kind, uint32_t id) {
   std::string text = file_or_empty(kind == IdKind::User ? "/proc/self/uid_map" : "/proc/self/gid_map");
-  return text.empty() || host_id_of(parse_map_file(text), id).has_value();
+  return text.empty() || host_id_of(parse_id_map(text), id).has_value();
 }
 
 void enter_user_namespace(Reporter& reporter) {
@@ -274,6 +262,7 @@ void enter_user_namespace(Reporter& reporter) {
     enter_with_helpers(map);
     start_holder();
   }
+  in_user_namespace_cached = -1;
   // Mounts made from here on (overlays of builds, boxes' roots) stay in this namespace.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     throw Error::from_errno("make the mounts private", "/", errno, ErrorKind::Environment);

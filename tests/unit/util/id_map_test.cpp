@@ -77,3 +77,14 @@ TEST_CASE("the kernel's switches that refuse unprivileged user namespaces are na
   CHECK(user_namespace_refusal("100", "1", "1\n").find("AppArmor") != std::string::npos);
   CHECK(user_namespace_refusal("100", "1", "0") == "");
 }
+
+TEST_CASE("a /proc uid_map file is read as the kernel pads it, and junk lines are skipped") {
+  auto initial = parse_id_map("         0          0 4294967295\n");
+  REQUIRE(initial.size() == 1);
+  CHECK(initial[0].size == 4294967295u);
+  auto rootless = parse_id_map("         0       1001          1\n         1     100000      65536\n");
+  CHECK(text_of(rootless) == "0 1001 1 1 100000 65536");
+  CHECK(host_id_of(rootless, 5) == 100004u);
+  CHECK(parse_id_map("0 1001\n1 2 3 4\nx 1 2\n-1 0 1\n4294967296 0 1\n").empty());
+  CHECK(parse_id_map("").empty());
+}
