@@ -24,9 +24,9 @@ render_packages=(libjs-katex fonts-katex latexmk lmodern
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-plain-generic
   mmdebstrap uidmap)
 # Peers the interoperability tests run against; matplotlib and R for the drivers' tests;
-# clang and its runtimes for the fuzz targets.
+# clang and its runtimes for the fuzz targets; a one-node Slurm cluster for scale-out.
 test_packages=(python3 python3-html5lib python3-jsonschema python3-matplotlib python3-pandas r-base-core poppler-utils chromium podman skopeo runc
-  bubblewrap docker-registry apache2-utils clang libclang-rt-14-dev)
+  bubblewrap docker-registry apache2-utils clang libclang-rt-14-dev slurm-wlm munge)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

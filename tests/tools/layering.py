@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-ORDER = ["util", "doc", "oci", "plan", "box", "build", "exec", "render", "prov", "driver", "site", "modules", "cli"]
+ORDER = ["util", "doc", "oci", "plan", "box", "build", "exec", "render", "prov", "batch", "driver", "site", "modules", "cli"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
 # The stages' entry points, and the stage that defines each: anyone else calling them
 # is a second chain of the journey.

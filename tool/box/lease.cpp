@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 #include "box/box.hpp"
 #include "box/cgroups.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 #include "util/strings.hpp"
 
 namespace waybill::box {
@@ -45,7 +45,7 @@ bool remove_cgroup(const fs::path& dir) {
 
 void sweep_one(const fs::path& lease, const fs::path& home, SweepReport& report) {
   UniqueFd fd(::open(lease.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return;  // its box is alive
+  if (!fd || !try_lock_exclusive(fd.get())) return;  // its box is alive
   bool clean = true;
   std::string content = read_fd(fd.get(), lease.string());
   for (auto line : split(content, '\n')) {
@@ -85,7 +85,7 @@ Lease Lease::take(const fs::path& state_dir, const std::string& name) {
     Lease lease;
     lease.fd_.reset(::open(fresh.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!lease.fd_) throw Error::from_errno("create", fresh.string(), errno, ErrorKind::Io);
-    if (::flock(lease.fd_.get(), LOCK_EX | LOCK_NB) == 0 && ::rename(fresh.c_str(), (dir / id).c_str()) == 0) {
+    if (try_lock_exclusive(lease.fd_.get()) && ::rename(fresh.c_str(), (dir / id).c_str()) == 0) {
       lease.path_ = dir / id;
       return lease;
     }
@@ -120,7 +120,7 @@ SweepReport sweep_stale_leases(const fs::path& state_dir) {
     if (name.starts_with(kNewPrefix)) {
       // Its owner died before renaming it, so it lists nothing; only its lock matters.
       UniqueFd fd(::open(e.path().c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
-      if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) ::unlink(e.path().c_str());
+      if (fd && try_lock_exclusive(fd.get())) ::unlink(e.path().c_str());
       continue;
     }
     sweep_one(e.path(), home, report);

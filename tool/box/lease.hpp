@@ -5,7 +5,7 @@
 // in its private mount namespace and vanish with it.
 //
 // Whoever makes such things first takes a lease: the file <state_dir>/leases/<name>,
-// locked (flock) for as long as they live, listing them. A lock that can be taken means
+// locked (util/file_lock.hpp) for as long as they live, listing them. A lock that can be taken means
 // its owner is gone, so the next box to start, and `waybill image prune`, remove what
 // the lease lists, then the lease. The same rule as the store's own locks: nobody
 // guesses from ages or pids.

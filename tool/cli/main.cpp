@@ -11,6 +11,7 @@
 #include "box/spec.hpp"
 #include "cli/verbs.hpp"
 #include "util/build_info.hpp"
+#include "util/outside_runner.hpp"
 #include "util/user_namespace.hpp"
 
 namespace waybill::cli {
@@ -109,6 +110,14 @@ int main(int argc, char** argv) {
   if (version) return print_version();
   for (auto& [sub, run] : runners) {
     if (!sub->parsed()) continue;
+    if (const CLI::Option* on = sub->get_option_no_throw("--on"); on && on->count() > 0) {
+      // Slurm's commands must run outside the user namespace (util/outside_runner.hpp).
+      try {
+        waybill::start_outside_runner();
+      } catch (const waybill::Error& e) {
+        return waybill::cli::report_error(e, global);
+      }
+    }
     if (auto failed = enter_user_namespace_for(sub->get_name(), global)) return *failed;
     return run();
   }

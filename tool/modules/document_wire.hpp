@@ -10,48 +10,13 @@
 #include "driver/dockerfile_blocks.hpp"
 #include "driver/render_documents.hpp"
 #include "oci/module_wire.hpp"
+#include "plan/grants_json.hpp"
 #include "prov/signing.hpp"
 #include "prov/verify.hpp"
 #include "site/serve.hpp"
 #include "site/site_build.hpp"
 #include "util/module_call.hpp"
 
-namespace waybill::plan {
-
-inline void to_json(nlohmann::json& j, const LimitSettings& l) {
-  auto ms = [](const std::optional<std::chrono::milliseconds>& d) {
-    return d ? nlohmann::json(d->count()) : nlohmann::json(nullptr);
-  };
-  j = {{"memory_bytes", l.memory_bytes},
-       {"cpus", l.cpus},
-       {"pids", l.pids},
-       {"cell_timeout_ms", ms(l.cell_timeout)},
-       {"document_timeout_ms", ms(l.document_timeout)},
-       {"output_bytes", l.output_bytes},
-       {"cell_output_bytes", l.cell_output_bytes},
-       {"document_output_bytes", l.document_output_bytes},
-       {"where", l.where}};
-}
-
-inline void from_json(const nlohmann::json& j, LimitSettings& l) {
-  auto ms = [&](const char* key) -> std::optional<std::chrono::milliseconds> {
-    if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-    return std::chrono::milliseconds(j.at(key).get<int64_t>());
-  };
-  l.memory_bytes = j.value("memory_bytes", std::optional<uint64_t>{});
-  l.cpus = j.value("cpus", std::optional<double>{});
-  l.pids = j.value("pids", std::optional<uint64_t>{});
-  l.cell_timeout = ms("cell_timeout_ms");
-  l.document_timeout = ms("document_timeout_ms");
-  l.output_bytes = j.value("output_bytes", std::optional<uint64_t>{});
-  l.cell_output_bytes = j.value("cell_output_bytes", std::optional<uint64_t>{});
-  l.document_output_bytes = j.value("document_output_bytes", std::optional<uint64_t>{});
-  l.where = j.value("where", std::map<std::string, SourceLoc>{});
-}
-
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Grants, trust, network, mounts, paths, ceilings)
-
-}  // namespace waybill::plan
 
 namespace waybill::render {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RenderedOutput, document, format, path, milliseconds, text)
@@ -90,8 +55,10 @@ inline void from_json(const nlohmann::json& j, CheckOutcome& o) {
 }  // namespace waybill::driver
 
 namespace waybill::site {
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchRequest, on, partition, account, qos, sbatch, cpus, memory_bytes,
+                                                time_seconds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SiteRequest, dir, output, jobs, no_cache, refresh, no_execute, stats_file,
-                                                grants)
+                                                grants, batch, task_plan)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SiteOutcome, output, pages, rendered, failed, unchanged, written, removed,
                                                 cells_run, cells_cached, images_built, milliseconds, timings)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServeOptions, port)

@@ -4,7 +4,7 @@
 //   $WAYBILL_HOME/layers/    unpacked layers, layers/sha256/<diff_id hex>/, overlay lower dirs
 //   $WAYBILL_HOME/cache/     build and cell caches
 //   $WAYBILL_HOME/tmp/       everything is written here first, then renamed into place
-//   $WAYBILL_HOME/locks/     flock files
+//   $WAYBILL_HOME/locks/     lock files (util/file_lock.hpp)
 // Blobs are content-addressed and immutable: a blob is hashed while it is written and
 // renamed into place only when its digest is right. index.json changes under an
 // exclusive lock and is replaced atomically. Anything that adds objects holds the

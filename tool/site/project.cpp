@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "doc/reader.hpp"
 #include "doc/schema_reader.hpp"
@@ -13,6 +14,7 @@
 #include "util/fs.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
+#include "util/units.hpp"
 
 namespace waybill::site {
 
@@ -93,6 +95,33 @@ void find_pages(Project& p, const PathRoots& roots) {
     return ai != bi ? ai : a < b;
   });
   for (auto& f : found) p.pages.push_back(PageEntry{std::move(f), "", {}});
+}
+
+// `slurm:` {partition, account, qos, cpus, memory, time, sbatch}: the defaults of
+// `waybill site --on slurm` for this project.
+void read_slurm(const ConfigReader& r, const MetaValue& v, Project& p) {
+  r.mapping(v, "slurm", {"partition", "account", "qos", "cpus", "memory", "time", "sbatch"});
+  BatchRequest& b = p.slurm;
+  if (const MetaValue* x = v.get("partition")) b.partition = r.text(*x, "slurm.partition");
+  if (const MetaValue* x = v.get("account")) b.account = r.text(*x, "slurm.account");
+  if (const MetaValue* x = v.get("qos")) b.qos = r.text(*x, "slurm.qos");
+  if (const MetaValue* x = v.get("sbatch")) b.sbatch = r.texts(*x, "slurm.sbatch");
+  if (const MetaValue* x = v.get("cpus")) {
+    std::string t = r.text(*x, "slurm.cpus");
+    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos || std::stoul(t) == 0)
+      r.fail(*x, "slurm.cpus must be a whole number of CPUs", "write cpus: 2");
+    b.cpus = static_cast<unsigned>(std::stoul(t));
+  }
+  if (const MetaValue* x = v.get("memory")) {
+    auto bytes = parse_byte_size(r.text(*x, "slurm.memory"));
+    if (!bytes || *bytes == 0) r.fail(*x, "slurm.memory must be a size", "write memory: 4g");
+    b.memory_bytes = *bytes;
+  }
+  if (const MetaValue* x = v.get("time")) {
+    auto d = parse_duration(r.text(*x, "slurm.time"));
+    if (!d || d->count() < 1000) r.fail(*x, "slurm.time must be a duration", "write time: 2h");
+    b.time_seconds = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+  }
 }
 
 void read_images(const ConfigReader& r, const MetaValue& v, Project& p) {
@@ -196,7 +225,7 @@ Project load_project(const fs::path& dir, const std::string& output, const PathR
     v = doc::parse_yaml(*text, doc::YamlOrigin{p.config.string(), "waybill.yml", 1, 0});
   }
   ConfigReader r(p, roots);
-  if (!v.is_null()) r.mapping(v, "waybill.yml", {"title", "output", "pages", "defaults", "images", "data"});
+  if (!v.is_null()) r.mapping(v, "waybill.yml", {"title", "output", "pages", "defaults", "images", "data", "slurm"});
   std::string out = "_site";
   if (const MetaValue* t = v.get("title")) p.title = r.text(*t, "title");
   if (const MetaValue* o = v.get("output")) out = r.text(*o, "output");
@@ -217,6 +246,7 @@ Project load_project(const fs::path& dir, const std::string& output, const PathR
   if (const MetaValue* d = v.get("defaults")) read_defaults(r, *d, p, rep);
   if (const MetaValue* i = v.get("images")) read_images(r, *i, p);
   if (const MetaValue* d = v.get("data")) read_data(r, *d, p);
+  if (const MetaValue* s = v.get("slurm")) read_slurm(r, *s, p);
   if (const MetaValue* pages = v.get("pages")) read_pages(r, *pages, p);
   else find_pages(p, roots);
   if (p.pages.empty())

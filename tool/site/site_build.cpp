@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <map>
@@ -20,6 +21,8 @@
 #include "driver/render_documents.hpp"
 #include "site/links.hpp"
 #include "site/page_key.hpp"
+#include "site/site_batch.hpp"
+#include "batch/slurm_engine.hpp"
 #include "site/project_images.hpp"
 #include "site/site_files.hpp"
 #include "site/site_html.hpp"
@@ -89,6 +92,9 @@ class SiteBuild {
   SiteBuild(const SiteRequest& req, Reporter& rep) : req_(req), rep_(rep) {}
 
   SiteOutcome run() {
+    if (!req_.task_plan.empty()) run_task();  // never returns
+    if (!req_.batch.on.empty() && req_.batch.on != "slurm")
+      throw Error(ErrorKind::Usage, "unknown batch engine `" + req_.batch.on + "`", {}, "write --on slurm");
     auto t0 = Clock::now();
     project_ = load_project(req_.dir, req_.output, req_.grants.roots(req_.dir), rep_);
     out_.output = project_.output.string();
@@ -101,7 +107,8 @@ class SiteBuild {
     std::vector<PageJob> jobs = plan_jobs();
     if (!jobs.empty()) {
       build_site_images(jobs);
-      render_pages(jobs);
+      if (req_.batch.on.empty()) render_pages(jobs);
+      else render_pages_in_batch(jobs);
     }
     write_site_files();
     remove_departed_pages();
@@ -361,6 +368,15 @@ class SiteBuild {
 
   void finish(const PageJob& job, int status) {
     const PageScan& page = scans_[job.index];
+    finish(job, "rendering " + page.entry.path + " stopped " +
+                    (WIFSIGNALED(status) ? "on signal " + std::to_string(WTERMSIG(status))
+                                         : "with status " + std::to_string(WEXITSTATUS(status))));
+  }
+
+  // `stopped` says why when the page left no result; `engine_note`, what the batch
+  // engine says of a page that failed with one (the page's own error says the rest).
+  void finish(const PageJob& job, const std::string& stopped, const std::string& engine_note = {}) {
+    const PageScan& page = scans_[job.index];
     auto text = read_file_if_exists(job.result);
     json r = text ? json::parse(*text, nullptr, false) : json();
     std::error_code ec;
@@ -369,11 +385,9 @@ class SiteBuild {
     if (!r.is_object() || !r.value("ok", false)) {
       Diagnostic d = r.is_object() && r.contains("error")
                          ? diagnostic_of(r["error"])
-                         : Diagnostic{Severity::Error,
-                                      "rendering " + page.entry.path + " stopped " +
-                                          (WIFSIGNALED(status) ? "on signal " + std::to_string(WTERMSIG(status))
-                                                               : "with status " + std::to_string(WEXITSTATUS(status))),
-                                      {}, "run `waybill render " + page.entry.path + "` to see it alone"};
+                         : Diagnostic{Severity::Error, stopped, SourceLoc{page.entry.path, 0, 0},
+                                      "run `waybill render " + page.entry.path + "` to see it alone"};
+      if (r.is_object() && r.contains("error") && !engine_note.empty()) d.message += " (" + engine_note + ")";
       fail(page.entry.path, d);
       return;
     }
@@ -392,13 +406,98 @@ class SiteBuild {
     rep_.status("rendered " + page.entry.path + " → " + display_path(project_.output / page.html));
   }
 
+  // Pass 4b on a batch engine: one task per page, each `waybill site --task-plan`, with
+  // the images already in the shared store; their results are gathered as a local
+  // build's are.
+  void render_pages_in_batch(std::vector<PageJob>& jobs) {
+    batch::require_slurm();
+    BatchPlan plan;
+    plan.grants = req_.grants;
+    plan.no_cache = req_.no_cache;
+    plan.refresh = req_.refresh;
+    plan.no_execute = req_.no_execute;
+    for (const auto& j : jobs) plan.pages.push_back({scans_[j.index].entry.path, j.key});
+    fs::path plan_path = batch_plan_path(project_.output);
+    std::error_code ec;
+    fs::remove_all(batch_dir(project_.output) / "results", ec);
+    fs::remove_all(batch_dir(project_.output) / "logs", ec);
+    make_dirs(batch_dir(project_.output) / "results");
+    write_batch_plan(plan_path, plan);
+
+    batch::TaskArray array;
+    array.name = "waybill-site";
+    array.command = {executable_path().string(), "site", fs::absolute(project_.root).string(), "--output",
+                     fs::absolute(project_.output).string(), "--task-plan", fs::absolute(plan_path).string()};
+    array.count = jobs.size();
+    array.parallel = req_.jobs;
+    array.work_dir = fs::absolute(batch_dir(project_.output));
+    BatchRequest b = req_.batch.over(project_.slurm).over(manifest_resources());
+    array.resources = {b.cpus, b.memory_bytes, std::chrono::seconds(b.time_seconds)};
+    array.env = {"WAYBILL_HOME=" + fs::absolute(oci::Store::open().home()).string()};
+    batch::SlurmEngine engine({b.partition, b.account, b.qos, b.sbatch});
+    plan.job = engine.submit(array);
+    write_batch_plan(plan_path, plan);
+    rep_.status("submitted Slurm job " + plan.job + ": " + std::to_string(jobs.size()) + " page(s), " +
+                display_path(array.work_dir / "job.sh"));
+    std::vector<batch::TaskState> states = follow_tasks(engine, plan.job, jobs.size(), rep_);
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      jobs[i].result = batch_result_path(project_.output, i);
+      fs::path log = engine.task_log(array, i);
+      std::string reason = task_reason(states[i], log);
+      finish(jobs[i], "rendering " + scans_[jobs[i].index].entry.path + " on Slurm failed: " + task_failure(states[i], log),
+             reason.empty() || reason == "FAILED" ? "" : "Slurm ended its task: " + reason);
+    }
+  }
+
+  // What a task asks for when neither the command line nor `slurm:` says: the site
+  // manifest's limits for one cell, with room for waybill itself (512 MiB) and time
+  // for the page's every cell (document-timeout) and its writing (10 minutes).
+  BatchRequest manifest_resources() const {
+    BatchRequest r;
+    if (!project_.manifest) return r;
+    const plan::LimitSettings& l = project_.manifest->limits;
+    if (l.cpus) r.cpus = static_cast<unsigned>(std::ceil(*l.cpus));
+    if (l.memory_bytes) r.memory_bytes = *l.memory_bytes + (512ull << 20);
+    if (l.document_timeout)
+      r.time_seconds = std::chrono::duration_cast<std::chrono::seconds>(*l.document_timeout).count() + 600;
+    return r;
+  }
+
+  // One task of a batch (render_pages_in_batch): the site read and planned as by the
+  // submitter, then the one page rendered; exits with its status.
+  [[noreturn]] void run_task() {
+    BatchPlan plan = read_batch_plan(req_.task_plan);
+    size_t index = task_index_from_environment(plan.pages.size());
+    req_.grants = plan.grants;
+    req_.no_cache = plan.no_cache;
+    req_.refresh = plan.refresh;
+    req_.no_execute = plan.no_execute;
+    project_ = load_project(req_.dir, req_.output, req_.grants.roots(req_.dir), rep_);
+    scan_pages();
+    make_navigation();
+    std::vector<std::string> generated;
+    for (const auto& p : nav_)
+      if (p.generated) generated.push_back(p.html);
+    links_.emplace(project_, scans_, generated);
+    size_t at = scans_.size();
+    for (size_t i = 0; i < scans_.size(); ++i)
+      if (scans_[i].entry.path == plan.pages[index].page) at = i;
+    if (at == scans_.size())
+      throw Error(ErrorKind::Usage, "the site has no page " + plan.pages[index].page + " any more", {},
+                  "the site changed after it was submitted; build it again");
+    std::vector<PageJob> jobs{PageJob{at, plan.pages[index].key, {}, batch_result_path(project_.output, index)}};
+    build_site_images(jobs);
+    jobs[0].site = site_page(scans_[at]);
+    render_child(jobs[0], false);
+  }
+
   // Pass 5.
   void write_site_files() {
     SiteFiles files{project_, scans_, nav_, linked_files_};
     for (auto& w : files.write(!out_.rendered.empty())) out_.written.push_back(std::move(w));
   }
 
-  const SiteRequest& req_;
+  SiteRequest req_;  // a copy: a task takes its grants and flags from the batch plan
   Reporter& rep_;
   SiteOutcome out_;
   Project project_;

@@ -9,11 +9,13 @@
 //   5. write what spans pages: the search index, the home and provenance pages, the
 //      shared assets, each only when its bytes changed; then the state for step 3.
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "plan/trust.hpp"
+#include "site/batch_request.hpp"
 
 namespace waybill {
 class Reporter;
@@ -30,6 +32,10 @@ struct SiteRequest {
   bool no_execute = false;   // show code only
   std::string stats_file;    // JSON: pages rendered, unchanged and failed; cells run and cached
   plan::Grants grants;       // what the command line allows the pages (plan/trust.hpp)
+  BatchRequest batch;
+  // A task of a batch: render the page WAYBILL_TASK_INDEX of this plan (its grants and
+  // cache flags replace the request's), leave the result beside it, and write nothing else.
+  std::string task_plan;
 };
 
 struct SiteOutcome {

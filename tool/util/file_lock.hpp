@@ -1,5 +1,6 @@
 #pragma once
-// Advisory whole-file locks (flock) that several waybill processes use to share one
+// Advisory whole-file locks (open file description locks, fcntl) that several waybill
+// processes, on one machine or on the nodes of a cluster, use to share one
 // store safely. The lock is released when the FileLock is destroyed or the process dies.
 #include <filesystem>
 
@@ -24,5 +25,9 @@ class FileLock {
   FileLock() = default;
   UniqueFd fd_;
 };
+
+// Takes an exclusive lock of the same kind on an fd already open for writing, without
+// waiting: false when another holds it (leases of boxes use it on files they own).
+bool try_lock_exclusive(int fd);
 
 }  // namespace waybill

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `waybill site --on slurm` on a real one-node Slurm cluster (issue 21), run by an
+# ordinary user, as every job on a cluster is (rootless boxes on the compute node):
+#   - the sample course built on Slurm gives the same pages, byte for byte, as a local
+#     build;
+#   - a second build submits nothing; changing one page submits a one-task array;
+#   - a page whose cell fails, a task killed by scancel and a task over its memory are
+#     each reported at their page, and the other pages are still written (exit 1);
+#   - the job script is saved for the user to read and submit again, and `image fsck`
+#     is clean after the run.
+# usage: site_slurm.sh WAYBILL FIXTURES SAMPLES
+source "$(dirname "$0")/rootless_lib.sh"
+samples=$(realpath "$3")
+source "$(dirname "$0")/slurm_lib.sh"
+trap 'rootless_cleanup; slurm_stop' EXIT
+
+user=wbslurm$$
+new_user "$user"
+home=$(home_of "$user")
+slurm_start 2 8000
+RUN_ENV=(SLURM_CONF="$SLURM_CONF" PATH="$PATH")
+
+# The course's base is the Debian fixture (the same mmdebstrap base its bootstrap makes).
+as_ok "$user" -q image load -i "$fixtures/base.tar"
+as_ok "$user" -q image tag debian-base:test debian:bookworm
+course=$home/course
+cp -r "$samples/course" "$course"
+rm -rf "$course/_site"
+chown -R "$user:" "$course"
+
+export SOURCE_DATE_EPOCH=1700000000
+RUN_ENV+=(SOURCE_DATE_EPOCH=1700000000)
+as_ok "$user" -q site course -o "$home/local"
+as_ok "$user" site course -o "$home/slurm" --on slurm --stats "$home/stats.json"
+echo "$err" | grep -q "submitted Slurm job" || fail "no job was submitted: $err"
+echo "$err" | grep -q "4 done, 0 failed" || fail "no progress line with 4 tasks done: $err"
+differ=$(cd "$home/local" && find . -type f ! -name '*.provenance.json' ! -path './.waybill-*' | sort |
+  while read -r f; do cmp -s "$f" "$home/slurm/$f" || echo "$f"; done)
+count=$(cd "$home/local" && find . -type f ! -name '*.provenance.json' ! -path './.waybill-*' | wc -l)
+[ -z "$differ" ] && [ "$count" -gt 8 ] || fail "pages built on Slurm differ from the local build: $differ"
+[ -z "$(cd "$home/slurm" && find . -type f ! -path './.waybill-*' | sort | comm -13 <(cd "$home/local" && find . -type f ! -path './.waybill-*' | sort) -)" ] ||
+  fail "the Slurm build wrote files the local one did not"
+script=$home/slurm/.waybill-batch/job.sh
+grep -q "^#SBATCH --array=0-3$" "$script" || fail "the saved job script is not a four-task array: $(cat "$script")"
+pass "the course on Slurm: $count files, the same bytes as the local build; the job script is saved"
+
+jobs_before=$(scontrol -o show job 2> /dev/null | grep -c ArrayJobId || true)
+as_ok "$user" site course -o "$home/slurm" --on slurm
+echo "$err" | grep -q "submitted" && fail "an unchanged site submitted a job: $err"
+[ "$(scontrol -o show job 2> /dev/null | grep -c ArrayJobId || true)" = "$jobs_before" ] || fail "a job appeared"
+echo "More text." >> "$course/lessons/01-containers.md"
+as_ok "$user" site course -o "$home/slurm" --on slurm --stats "$home/stats.json"
+grep -q '"pages_rendered": 1' "$home/stats.json" || fail "one changed page did not render alone: $(cat "$home/stats.json")"
+grep -q "^#SBATCH --array=0-0$" "$script" || fail "one changed page was not a one-task array"
+pass "an unchanged site submits nothing; one changed page is a one-task array"
+
+# Failures, each at its page, the other pages written: a cell that fails, a task
+# cancelled with scancel while its cell sleeps, and a task over the memory it asked for.
+page() {
+  printf -- '---\ntitle: %s\n---\n```{bash}\n%s\n```\n' "$2" "$3" > "$course/lessons/$1.md"
+}
+page 04-broken Broken 'echo about to fail; exit 3'
+page 05-slow Slow 'sleep 600'
+page 06-hungry Hungry 'head -c 900m /dev/zero | tail > /dev/null; echo survived'
+sed -i 's|      - lessons/03-figures.md|      - lessons/03-figures.md\n      - lessons/04-broken.md\n      - lessons/05-slow.md\n      - lessons/06-hungry.md|' \
+  "$course/waybill.yml"
+chown -R "$user:" "$course"
+rm -rf "$home/slurm/lessons"
+(cd "$home" && set +e && runuser -u "$user" -- env HOME="$home" WAYBILL_HOME="$home/store" "${RUN_ENV[@]}" \
+  "$waybill" site course -o "$home/slurm" --on slurm --mem 600m > "$home/fail.out" 2> "$home/fail.err"
+  echo $? > "$home/fail.code") &
+builder=$!
+# The slow page's task: cancelled once its cell runs.
+for _ in $(seq 900); do pgrep -u "$user" -x sleep > /dev/null && break; sleep 0.2; done
+pgrep -u "$user" -x sleep > /dev/null || fail "the slow cell never started: $(cat "$home/fail.err")"
+job=$(squeue -h -u "$user" -o %F | head -1)
+task=$(/usr/bin/python3 -c 'import json,sys; print([p["page"] for p in json.load(open(sys.argv[1]))["pages"]].index("lessons/05-slow.md"))' \
+    "$home/slurm/.waybill-batch/plan.json")
+scancel "${job}_$task"
+wait "$builder"
+code=$(cat "$home/fail.code")
+errors=$(cat "$home/fail.err")
+[ "$code" = 1 ] || fail "three failed pages: exit $code, not 1: $errors"
+echo "$errors" | grep "04-broken" | grep -q "error" || fail "the failing cell is not reported at its page: $errors"
+echo "$errors" | grep "05-slow" | grep -q "CANCELLED" || fail "the cancelled task is not reported at its page: $errors"
+echo "$errors" | grep "06-hungry" | grep -q "OUT_OF_MEMORY" || fail "the task over its memory is not reported at its page: $errors"
+for p in index lessons/01-containers lessons/02-data lessons/03-figures; do
+  [ -f "$home/slurm/$p.html" ] || fail "$p.html was not written beside the failed pages"
+done
+for p in 04-broken 05-slow 06-hungry; do
+  [ ! -f "$home/slurm/lessons/$p.html" ] || fail "the failed page $p was written"
+done
+pass "a failing cell, a cancelled task and a task out of memory: each at its page, the other pages written, exit 1"
+
+as_ok "$user" image fsck
+pass "image fsck is clean after the runs"

@@ -1,0 +1,61 @@
+#pragma once
+// A site's pages as tasks of a batch engine (issue 21). The submitting waybill plans the
+// site, builds its images into the shared store, writes the batch plan (which pages, with
+// which keys and grants) beside the site's working files, and submits one task per page;
+// each task is `waybill site DIR --task-plan PLAN`, which renders the page with the index
+// WAYBILL_TASK_INDEX exactly as a local build would, and leaves its result next to the
+// plan. The submitter follows the tasks and gathers their results.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "batch/task_array.hpp"
+#include "plan/trust.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::site {
+
+struct BatchPage {
+  std::string page;  // the page's path in the project
+  std::string key;   // its key when planned
+};
+
+struct BatchPlan {
+  std::vector<BatchPage> pages;
+  plan::Grants grants;
+  bool no_cache = false, refresh = false, no_execute = false;
+  std::string job;  // the engine's job id, once submitted
+};
+
+// The folder of a site's batch: the plan, the job script, the tasks' logs and results.
+std::filesystem::path batch_dir(const std::filesystem::path& site_output);
+std::filesystem::path batch_plan_path(const std::filesystem::path& site_output);
+// Where task `index` leaves its result ({"ok": ..., "stats" or "error"}).
+std::filesystem::path batch_result_path(const std::filesystem::path& site_output, size_t index);
+
+void write_batch_plan(const std::filesystem::path& path, const BatchPlan& plan);
+// Throws Error(Usage) naming the file when it is missing or not a batch plan.
+BatchPlan read_batch_plan(const std::filesystem::path& path);
+
+// WAYBILL_TASK_INDEX, checked against the plan's size. Throws Error(Usage).
+size_t task_index_from_environment(size_t pages);
+
+// Follows `job` until every task has ended, a status line each time the counts change.
+std::vector<batch::TaskState> follow_tasks(batch::BatchEngine& engine, const std::string& job, size_t count,
+                                           Reporter& reporter);
+
+// The engine's reason for a failed task, made precise from its log where the engine
+// says only FAILED (Slurm without accounting reports a task it killed for its memory
+// as FAILED, and says why in the log): OUT_OF_MEMORY, TIMEOUT, NODE_FAIL, CANCELLED.
+// Empty for a task that did not fail.
+std::string task_reason(const batch::TaskState& state, const std::filesystem::path& log);
+
+// Why a task ended without a result: the engine's reason and exit code, then the last
+// lines of its log.
+std::string task_failure(const batch::TaskState& state, const std::filesystem::path& log);
+
+}  // namespace waybill::site
