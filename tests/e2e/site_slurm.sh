@@ -54,6 +54,20 @@ grep -q '"pages_rendered": 1' "$home/stats.json" || fail "one changed page did n
 grep -q "^#SBATCH --array=0-0$" "$script" || fail "one changed page was not a one-task array"
 pass "an unchanged site submits nothing; one changed page is a one-task array"
 
+# --detach submits and returns with the job's id; --attach follows it and writes the site.
+echo "Even more text." >> "$course/lessons/02-data.md"
+as_ok "$user" -q site course -o "$home/slurm" --on slurm --detach
+job=$out
+[[ "$job" =~ ^[0-9]+$ ]] || fail "--detach printed '$job', not a job id"
+as "$user" -q site course -o "$home/slurm" --attach 999999
+[ "$code" = 2 ] && echo "$err" | grep -q "not job 999999" || fail "attaching to another job: exit $code: $err"
+as_ok "$user" site course -o "$home/slurm" --attach "$job" --stats "$home/stats.json"
+grep -q '"pages_rendered": 1' "$home/stats.json" || fail "--attach did not gather the page: $(cat "$home/stats.json")"
+grep -q "Even more text" "$home/slurm/lessons/02-data.html" || fail "the detached job's page is not written"
+as_ok "$user" site course -o "$home/slurm" --on slurm
+echo "$err" | grep -q "submitted" && fail "after --attach, a build submitted again: $err"
+pass "--detach prints the job id; --attach gathers it and writes the site; a wrong job id is refused"
+
 # Failures, each at its page, the other pages written: a cell that fails, a task
 # cancelled with scancel while its cell sleeps, and a task over the memory it asked for.
 page() {

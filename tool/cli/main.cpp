@@ -110,7 +110,11 @@ int main(int argc, char** argv) {
   if (version) return print_version();
   for (auto& [sub, run] : runners) {
     if (!sub->parsed()) continue;
-    if (const CLI::Option* on = sub->get_option_no_throw("--on"); on && on->count() > 0) {
+    auto given = [&](const char* name) {
+      const CLI::Option* o = sub->get_option_no_throw(name);
+      return o && o->count() > 0;
+    };
+    if (given("--on") || given("--attach")) {
       // Slurm's commands must run outside the user namespace (util/outside_runner.hpp).
       try {
         waybill::start_outside_runner();

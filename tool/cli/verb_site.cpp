@@ -34,10 +34,17 @@ void parse_batch_units(SiteFlags& f) {
       throw Error(ErrorKind::Usage, "invalid --time `" + f.time + "`", {}, "write a duration, e.g. --time 2h or --time 90m");
     f.request.batch.time_seconds = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
   }
-  if (f.request.batch.on.empty() &&
+  if (!f.request.batch.attach.empty()) {
+    if (f.request.batch.attach.find_first_not_of("0123456789") != std::string::npos)
+      throw Error(ErrorKind::Usage, "invalid --attach `" + f.request.batch.attach + "`", {},
+                  "give the job id that --detach printed, e.g. --attach 81234");
+    if (f.request.batch.detach) throw Error(ErrorKind::Usage, "--attach and --detach do not go together");
+    f.request.batch.on = "slurm";
+  }
+  if (f.request.batch.on.empty() && (f.request.batch.detach ||
       (!f.request.batch.partition.empty() || !f.request.batch.account.empty() || !f.request.batch.qos.empty() ||
        !f.request.batch.sbatch.empty() || f.request.batch.cpus || f.request.batch.memory_bytes ||
-       f.request.batch.time_seconds))
+       f.request.batch.time_seconds)))
     throw Error(ErrorKind::Usage, "the Slurm options need --on slurm", {}, "add --on slurm, or leave them out");
 }
 
@@ -81,6 +88,13 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
   sub.add_option("--sbatch", f->request.batch.sbatch, "One more sbatch argument, whole (--sbatch=--constraint=avx2); repeatable")
       ->allow_extra_args(false)
       ->group("Scale-out");
+  sub.add_flag("--detach", f->request.batch.detach,
+               "Submit the job, print its id and return; `--attach JOBID` follows it and writes the site")
+      ->group("Scale-out");
+  sub.add_option("--attach", f->request.batch.attach,
+                 "Follow a job submitted with --detach until it ends, then write the site (implies --on slurm)")
+      ->type_name("JOBID")
+      ->group("Scale-out");
   sub.add_option("--task-plan", f->request.task_plan, "Internal: run one task of a submitted batch")
       ->group("")
       ->type_name("FILE");
@@ -100,6 +114,10 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
         return 0;
       }
       site::SiteOutcome outcome = document_module::site(f->request, console);
+      if (!outcome.job.empty()) {
+        std::printf("%s\n", outcome.job.c_str());  // for scripts: JOB=$(waybill site . --on slurm --detach)
+        return 0;
+      }
       console.status("site " + outcome.output + ": " + std::to_string(outcome.rendered.size()) + " of " +
                      std::to_string(outcome.pages) + " pages rendered, " + std::to_string(outcome.unchanged) +
                      " unchanged" + (outcome.failed.empty() ? "" : ", " + std::to_string(outcome.failed.size()) + " failed") +

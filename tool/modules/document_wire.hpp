@@ -56,10 +56,10 @@ inline void from_json(const nlohmann::json& j, CheckOutcome& o) {
 
 namespace waybill::site {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchRequest, on, partition, account, qos, sbatch, cpus, memory_bytes,
-                                                time_seconds)
+                                                time_seconds, detach, attach)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SiteRequest, dir, output, jobs, no_cache, refresh, no_execute, stats_file,
                                                 grants, batch, task_plan)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SiteOutcome, output, pages, rendered, failed, unchanged, written, removed,
-                                                cells_run, cells_cached, images_built, milliseconds, timings)
+                                                cells_run, cells_cached, images_built, job, milliseconds, timings)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServeOptions, port)
 }  // namespace waybill::site

@@ -15,6 +15,8 @@ struct BatchRequest {
   unsigned cpus = 0;                   // per task; 0: the engine's default
   uint64_t memory_bytes = 0;
   int64_t time_seconds = 0;
+  bool detach = false;                 // submit, print the job, and leave it running
+  std::string attach;                  // follow this job of an earlier --detach, then write the site
 
   // This request's settings, with `project`'s where this one has none (sbatch: both).
   BatchRequest over(const BatchRequest& project) const {

@@ -17,6 +17,7 @@
 #include "exec/executor.hpp"
 #include "oci/store.hpp"
 #include "plan/cache_key.hpp"
+#include "plan/trust.hpp"
 #include "driver/page_context.hpp"
 #include "driver/render_documents.hpp"
 #include "site/links.hpp"
@@ -105,10 +106,16 @@ class SiteBuild {
     scan_pages();
     make_navigation();
     std::vector<PageJob> jobs = plan_jobs();
+    if (!req_.batch.attach.empty()) jobs = attached_jobs();
     if (!jobs.empty()) {
-      build_site_images(jobs);
-      if (req_.batch.on.empty()) render_pages(jobs);
-      else render_pages_in_batch(jobs);
+      if (req_.batch.attach.empty()) build_site_images(jobs);
+      if (req_.batch.on.empty()) {
+        render_pages(jobs);
+      } else if (!render_pages_in_batch(jobs)) {
+        out_.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        write_stats();  // detached: the pages are the job's; `--attach` gathers them
+        return std::move(out_);
+      }
     }
     write_site_files();
     remove_departed_pages();
@@ -409,8 +416,63 @@ class SiteBuild {
   // Pass 4b on a batch engine: one task per page, each `waybill site --task-plan`, with
   // the images already in the shared store; their results are gathered as a local
   // build's are.
-  void render_pages_in_batch(std::vector<PageJob>& jobs) {
+  // Returns false when detached (the job renders on; `--attach` gathers it).
+  bool render_pages_in_batch(std::vector<PageJob>& jobs) {
     batch::require_slurm();
+    batch::TaskArray array = task_array(jobs.size());
+    BatchRequest b = req_.batch.over(project_.slurm).over(manifest_resources());
+    batch::SlurmEngine engine({b.partition, b.account, b.qos, b.sbatch});
+    std::string job = req_.batch.attach;
+    if (job.empty()) {
+      job = submit(engine, array, jobs, b);
+      if (req_.batch.detach) {
+        out_.job = job;
+        rep_.status("follow it with: waybill site " + display_path(project_.root) + " --on slurm --attach " + job);
+        return false;
+      }
+    }
+    std::vector<batch::TaskState> states = follow_tasks(engine, job, jobs.size(), rep_);
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      jobs[i].result = batch_result_path(project_.output, i);
+      fs::path log = engine.task_log(array, i);
+      std::string reason = task_reason(states[i], log);
+      finish(jobs[i], "rendering " + scans_[jobs[i].index].entry.path + " on Slurm failed: " + task_failure(states[i], log),
+             reason.empty() || reason == "FAILED" ? "" : "Slurm ended its task: " + reason);
+    }
+    return true;
+  }
+
+  // The pages of the batch `--attach` names, with the keys they were submitted with.
+  std::vector<PageJob> attached_jobs() {
+    BatchPlan plan = read_batch_plan(batch_plan_path(project_.output));
+    if (plan.job != req_.batch.attach)
+      throw Error(ErrorKind::Usage,
+                  "the site's last batch is " + (plan.job.empty() ? std::string("not submitted") : "job " + plan.job) +
+                      ", not job " + req_.batch.attach,
+                  {}, "attach to the job `waybill site --on slurm` printed when it submitted the site");
+    std::vector<PageJob> jobs;
+    for (const auto& p : plan.pages) {
+      size_t at = scans_.size();
+      for (size_t i = 0; i < scans_.size(); ++i)
+        if (scans_[i].entry.path == p.page) at = i;
+      if (at == scans_.size()) throw Error(ErrorKind::Usage, "the site has no page " + p.page + " any more", {},
+                                           "the site changed after it was submitted; build it again");
+      jobs.push_back(PageJob{at, p.key, {}, {}});
+    }
+    return jobs;
+  }
+
+  batch::TaskArray task_array(size_t count) const {
+    batch::TaskArray array;
+    array.name = "waybill-site";
+    array.count = count;
+    array.parallel = req_.jobs;
+    array.work_dir = fs::absolute(batch_dir(project_.output));
+    return array;
+  }
+
+  std::string submit(batch::BatchEngine& engine, batch::TaskArray& array, const std::vector<PageJob>& jobs,
+                     const BatchRequest& b) {
     BatchPlan plan;
     plan.grants = req_.grants;
     plan.no_cache = req_.no_cache;
@@ -423,39 +485,29 @@ class SiteBuild {
     fs::remove_all(batch_dir(project_.output) / "logs", ec);
     make_dirs(batch_dir(project_.output) / "results");
     write_batch_plan(plan_path, plan);
-
-    batch::TaskArray array;
-    array.name = "waybill-site";
     array.command = {executable_path().string(), "site", fs::absolute(project_.root).string(), "--output",
                      fs::absolute(project_.output).string(), "--task-plan", fs::absolute(plan_path).string()};
-    array.count = jobs.size();
-    array.parallel = req_.jobs;
-    array.work_dir = fs::absolute(batch_dir(project_.output));
-    BatchRequest b = req_.batch.over(project_.slurm).over(manifest_resources());
     array.resources = {b.cpus, b.memory_bytes, std::chrono::seconds(b.time_seconds)};
     array.env = {"WAYBILL_HOME=" + fs::absolute(oci::Store::open().home()).string()};
-    batch::SlurmEngine engine({b.partition, b.account, b.qos, b.sbatch});
     plan.job = engine.submit(array);
     write_batch_plan(plan_path, plan);
     rep_.status("submitted Slurm job " + plan.job + ": " + std::to_string(jobs.size()) + " page(s), " +
                 display_path(array.work_dir / "job.sh"));
-    std::vector<batch::TaskState> states = follow_tasks(engine, plan.job, jobs.size(), rep_);
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      jobs[i].result = batch_result_path(project_.output, i);
-      fs::path log = engine.task_log(array, i);
-      std::string reason = task_reason(states[i], log);
-      finish(jobs[i], "rendering " + scans_[jobs[i].index].entry.path + " on Slurm failed: " + task_failure(states[i], log),
-             reason.empty() || reason == "FAILED" ? "" : "Slurm ended its task: " + reason);
-    }
+    return plan.job;
   }
 
   // What a task asks for when neither the command line nor `slurm:` says: the site
   // manifest's limits for one cell, with room for waybill itself (512 MiB) and time
   // for the page's every cell (document-timeout) and its writing (10 minutes).
   BatchRequest manifest_resources() const {
+    plan::LimitSettings l = plan::default_limits();  // what a cell gets when the manifest says nothing
+    if (project_.manifest) {
+      const plan::LimitSettings& m = project_.manifest->limits;
+      if (m.cpus) l.cpus = m.cpus;
+      if (m.memory_bytes) l.memory_bytes = m.memory_bytes;
+      if (m.document_timeout) l.document_timeout = m.document_timeout;
+    }
     BatchRequest r;
-    if (!project_.manifest) return r;
-    const plan::LimitSettings& l = project_.manifest->limits;
     if (l.cpus) r.cpus = static_cast<unsigned>(std::ceil(*l.cpus));
     if (l.memory_bytes) r.memory_bytes = *l.memory_bytes + (512ull << 20);
     if (l.document_timeout)

@@ -47,6 +47,7 @@ struct SiteOutcome {
   std::vector<std::string> written;     // files written (pages and site files), relative to the output
   std::vector<std::string> removed;     // pages of earlier builds no longer in the site
   size_t cells_run = 0, cells_cached = 0, images_built = 0;
+  std::string job;                      // the batch job left running by --detach
   double milliseconds = 0;
   // The rendered pages' time by stage (driver/stage_times.hpp), summed over the pages.
   std::map<std::string, double> timings;
