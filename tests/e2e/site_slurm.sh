@@ -68,6 +68,30 @@ as_ok "$user" site course -o "$home/slurm" --on slurm
 echo "$err" | grep -q "submitted" && fail "after --attach, a build submitted again: $err"
 pass "--detach prints the job id; --attach gathers it and writes the site; a wrong job id is refused"
 
+# waybill check --on slurm: the report and the exit status of a local check, for two
+# documents, one of them with planted drift (a cell that prints the time).
+mkdir -p "$home/docs"
+for d in steady clock; do
+  cell='echo steady state'
+  [ "$d" = clock ] && cell='date +%s%N'
+  printf -- '---\ntitle: %s\nwaybill: {lock: true}\n---\n\n```yaml {.manifest}\nlanguages:\n  bash: {image: "debian-base:test"}\n```\n\n```{bash}\n%s\n```\n' \
+    "$d" "$cell" > "$home/docs/$d.md"
+done
+chown -R "$user:" "$home/docs"
+AS_DIR=$home/docs as_ok "$user" -q render steady.md clock.md
+AS_DIR=$home/docs as "$user" -q check steady.md clock.md --junit "$home/local.xml"
+local_code=$code local_report=$(echo "$out" | sed 's/[0-9]/N/g')
+AS_DIR=$home/docs as "$user" -q check steady.md clock.md --on slurm --junit "$home/slurm.xml"
+[ "$code" = 4 ] && [ "$local_code" = 4 ] || fail "check with planted drift: local exit $local_code, on Slurm $code, not 4: $err"
+[ "$(echo "$out" | sed 's/[0-9]/N/g')" = "$local_report" ] ||
+  fail "the reports differ:
+--- local
+$local_report
+--- slurm
+$(echo "$out" | sed 's/[0-9]/N/g')"
+[ "$(grep -c '<testcase' "$home/slurm.xml")" = "$(grep -c '<testcase' "$home/local.xml")" ] || fail "the JUnit files differ"
+pass "check --on slurm: the same report, JUnit cases and exit status (4, planted drift) as a local check"
+
 # Failures, each at its page, the other pages written: a cell that fails, a task
 # cancelled with scancel while its cell sleeps, and a task over the memory it asked for.
 page() {

@@ -1,5 +1,10 @@
 #include "batch/task_array.hpp"
 
+#include <cstdlib>
+
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
 namespace waybill::batch {
 
 ArrayProgress progress_of(const std::vector<TaskState>& tasks) {
@@ -13,6 +18,20 @@ ArrayProgress progress_of(const std::vector<TaskState>& tasks) {
     }
   }
   return p;
+}
+
+size_t task_index_from_environment(size_t count) {
+  const char* text = std::getenv("WAYBILL_TASK_INDEX");
+  std::string_view s = text ? std::string_view(text) : std::string_view();
+  size_t index = 0;
+  bool ok = !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos && s.size() < 10;
+  if (ok) index = std::stoul(std::string(s));
+  if (!ok || index >= count)
+    throw Error(ErrorKind::Usage,
+                "--task-plan needs WAYBILL_TASK_INDEX between 0 and " + std::to_string(count ? count - 1 : 0) +
+                    (text ? ", not `" + printable(s) + "`" : ", and it is not set"),
+                {}, "the batch engine sets it for each task (the job script exports it from SLURM_ARRAY_TASK_ID)");
+  return index;
 }
 
 }  // namespace waybill::batch

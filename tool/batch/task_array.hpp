@@ -49,6 +49,10 @@ struct ArrayProgress {
 };
 ArrayProgress progress_of(const std::vector<TaskState>& tasks);
 
+// In a task: its index, from WAYBILL_TASK_INDEX, checked against the task count. Throws
+// Error(Usage) naming the variable when it is missing or out of range.
+size_t task_index_from_environment(size_t count);
+
 class BatchEngine {
  public:
   virtual ~BatchEngine() = default;

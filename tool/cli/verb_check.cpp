@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "modules/document_api.hpp"
+#include "cli/batch_flags.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 
@@ -15,6 +16,7 @@ struct CheckFlags {
   driver::CheckRequest request;
   bool quiet = false;
   TrustFlags trust;
+  BatchFlags batch;
 };
 
 }  // namespace
@@ -27,7 +29,7 @@ VerbRunner add_check(CLI::App& sub, GlobalOptions& global) {
       "text is compared exactly after normalisation unless a cell says otherwise (`#| check: {ignore: REGEX, "
       "tolerance: 1e-6, pixels: 0.01}`), figures by hash. Prints a report per cell (passed, drifted with a "
       "unified diff, failed) and exits 4 when anything drifted.");
-  sub.add_option("files", flags->request.files, "Documents with a lock file beside them")->required()->check(CLI::ExistingFile);
+  sub.add_option("files", flags->request.files, "Documents with a lock file beside them")->check(CLI::ExistingFile);
   sub.add_option("--junit", flags->request.junit_file, "Also write a JUnit XML report to FILE (one test case per cell)")
       ->type_name("FILE");
   sub.add_flag("--no-cache", flags->request.no_cache,
@@ -37,11 +39,16 @@ VerbRunner add_check(CLI::App& sub, GlobalOptions& global) {
                "bootstrapped or loaded again, so a changed upstream base shows as drift");
   sub.add_flag("-q,--quiet", flags->quiet, "Print no progress, only warnings, errors and the report");
   add_trust_flags(sub, flags->trust);
+  add_batch_flags(sub, flags->batch, "document", false);
   return [flags, &global]() -> int {
     ConsoleReporter console(global.quiet || flags->quiet, !global.no_color && stderr_has_color());
     try {
       driver::CheckRequest req = flags->request;
       req.grants = flags->trust.grants();
+      req.batch = flags->batch.finish();
+      req.task_plan = flags->batch.task_plan;
+      if (req.files.empty() && req.task_plan.empty())
+        throw Error(ErrorKind::Usage, "no document to check", {}, "give the documents: waybill check paper.md");
       req.color = !global.no_color && ::isatty(STDOUT_FILENO);
       driver::CheckOutcome outcome = document_module::check(req, console);
       std::fputs(outcome.report.c_str(), stdout);

@@ -2,10 +2,10 @@
 #include <unistd.h>
 
 #include "modules/document_api.hpp"
+#include "cli/batch_flags.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 #include "util/strings.hpp"
-#include "util/units.hpp"
 
 namespace waybill::cli {
 
@@ -17,36 +17,8 @@ struct SiteFlags {
   int port = 8000;
   bool quiet = false;
   TrustFlags trust;
-  std::string memory, time;
+  BatchFlags batch;
 };
-
-// --mem and --time as people write them; Usage errors name the flag.
-void parse_batch_units(SiteFlags& f) {
-  if (!f.memory.empty()) {
-    auto bytes = parse_byte_size(f.memory);
-    if (!bytes || *bytes == 0)
-      throw Error(ErrorKind::Usage, "invalid --mem `" + f.memory + "`", {}, "write a size, e.g. --mem 4g");
-    f.request.batch.memory_bytes = *bytes;
-  }
-  if (!f.time.empty()) {
-    auto d = parse_duration(f.time);
-    if (!d || d->count() < 1000)
-      throw Error(ErrorKind::Usage, "invalid --time `" + f.time + "`", {}, "write a duration, e.g. --time 2h or --time 90m");
-    f.request.batch.time_seconds = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
-  }
-  if (!f.request.batch.attach.empty()) {
-    if (f.request.batch.attach.find_first_not_of("0123456789") != std::string::npos)
-      throw Error(ErrorKind::Usage, "invalid --attach `" + f.request.batch.attach + "`", {},
-                  "give the job id that --detach printed, e.g. --attach 81234");
-    if (f.request.batch.detach) throw Error(ErrorKind::Usage, "--attach and --detach do not go together");
-    f.request.batch.on = "slurm";
-  }
-  if (f.request.batch.on.empty() && (f.request.batch.detach ||
-      (!f.request.batch.partition.empty() || !f.request.batch.account.empty() || !f.request.batch.qos.empty() ||
-       !f.request.batch.sbatch.empty() || f.request.batch.cpus || f.request.batch.memory_bytes ||
-       f.request.batch.time_seconds)))
-    throw Error(ErrorKind::Usage, "the Slurm options need --on slurm", {}, "add --on slurm, or leave them out");
-}
 
 }  // namespace
 
@@ -73,31 +45,7 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
                "Serve the site on 127.0.0.1 and build it again when a file changes (pages in a browser reload)");
   sub.add_option("--port", f->port, "The port for --serve (default 8000; 0 picks a free one)")->check(CLI::Range(0, 65535));
   sub.add_flag("-q,--quiet", f->quiet, "Print no progress, only warnings and errors");
-  auto* on = sub.add_option("--on", f->request.batch.on,
-                            "Render the pages on a cluster: `slurm` submits one job array, a task per page to render, "
-                            "with the images built once here into the shared store (WAYBILL_HOME)")
-                 ->check(CLI::IsMember({"slurm"}))
-                 ->group("Scale-out");
-  (void)on;
-  sub.add_option("--partition", f->request.batch.partition, "Slurm partition for the tasks")->group("Scale-out");
-  sub.add_option("--account", f->request.batch.account, "Slurm account the tasks are charged to")->group("Scale-out");
-  sub.add_option("--qos", f->request.batch.qos, "Slurm quality of service")->group("Scale-out");
-  sub.add_option("--cpus-per-task", f->request.batch.cpus, "CPUs each task asks for")->group("Scale-out");
-  sub.add_option("--mem", f->memory, "Memory each task asks for (4g, 512m)")->group("Scale-out");
-  sub.add_option("--time", f->time, "Time limit of each task (90m, 2h)")->group("Scale-out");
-  sub.add_option("--sbatch", f->request.batch.sbatch, "One more sbatch argument, whole (--sbatch=--constraint=avx2); repeatable")
-      ->allow_extra_args(false)
-      ->group("Scale-out");
-  sub.add_flag("--detach", f->request.batch.detach,
-               "Submit the job, print its id and return; `--attach JOBID` follows it and writes the site")
-      ->group("Scale-out");
-  sub.add_option("--attach", f->request.batch.attach,
-                 "Follow a job submitted with --detach until it ends, then write the site (implies --on slurm)")
-      ->type_name("JOBID")
-      ->group("Scale-out");
-  sub.add_option("--task-plan", f->request.task_plan, "Internal: run one task of a submitted batch")
-      ->group("")
-      ->type_name("FILE");
+  add_batch_flags(sub, f->batch, "page to render", true);
   add_trust_flags(sub, f->trust);
   return [f, &global]() -> int {
     ConsoleReporter console(global.quiet || f->quiet, !global.no_color && stderr_has_color());
@@ -106,7 +54,8 @@ VerbRunner add_site(CLI::App& sub, GlobalOptions& global) {
         throw Error(ErrorKind::Usage, "--no-cache and --refresh do not go together", {},
                     "--no-cache runs every cell and keeps nothing; --refresh runs every cell and stores the results");
       f->request.grants = f->trust.grants();
-      parse_batch_units(*f);
+      f->request.batch = f->batch.finish();
+      f->request.task_plan = f->batch.task_plan;
       if (f->serve) {
         site::ServeOptions options;
         options.port = f->port;

@@ -1,9 +1,12 @@
 #include "driver/check.hpp"
 
+#include "driver/document_batch.hpp"
 #include "driver/execute.hpp"
 #include "driver/page_context.hpp"
 #include "driver/prepare.hpp"
 #include "driver/project_lookup.hpp"
+#include "plan/grants_json.hpp"
+#include "prov/check_json.hpp"
 #include "prov/junit.hpp"
 #include "prov/lock.hpp"
 #include "util/fs.hpp"
@@ -30,26 +33,82 @@ prov::DocumentCheck check_one(const CheckRequest& req, const std::string& file, 
   return prov::compare_with_lock(locked, prov::make_lock(p.doc, results, locked.version), p.doc);
 }
 
-}  // namespace
+// One document's check, or its failure as one failed entry (so JUnit shows it); the
+// first error is kept to be reported after the others are checked.
+void add_check(CheckOutcome& out, const CheckRequest& req, prov::DocumentCheck check, const std::optional<Error>& error) {
+  out.documents.push_back(std::move(check));
+  if (error && !out.error) out.error = error;
+  out.report += prov::format_report(out.documents.back(), req.color);
+  out.drifted = out.drifted || out.documents.back().drifted();
+}
 
-CheckOutcome check_documents(const CheckRequest& req, Reporter& reporter) {
+DocumentCheck failed_check(const std::string& file, const Error& e) {
+  DocumentCheck failed;
+  failed.document = file;
+  failed.steps.push_back({"document", e.loc().line, prov::Verdict::Failed, e.message(), "", 0});
+  return failed;
+}
+
+CheckOutcome check_here(const CheckRequest& req, Reporter& reporter) {
   CheckOutcome out;
   for (const auto& file : req.files) {
     DeduplicatingReporter rep(reporter);
     try {
-      out.documents.push_back(check_one(req, file, rep));
+      add_check(out, req, check_one(req, file, rep), std::nullopt);
     } catch (Error& e) {
-      // The document could not be run to the end: one failed entry for it, so JUnit
-      // shows it, and the error is reported after the others are checked.
-      DocumentCheck failed;
-      failed.document = file;
-      failed.steps.push_back({"document", e.loc().line, prov::Verdict::Failed, e.message(), "", 0});
-      out.documents.push_back(std::move(failed));
-      if (!out.error) out.error = e;
+      add_check(out, req, failed_check(file, e), e);
     }
-    out.report += prov::format_report(out.documents.back(), req.color);
-    out.drifted = out.drifted || out.documents.back().drifted();
   }
+  return out;
+}
+
+// --on slurm: each document checked by a task of its own, the results gathered in order,
+// so the report, the JUnit file and the exit status are a local check's.
+CheckOutcome check_on_batch(const CheckRequest& req, Reporter& reporter) {
+  nlohmann::json options = {{"no_cache", req.no_cache}, {"rebuild", req.rebuild}, {"grants", req.grants}};
+  std::vector<DocumentTaskResult> results = run_document_batch("check", req.files, options, req.batch, reporter);
+  CheckOutcome out;
+  for (size_t i = 0; i < req.files.size(); ++i) {
+    const auto& r = results[i].result;
+    if (!r || !r->contains("documents")) {
+      add_check(out, req, failed_check(req.files[i], Error(ErrorKind::Environment, results[i].failure, {req.files[i], 0, 0})),
+                Error(ErrorKind::Environment, results[i].failure, SourceLoc{req.files[i], 0, 0},
+                      "run `waybill check " + req.files[i] + "` to see it alone"));
+      continue;
+    }
+    std::optional<Error> error;
+    if (r->contains("error") && !(*r)["error"].is_null()) error = error_from_json((*r)["error"]);
+    for (const auto& d : (*r)["documents"]) {
+      DocumentCheck check = d.get<DocumentCheck>();
+      check.document = req.files[i];  // as given here, not as the task resolved it
+      add_check(out, req, std::move(check), error);
+    }
+  }
+  return out;
+}
+
+// A task of such a batch: its one document, checked here, the result left for the submitter.
+CheckOutcome check_task(const CheckRequest& req, Reporter& reporter) {
+  DocumentTask task = read_document_task(req.task_plan);
+  CheckRequest one = req;
+  one.files = {task.file};
+  one.no_cache = task.options.value("no_cache", false);
+  one.rebuild = task.options.value("rebuild", false);
+  if (task.options.contains("grants")) one.grants = task.options["grants"].get<plan::Grants>();
+  one.junit_file.clear();
+  CheckOutcome out = check_here(one, reporter);
+  nlohmann::json documents = out.documents;
+  write_file_atomic(task.result, nlohmann::json{{"documents", documents},
+                                                {"error", out.error ? error_to_json(*out.error) : nlohmann::json()}}
+                                     .dump());
+  return out;
+}
+
+}  // namespace
+
+CheckOutcome check_documents(const CheckRequest& req, Reporter& reporter) {
+  if (!req.task_plan.empty()) return check_task(req, reporter);
+  CheckOutcome out = req.batch.on.empty() ? check_here(req, reporter) : check_on_batch(req, reporter);
   if (!req.junit_file.empty()) write_file_atomic(req.junit_file, prov::junit_xml(out.documents));
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "batch/batch_request.hpp"
 #include "plan/trust.hpp"
 #include "prov/drift.hpp"
 #include "util/error.hpp"
@@ -26,6 +27,8 @@ struct CheckRequest {
   bool rebuild = false;         // --no-cache, and bases obtained again from their recipes
   bool color = false;           // the report goes to a terminal
   plan::Grants grants;          // what the command line allows the documents (plan/trust.hpp)
+  batch::BatchRequest batch;    // --on slurm: one task per document (driver/document_batch.hpp)
+  std::string task_plan;        // a task of such a batch: check the document WAYBILL_TASK_INDEX names
   // Finds the project a document is a page of (driver/project_lookup.hpp); null: none.
   ProjectLookup* projects = nullptr;
 };

@@ -11,6 +11,7 @@
 #include "driver/render_documents.hpp"
 #include "oci/module_wire.hpp"
 #include "plan/grants_json.hpp"
+#include "prov/check_json.hpp"
 #include "prov/signing.hpp"
 #include "prov/verify.hpp"
 #include "site/serve.hpp"
@@ -23,12 +24,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RenderedOutput, document, format
 }  // namespace waybill::render
 
 namespace waybill::prov {
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Drift, name, line, verdict, detail, diff, seconds)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DocumentCheck, document, environment, steps)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VerifyRequest, record, public_key, outputs)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VerifyReport, signed_record, key_id, subjects, subjects_checked, statement)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeyFiles, private_key, public_key)
 }  // namespace waybill::prov
+
+namespace waybill::batch {
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchRequest, on, partition, account, qos, sbatch, cpus, memory_bytes,
+                                                time_seconds, detach, attach)
+}  // namespace waybill::batch
 
 namespace waybill::driver {
 
@@ -36,7 +40,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RenderRequest, files, formats, o
                                                 dry_run, no_execute, no_cache, refresh, stats_file, timings, lock,
                                                 sign_key, exiting_after, grants)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DockerfileBlock, name, dockerfile, first_line, bases)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckRequest, files, junit_file, no_cache, rebuild, color, grants)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckRequest, files, junit_file, no_cache, rebuild, color, grants, batch,
+                                                task_plan)
 
 inline void to_json(nlohmann::json& j, const CheckOutcome& o) {
   j = {{"documents", o.documents},
@@ -55,8 +60,6 @@ inline void from_json(const nlohmann::json& j, CheckOutcome& o) {
 }  // namespace waybill::driver
 
 namespace waybill::site {
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchRequest, on, partition, account, qos, sbatch, cpus, memory_bytes,
-                                                time_seconds, detach, attach)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SiteRequest, dir, output, jobs, no_cache, refresh, no_execute, stats_file,
                                                 grants, batch, task_plan)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SiteOutcome, output, pages, rendered, failed, unchanged, written, removed,

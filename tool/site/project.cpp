@@ -101,7 +101,7 @@ void find_pages(Project& p, const PathRoots& roots) {
 // `waybill site --on slurm` for this project.
 void read_slurm(const ConfigReader& r, const MetaValue& v, Project& p) {
   r.mapping(v, "slurm", {"partition", "account", "qos", "cpus", "memory", "time", "sbatch"});
-  BatchRequest& b = p.slurm;
+  batch::BatchRequest& b = p.slurm;
   if (const MetaValue* x = v.get("partition")) b.partition = r.text(*x, "slurm.partition");
   if (const MetaValue* x = v.get("account")) b.account = r.text(*x, "slurm.account");
   if (const MetaValue* x = v.get("qos")) b.qos = r.text(*x, "slurm.qos");

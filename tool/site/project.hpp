@@ -29,7 +29,7 @@
 #include "doc/input_formats.hpp"
 #include "doc/meta.hpp"
 #include "plan/plan.hpp"
-#include "site/batch_request.hpp"
+#include "batch/batch_request.hpp"
 #include "util/source_loc.hpp"
 
 namespace waybill {
@@ -67,7 +67,7 @@ struct Project {
   std::optional<plan::Manifest> manifest;
   std::vector<ProjectImage> images;
   std::vector<ProjectData> data;
-  BatchRequest slurm;             // `slurm:`: what each task of `--on slurm` asks for
+  batch::BatchRequest slurm;             // `slurm:`: what each task of `--on slurm` asks for
 
   plan::PlanDefaults plan_defaults() const;
   std::filesystem::path page_file(const PageEntry& page) const { return root / page.path; }

@@ -41,21 +41,4 @@ void write_batch_plan(const std::filesystem::path& path, const BatchPlan& plan);
 // Throws Error(Usage) naming the file when it is missing or not a batch plan.
 BatchPlan read_batch_plan(const std::filesystem::path& path);
 
-// WAYBILL_TASK_INDEX, checked against the plan's size. Throws Error(Usage).
-size_t task_index_from_environment(size_t pages);
-
-// Follows `job` until every task has ended, a status line each time the counts change.
-std::vector<batch::TaskState> follow_tasks(batch::BatchEngine& engine, const std::string& job, size_t count,
-                                           Reporter& reporter);
-
-// The engine's reason for a failed task, made precise from its log where the engine
-// says only FAILED (Slurm without accounting reports a task it killed for its memory
-// as FAILED, and says why in the log): OUT_OF_MEMORY, TIMEOUT, NODE_FAIL, CANCELLED.
-// Empty for a task that did not fail.
-std::string task_reason(const batch::TaskState& state, const std::filesystem::path& log);
-
-// Why a task ended without a result: the engine's reason and exit code, then the last
-// lines of its log.
-std::string task_failure(const batch::TaskState& state, const std::filesystem::path& log);
-
 }  // namespace waybill::site

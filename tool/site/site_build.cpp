@@ -24,6 +24,7 @@
 #include "site/page_key.hpp"
 #include "site/site_batch.hpp"
 #include "batch/slurm_engine.hpp"
+#include "batch/task_follow.hpp"
 #include "site/project_images.hpp"
 #include "site/site_files.hpp"
 #include "site/site_html.hpp"
@@ -431,12 +432,12 @@ class SiteBuild {
         return false;
       }
     }
-    std::vector<batch::TaskState> states = follow_tasks(engine, job, jobs.size(), rep_);
+    std::vector<batch::TaskState> states = batch::follow_tasks(engine, job, jobs.size(), rep_);
     for (size_t i = 0; i < jobs.size(); ++i) {
       jobs[i].result = batch_result_path(project_.output, i);
       fs::path log = engine.task_log(array, i);
-      std::string reason = task_reason(states[i], log);
-      finish(jobs[i], "rendering " + scans_[jobs[i].index].entry.path + " on Slurm failed: " + task_failure(states[i], log),
+      std::string reason = batch::task_reason(states[i], log);
+      finish(jobs[i], "rendering " + scans_[jobs[i].index].entry.path + " on Slurm failed: " + batch::task_failure(states[i], log),
              reason.empty() || reason == "FAILED" ? "" : "Slurm ended its task: " + reason);
     }
     return true;
@@ -519,7 +520,7 @@ class SiteBuild {
   // submitter, then the one page rendered; exits with its status.
   [[noreturn]] void run_task() {
     BatchPlan plan = read_batch_plan(req_.task_plan);
-    size_t index = task_index_from_environment(plan.pages.size());
+    size_t index = batch::task_index_from_environment(plan.pages.size());
     req_.grants = plan.grants;
     req_.no_cache = plan.no_cache;
     req_.refresh = plan.refresh;

@@ -15,13 +15,15 @@
 #include <vector>
 
 #include "plan/trust.hpp"
-#include "site/batch_request.hpp"
+#include "batch/batch_request.hpp"
 
 namespace waybill {
 class Reporter;
 }
 
 namespace waybill::site {
+
+using batch::BatchRequest;
 
 struct SiteRequest {
   std::string dir = ".";

@@ -1,12 +1,13 @@
 #pragma once
-// Where a site's pages render (site/site_batch.hpp): on this machine, or as one task each
-// on a cluster, with what each task asks the cluster for. waybill.yml's `slurm:` gives
-// the project's settings; the command line's flags override them one by one.
+// Where a command's units of work (a site's pages, the documents of render or check) run:
+// on this machine, or as one task each on a cluster, with what each task asks the cluster
+// for. waybill.yml's `slurm:` gives a project's settings; the command line's flags
+// override them one by one.
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace waybill::site {
+namespace waybill::batch {
 
 struct BatchRequest {
   std::string on;                      // "" (this machine) or "slurm"
@@ -32,4 +33,4 @@ struct BatchRequest {
   }
 };
 
-}  // namespace waybill::site
+}  // namespace waybill::batch

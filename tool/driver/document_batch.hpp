@@ -1,0 +1,45 @@
+#pragma once
+// `render DOC... --on slurm` and `check DOC... --on slurm` (issue 21): one task per
+// document, each `waybill VERB --task-plan PLAN` on a node, doing for its one document
+// exactly what the verb does locally and leaving its result (JSON) beside the plan. The
+// plan, the job script and the tasks' logs and results are in .waybill-batch/VERB/ under
+// the working directory, which the nodes must see, as they see the documents.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "batch/batch_request.hpp"
+
+namespace waybill {
+class Reporter;
+}
+
+namespace waybill::driver {
+
+// What one task left: its result, or why there is none (the engine's reason and the end
+// of the task's log).
+struct DocumentTaskResult {
+  std::optional<nlohmann::json> result;
+  std::string failure;
+};
+
+// Submits one task per file, follows the job to its end (a status line per change) and
+// returns each file's result, in order. `options` is what every task reads back besides
+// its file (the verb's flags and grants).
+std::vector<DocumentTaskResult> run_document_batch(const std::string& verb, const std::vector<std::string>& files,
+                                                   const nlohmann::json& options, const batch::BatchRequest& request,
+                                                   Reporter& reporter);
+
+// In a task: its file (the one at WAYBILL_TASK_INDEX), the plan's options, and where
+// its result goes.
+struct DocumentTask {
+  std::string file;
+  nlohmann::json options;
+  std::filesystem::path result;
+};
+DocumentTask read_document_task(const std::filesystem::path& plan);
+
+}  // namespace waybill::driver
