@@ -4,6 +4,9 @@
 #   - the sample course built on Slurm gives the same pages, byte for byte, as a local
 #     build;
 #   - a second build submits nothing; changing one page submits a one-task array;
+#   - --detach prints the job id and returns, --attach gathers it;
+#   - check --on slurm gives a local check's report, JUnit and exit status (4, drift);
+#   - render --on slurm writes each document, and reports a broken one at its place;
 #   - a page whose cell fails, a task killed by scancel and a task over its memory are
 #     each reported at their page, and the other pages are still written (exit 1);
 #   - the job script is saved for the user to read and submit again, and `image fsck`
@@ -91,6 +94,18 @@ $local_report
 $(echo "$out" | sed 's/[0-9]/N/g')"
 [ "$(grep -c '<testcase' "$home/slurm.xml")" = "$(grep -c '<testcase' "$home/local.xml")" ] || fail "the JUnit files differ"
 pass "check --on slurm: the same report, JUnit cases and exit status (4, planted drift) as a local check"
+
+# waybill render --on slurm: each document a task; a broken one is reported at its place
+# and the others are written (exit 1).
+printf -- '---\ntitle: broken\n---\n\n```yaml {.manifest}\nlanguages:\n  bash: {image: \"debian-base:test\"}\n```\n\n```{bash}\nexit 7\n```\n' > "$home/docs/broken.md"
+chown "$user:" "$home/docs/broken.md"
+rm -f "$home/docs/steady.html" "$home/docs/clock.html"
+AS_DIR=$home/docs as "$user" render steady.md broken.md clock.md --on slurm
+[ "$code" = 1 ] || fail "render --on slurm with a broken document: exit $code, not 1: $err"
+echo "$err" | grep -q "broken.md:.*error" || fail "the broken document is not reported at its place: $err"
+[ -f "$home/docs/steady.html" ] && [ -f "$home/docs/clock.html" ] || fail "the other documents were not written: $err"
+[ ! -f "$home/docs/broken.html" ] || fail "the broken document was written"
+pass "render --on slurm: one task per document, the broken one at its place, the others written"
 
 # Failures, each at its page, the other pages written: a cell that fails, a task
 # cancelled with scancel while its cell sleeps, and a task over the memory it asked for.

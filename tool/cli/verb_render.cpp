@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "modules/document_api.hpp"
+#include "cli/batch_flags.hpp"
 #include "cli/trust_flags.hpp"
 #include "cli/verbs.hpp"
 #include "doc/input_formats.hpp"
@@ -29,6 +30,7 @@ struct RenderFlags {
   bool lock = false;
   std::string sign_key;
   TrustFlags trust;
+  mutable BatchFlags batch;
 };
 
 driver::RenderRequest to_request(const RenderFlags& f) {
@@ -59,6 +61,10 @@ driver::RenderRequest to_request(const RenderFlags& f) {
                 "a lock records what the cells printed, so they must run");
   r.sign_key = f.sign_key;
   r.grants = f.trust.grants();
+  r.batch = f.batch.finish();
+  r.task_plan = f.batch.task_plan;
+  if (r.files.empty() && r.task_plan.empty())
+    throw Error(ErrorKind::Usage, "no document to render", {}, "give the documents: waybill render paper.md");
   r.exiting_after = true;  // the CLI returns from main right after
   return r;
 }
@@ -73,7 +79,7 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
       "re-render runs only what changed. Without --to, the formats come from the front matter (`format:` or "
       "`output:`), else HTML. Output goes beside each input as NAME.html (or .tex, .pdf), with assets in "
       "NAME_files/.");
-  sub.add_option("files", flags->files, "Markdown, R Markdown or Quarto documents")->required();
+  sub.add_option("files", flags->files, "Markdown, R Markdown or Quarto documents");
   sub.add_option("--to", flags->to, "Output format: html, latex or pdf (repeat or comma-separate for several)");
   sub.add_option("-o,--output-dir", flags->output_dir, "Write outputs to this directory instead of beside the input");
   sub.add_option("--template", flags->template_path, "A mustache template to use instead of the default");
@@ -101,6 +107,7 @@ VerbRunner add_render(CLI::App& sub, GlobalOptions& global) {
       ->type_name("KEY")
       ->check(CLI::ExistingFile);
   add_trust_flags(sub, flags->trust);
+  add_batch_flags(sub, flags->batch, "document", false);
   sub.add_flag("--dry-run", flags->dry_run, "Print the plan (the images to build, the sessions and their cells) and "
                                             "stop; a wrong manifest is reported here");
   return [flags, &global]() -> int {

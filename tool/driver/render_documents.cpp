@@ -8,12 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "doc/output_format.hpp"
+#include "driver/document_batch.hpp"
 #include "driver/execute.hpp"
 #include "driver/page_context.hpp"
 #include "driver/prepare.hpp"
 #include "driver/project_lookup.hpp"
 #include "driver/stage_times.hpp"
 #include "plan/cache_key.hpp"
+#include "plan/grants_json.hpp"
 #include "prov/lock.hpp"
 #include "prov/record.hpp"
 #include "prov/signing.hpp"
@@ -115,7 +117,7 @@ std::vector<std::string> requested_formats(const std::vector<std::string>& names
 
 }  // namespace
 
-std::vector<RenderedOutput> render_documents(const RenderRequest& request, Reporter& reporter) {
+std::vector<RenderedOutput> render_here(const RenderRequest& request, Reporter& reporter) {
   RenderRequest req = request;
   req.formats = requested_formats(request.formats);
   std::vector<RenderedOutput> outputs;
@@ -183,6 +185,90 @@ std::vector<RenderedOutput> render_documents(const RenderRequest& request, Repor
   stats.write(req.stats_file);
   if (req.timings && !req.dry_run) reporter.status("time by stage:\n" + stats.times.table());
   return outputs;
+}
+
+namespace {
+
+nlohmann::json outputs_json(const std::vector<RenderedOutput>& outputs) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& o : outputs)
+    j.push_back({{"document", o.document}, {"format", o.format}, {"path", o.path}, {"milliseconds", o.milliseconds}});
+  return j;
+}
+
+std::string absolute_or_empty(const std::string& path) { return path.empty() ? path : fs::absolute(path).string(); }
+
+// --on slurm: each document rendered by a task of its own; a document that fails is
+// reported at its place, the others are written, and the render fails at the end.
+std::vector<RenderedOutput> render_on_batch(const RenderRequest& req, Reporter& reporter) {
+  if (req.dry_run) throw Error(ErrorKind::Usage, "--dry-run and --on do not go together", {}, "print the plan here, without --on");
+  nlohmann::json options = {{"formats", req.formats},         {"output_dir", absolute_or_empty(req.output_dir)},
+                            {"template_path", absolute_or_empty(req.template_path)},
+                            {"self_contained", req.self_contained}, {"no_execute", req.no_execute},
+                            {"no_cache", req.no_cache},       {"refresh", req.refresh},
+                            {"lock", req.lock},               {"sign_key", absolute_or_empty(req.sign_key)},
+                            {"grants", req.grants}};
+  std::vector<DocumentTaskResult> results = run_document_batch("render", req.files, options, req.batch, reporter);
+  std::vector<RenderedOutput> outputs;
+  size_t failed = 0;
+  for (size_t i = 0; i < req.files.size(); ++i) {
+    const auto& r = results[i].result;
+    if (r && r->value("ok", false) && r->contains("outputs")) {
+      for (const auto& o : (*r)["outputs"]) {
+        RenderedOutput out{o.value("document", ""), o.value("format", ""), o.value("path", ""), o.value("milliseconds", 0.0), ""};
+        reporter.status("rendered " + req.files[i] + " → " + display_path(out.path));
+        outputs.push_back(std::move(out));
+      }
+      continue;
+    }
+    ++failed;
+    if (r && r->contains("error")) {
+      Error e = error_from_json((*r)["error"]);
+      reporter.diagnostic(Diagnostic{Severity::Error, e.message(), e.loc(), e.hint()});
+    } else {
+      reporter.diagnostic(Diagnostic{Severity::Error, "rendering " + req.files[i] + ": " + results[i].failure,
+                                     SourceLoc{req.files[i], 0, 0}, "run `waybill render " + req.files[i] + "` to see it alone"});
+    }
+  }
+  if (failed)
+    throw Error(ErrorKind::Document, std::to_string(failed) + " of " + std::to_string(req.files.size()) +
+                                         " documents failed on Slurm; the others are written", {},
+                "each is reported above, at its place");
+  return outputs;
+}
+
+// A task of such a batch: its one document, rendered here, the result left for the submitter.
+std::vector<RenderedOutput> render_task(const RenderRequest& request, Reporter& reporter) {
+  DocumentTask task = read_document_task(request.task_plan);
+  const nlohmann::json& o = task.options;
+  RenderRequest one = request;
+  one.files = {task.file};
+  one.formats = o.value("formats", std::vector<std::string>{});
+  one.output_dir = o.value("output_dir", std::string());
+  one.template_path = o.value("template_path", std::string());
+  one.self_contained = o.value("self_contained", false);
+  one.no_execute = o.value("no_execute", false);
+  one.no_cache = o.value("no_cache", false);
+  one.refresh = o.value("refresh", false);
+  one.lock = o.value("lock", false);
+  one.sign_key = o.value("sign_key", std::string());
+  if (o.contains("grants")) one.grants = o["grants"].get<plan::Grants>();
+  try {
+    std::vector<RenderedOutput> outputs = render_here(one, reporter);
+    write_file_atomic(task.result, nlohmann::json{{"ok", true}, {"outputs", outputs_json(outputs)}}.dump());
+    return outputs;
+  } catch (const Error& e) {
+    write_file_atomic(task.result, nlohmann::json{{"ok", false}, {"error", error_to_json(e)}}.dump());
+    throw;
+  }
+}
+
+}  // namespace
+
+std::vector<RenderedOutput> render_documents(const RenderRequest& request, Reporter& reporter) {
+  if (!request.task_plan.empty()) return render_task(request, reporter);
+  if (!request.batch.on.empty()) return render_on_batch(request, reporter);
+  return render_here(request, reporter);
 }
 
 }  // namespace waybill::driver

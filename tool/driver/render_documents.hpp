@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "batch/batch_request.hpp"
 #include "plan/trust.hpp"
 #include "render/document_writer.hpp"
 
@@ -40,6 +41,8 @@ struct RenderRequest {
   // Otherwise: finds the project a document is a page of, if any (null: none is looked for).
   ProjectLookup* projects = nullptr;
   plan::Grants grants;                // what the command line allows documents (plan/trust.hpp)
+  batch::BatchRequest batch;          // --on slurm: one task per document (driver/document_batch.hpp)
+  std::string task_plan;              // a task of such a batch: render the document WAYBILL_TASK_INDEX names
 };
 
 using render::RenderedOutput;

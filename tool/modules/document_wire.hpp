@@ -38,7 +38,7 @@ namespace waybill::driver {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RenderRequest, files, formats, output_dir, template_path, self_contained,
                                                 dry_run, no_execute, no_cache, refresh, stats_file, timings, lock,
-                                                sign_key, exiting_after, grants)
+                                                sign_key, exiting_after, grants, batch, task_plan)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DockerfileBlock, name, dockerfile, first_line, bases)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckRequest, files, junit_file, no_cache, rebuild, color, grants, batch,
                                                 task_plan)
