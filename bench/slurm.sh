@@ -41,7 +41,7 @@ for r in $(seq "$rounds"); do
   rm -rf "$work/out-local" "$work/out-slurm"
   t0=$(date +%s.%N); "$waybill" -q site "$work/sleepy" -o "$work/out-local" --jobs 2 --no-cache; t1=$(date +%s.%N)
   "$waybill" -q site "$work/sleepy" -o "$work/out-slurm" --on slurm --no-cache; t2=$(date +%s.%N)
-  local_s+=("$(echo "$t1 - $t0" | bc)"); slurm_s+=("$(echo "$t2 - $t1" | bc)")
+  local_s+=("$(awk "BEGIN { print $t1 - $t0 }")"); slurm_s+=("$(awk "BEGIN { print $t2 - $t1 }")")
 done
 
 # Planning and submitting 1,000 pages: --detach returns once sbatch has the array.
@@ -51,7 +51,7 @@ for r in $(seq "$rounds"); do
   t0=$(date +%s.%N)
   job=$("$waybill" -q site "$work/many" -o "$work/out-many" --on slurm --detach)
   t1=$(date +%s.%N)
-  submit_s+=("$(echo "$t1 - $t0" | bc)")
+  submit_s+=("$(awk "BEGIN { print $t1 - $t0 }")")
   scancel "$job"
 done
 grep -q "^#SBATCH --array=0-999$" "$work/out-many/.waybill-batch/job.sh" || fail "1,000 pages were not one array"

@@ -20,7 +20,7 @@ trap 'rootless_cleanup; slurm_stop' EXIT
 user=wbslurm$$
 new_user "$user"
 home=$(home_of "$user")
-slurm_start 2 8000
+slurm_start 2 8000  # at most: fewer where the machine has less
 RUN_ENV=(SLURM_CONF="$SLURM_CONF" PATH="$PATH")
 
 # The course's base is the Debian fixture (the same mmdebstrap base its bootstrap makes).

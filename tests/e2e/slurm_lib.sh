@@ -26,9 +26,17 @@ slurm_stop() {
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# slurm_start CPUS MEMORY_MB: the cluster, up and idle, or the test fails saying why.
+# slurm_start [CPUS [MEMORY_MB]]: the cluster, up and idle, or the test fails saying why.
+# The node is this machine: it offers no more than its cores and 90% of its memory, or
+# slurmd would find less than it claims and the node would drain.
 slurm_start() {
-  local cpus=$1 memory=$2 node
+  local have_cpus have_memory cpus memory node
+  have_cpus=$(nproc)
+  have_memory=$(awk '/^MemTotal:/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)
+  cpus=${1:-$have_cpus}
+  memory=${2:-$have_memory}
+  [ "$cpus" -le "$have_cpus" ] || cpus=$have_cpus
+  [ "$memory" -le "$have_memory" ] || memory=$have_memory
   node=$(hostname -s)
   mkdir -p "$slurm_dir/munge" "$slurm_dir/state" "$slurm_dir/spool" "$slurm_dir/log"
   chown munge: "$slurm_dir/munge"

@@ -22,8 +22,7 @@ std::string counts(const ArrayProgress& p) {
 
 }  // namespace
 
-std::vector<TaskState> follow_tasks(BatchEngine& engine, const std::string& job, size_t count,
-                                           Reporter& reporter) {
+std::vector<TaskState> follow_tasks(BatchEngine& engine, const std::string& job, size_t count, Reporter& reporter) {
   std::optional<ArrayProgress> shown;
   auto pause = std::chrono::milliseconds(250);
   for (;;) {

@@ -14,8 +14,7 @@ class Reporter;
 namespace waybill::batch {
 
 // Follows `job` until every task has ended, a status line each time the counts change.
-std::vector<TaskState> follow_tasks(BatchEngine& engine, const std::string& job, size_t count,
-                                    Reporter& reporter);
+std::vector<TaskState> follow_tasks(BatchEngine& engine, const std::string& job, size_t count, Reporter& reporter);
 
 // The engine's reason for a failed task, made precise from its log where the engine
 // says only FAILED (Slurm without accounting reports a task it killed for its memory

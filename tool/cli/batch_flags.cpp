@@ -5,8 +5,8 @@
 
 namespace waybill::cli {
 
-batch::BatchRequest BatchFlags::finish() {
-  batch::BatchRequest& b = request;
+batch::BatchRequest BatchFlags::finish() const {
+  batch::BatchRequest b = request;
   if (!memory.empty()) {
     auto bytes = parse_byte_size(memory);
     if (!bytes || *bytes == 0) throw Error(ErrorKind::Usage, "invalid --mem `" + memory + "`", {}, "write a size, e.g. --mem 4g");

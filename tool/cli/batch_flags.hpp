@@ -15,7 +15,7 @@ struct BatchFlags {
   std::string task_plan;     // internal: a task of a submitted batch
 
   // Parses --mem and --time, and checks the flags go together. Throws Error(Usage).
-  batch::BatchRequest finish();
+  batch::BatchRequest finish() const;
 };
 
 // `unit` names what a task renders or checks ("page", "document").

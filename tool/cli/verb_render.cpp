@@ -30,7 +30,7 @@ struct RenderFlags {
   bool lock = false;
   std::string sign_key;
   TrustFlags trust;
-  mutable BatchFlags batch;
+  BatchFlags batch;
 };
 
 driver::RenderRequest to_request(const RenderFlags& f) {

@@ -76,10 +76,19 @@ CheckOutcome check_on_batch(const CheckRequest& req, Reporter& reporter) {
                       "run `waybill check " + req.files[i] + "` to see it alone"));
       continue;
     }
+    // The result file is the task's, on shared storage: read it as input.
+    std::vector<DocumentCheck> checks;
     std::optional<Error> error;
-    if (r->contains("error") && !(*r)["error"].is_null()) error = error_from_json((*r)["error"]);
-    for (const auto& d : (*r)["documents"]) {
-      DocumentCheck check = d.get<DocumentCheck>();
+    try {
+      if (r->contains("error") && (*r)["error"].is_object()) error = error_from_json((*r)["error"]);
+      checks = (*r)["documents"].get<std::vector<DocumentCheck>>();
+    } catch (const nlohmann::json::exception& e) {
+      std::string why = "its task's result is not one a task of this waybill writes: " + std::string(e.what());
+      add_check(out, req, failed_check(req.files[i], Error(ErrorKind::Environment, why)),
+                Error(ErrorKind::Environment, why, SourceLoc{req.files[i], 0, 0}, "check it again"));
+      continue;
+    }
+    for (DocumentCheck& check : checks) {
       check.document = req.files[i];  // as given here, not as the task resolved it
       add_check(out, req, std::move(check), error);
     }

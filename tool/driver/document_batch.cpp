@@ -41,7 +41,7 @@ std::vector<DocumentTaskResult> run_document_batch(const std::string& verb, cons
   array.count = files.size();
   array.work_dir = dir;
   array.resources = {request.cpus, request.memory_bytes, std::chrono::seconds(request.time_seconds)};
-  array.env = {"WAYBILL_HOME=" + fs::absolute(oci::Store::open().home()).string()};
+  array.env = {"WAYBILL_HOME=" + fs::absolute(oci::default_home()).string()};
   batch::SlurmEngine engine({request.partition, request.account, request.qos, request.sbatch});
   std::string job = engine.submit(array);
   reporter.status("submitted Slurm job " + job + ": " + std::to_string(files.size()) + " document(s), " +
@@ -56,8 +56,7 @@ std::vector<DocumentTaskResult> run_document_batch(const std::string& verb, cons
       out[i].result = std::move(r);
       continue;
     }
-    std::string why = batch::task_failure(states[i], engine.task_log(array, i));
-    out[i].failure = "its task on Slurm failed: " + why;
+    out[i].failure = "on Slurm, " + batch::task_failure(states[i], engine.task_log(array, i));
   }
   return out;
 }

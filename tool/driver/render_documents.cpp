@@ -213,8 +213,9 @@ std::vector<RenderedOutput> render_on_batch(const RenderRequest& req, Reporter& 
   size_t failed = 0;
   for (size_t i = 0; i < req.files.size(); ++i) {
     const auto& r = results[i].result;
-    if (r && r->value("ok", false) && r->contains("outputs")) {
+    if (r && r->value("ok", false) && r->contains("outputs") && (*r)["outputs"].is_array()) {
       for (const auto& o : (*r)["outputs"]) {
+        if (!o.is_object()) continue;  // the task's file, on shared storage: input, not trusted
         RenderedOutput out{o.value("document", ""), o.value("format", ""), o.value("path", ""), o.value("milliseconds", 0.0), ""};
         reporter.status("rendered " + req.files[i] + " → " + display_path(out.path));
         outputs.push_back(std::move(out));
@@ -222,9 +223,14 @@ std::vector<RenderedOutput> render_on_batch(const RenderRequest& req, Reporter& 
       continue;
     }
     ++failed;
-    if (r && r->contains("error")) {
-      Error e = error_from_json((*r)["error"]);
-      reporter.diagnostic(Diagnostic{Severity::Error, e.message(), e.loc(), e.hint()});
+    std::optional<Error> e;
+    try {
+      if (r && r->contains("error") && (*r)["error"].is_object()) e = error_from_json((*r)["error"]);
+    } catch (const nlohmann::json::exception&) {
+      // not what a task writes: reported below by the task's state and log
+    }
+    if (e) {
+      reporter.diagnostic(Diagnostic{Severity::Error, e->message(), e->loc(), e->hint()});
     } else {
       reporter.diagnostic(Diagnostic{Severity::Error, "rendering " + req.files[i] + ": " + results[i].failure,
                                      SourceLoc{req.files[i], 0, 0}, "run `waybill render " + req.files[i] + "` to see it alone"});

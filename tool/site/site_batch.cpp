@@ -1,18 +1,10 @@
 #include "site/site_batch.hpp"
 
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
-#include <thread>
-
 #include <nlohmann/json.hpp>
 
 #include "plan/grants_json.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
-#include "util/report.hpp"
-#include "util/strings.hpp"
 
 namespace waybill::site {
 
@@ -57,6 +49,5 @@ BatchPlan read_batch_plan(const fs::path& path) {
   plan.job = j.value("job", std::string());
   return plan;
 }
-
 
 }  // namespace waybill::site

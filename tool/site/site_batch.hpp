@@ -6,16 +6,10 @@
 // WAYBILL_TASK_INDEX exactly as a local build would, and leaves its result next to the
 // plan. The submitter follows the tasks and gathers their results.
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "batch/task_array.hpp"
 #include "plan/trust.hpp"
-
-namespace waybill {
-class Reporter;
-}
 
 namespace waybill::site {
 

@@ -71,10 +71,17 @@ json error_json(const Error& e) {
           {"line", e.loc().line}, {"col", e.loc().col}, {"hint", e.hint()}};
 }
 
-Diagnostic diagnostic_of(const json& j) {
-  return Diagnostic{Severity::Error, j.value("message", std::string("the page failed")),
-                    SourceLoc{j.value("file", std::string()), j.value("line", 0), j.value("col", 0)},
-                    j.value("hint", std::string())};
+// A page's error as its process (or batch task) left it; a result that is not one a
+// page writes says so instead.
+Diagnostic diagnostic_of(const json& j, const std::string& page) {
+  try {
+    return Diagnostic{Severity::Error, j.value("message", std::string("the page failed")),
+                      SourceLoc{j.value("file", std::string()), j.value("line", 0), j.value("col", 0)},
+                      j.value("hint", std::string())};
+  } catch (const json::exception& e) {
+    return Diagnostic{Severity::Error, "rendering " + page + " left a broken result: " + e.what(), SourceLoc{page, 0, 0},
+                      "run `waybill render " + page + "` to see it alone"};
+  }
 }
 
 unsigned cores() {
@@ -229,12 +236,25 @@ class SiteBuild {
     return 0;
   }
 
-  // Passes 2 and 3: links checked, keys compared.
-  std::vector<PageJob> plan_jobs() {
+  // The links between pages, and to the pages the site generates.
+  void make_links() {
     std::vector<std::string> generated;
     for (const auto& p : nav_)
       if (p.generated) generated.push_back(p.html);
     links_.emplace(project_, scans_, generated);
+  }
+
+  // The scan of a page a batch plan names; the site may have changed since it was submitted.
+  size_t scan_of(const std::string& page) const {
+    for (size_t i = 0; i < scans_.size(); ++i)
+      if (scans_[i].entry.path == page) return i;
+    throw Error(ErrorKind::Usage, "the site has no page " + page + " any more", {},
+                "the site changed after it was submitted; build it again");
+  }
+
+  // Passes 2 and 3: links checked, keys compared.
+  std::vector<PageJob> plan_jobs() {
+    make_links();
     StoreDigests store;
     KeyContext kc{project_, nav_digest_, req_.no_execute ? "no-execute" : "", store};
     bool all = req_.no_cache || req_.refresh;
@@ -392,7 +412,7 @@ class SiteBuild {
     fs::remove(job.result.string() + ".stats", ec);
     if (!r.is_object() || !r.value("ok", false)) {
       Diagnostic d = r.is_object() && r.contains("error")
-                         ? diagnostic_of(r["error"])
+                         ? diagnostic_of(r["error"], page.entry.path)
                          : Diagnostic{Severity::Error, stopped, SourceLoc{page.entry.path, 0, 0},
                                       "run `waybill render " + page.entry.path + "` to see it alone"};
       if (r.is_object() && r.contains("error") && !engine_note.empty()) d.message += " (" + engine_note + ")";
@@ -452,14 +472,7 @@ class SiteBuild {
                       ", not job " + req_.batch.attach,
                   {}, "attach to the job `waybill site --on slurm` printed when it submitted the site");
     std::vector<PageJob> jobs;
-    for (const auto& p : plan.pages) {
-      size_t at = scans_.size();
-      for (size_t i = 0; i < scans_.size(); ++i)
-        if (scans_[i].entry.path == p.page) at = i;
-      if (at == scans_.size()) throw Error(ErrorKind::Usage, "the site has no page " + p.page + " any more", {},
-                                           "the site changed after it was submitted; build it again");
-      jobs.push_back(PageJob{at, p.key, {}, {}});
-    }
+    for (const auto& p : plan.pages) jobs.push_back(PageJob{scan_of(p.page), p.key, {}, {}});
     return jobs;
   }
 
@@ -489,7 +502,7 @@ class SiteBuild {
     array.command = {executable_path().string(), "site", fs::absolute(project_.root).string(), "--output",
                      fs::absolute(project_.output).string(), "--task-plan", fs::absolute(plan_path).string()};
     array.resources = {b.cpus, b.memory_bytes, std::chrono::seconds(b.time_seconds)};
-    array.env = {"WAYBILL_HOME=" + fs::absolute(oci::Store::open().home()).string()};
+    array.env = {"WAYBILL_HOME=" + fs::absolute(oci::default_home()).string()};
     plan.job = engine.submit(array);
     write_batch_plan(plan_path, plan);
     rep_.status("submitted Slurm job " + plan.job + ": " + std::to_string(jobs.size()) + " page(s), " +
@@ -528,16 +541,8 @@ class SiteBuild {
     project_ = load_project(req_.dir, req_.output, req_.grants.roots(req_.dir), rep_);
     scan_pages();
     make_navigation();
-    std::vector<std::string> generated;
-    for (const auto& p : nav_)
-      if (p.generated) generated.push_back(p.html);
-    links_.emplace(project_, scans_, generated);
-    size_t at = scans_.size();
-    for (size_t i = 0; i < scans_.size(); ++i)
-      if (scans_[i].entry.path == plan.pages[index].page) at = i;
-    if (at == scans_.size())
-      throw Error(ErrorKind::Usage, "the site has no page " + plan.pages[index].page + " any more", {},
-                  "the site changed after it was submitted; build it again");
+    make_links();
+    size_t at = scan_of(plan.pages[index].page);
     std::vector<PageJob> jobs{PageJob{at, plan.pages[index].key, {}, batch_result_path(project_.output, index)}};
     build_site_images(jobs);
     jobs[0].site = site_page(scans_[at]);
