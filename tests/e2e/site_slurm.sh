@@ -6,7 +6,11 @@
 #   - a second build submits nothing; changing one page submits a one-task array;
 #   - --detach prints the job id and returns, --attach gathers it;
 #   - check --on slurm gives a local check's report, JUnit and exit status (4, drift);
-#   - render --on slurm writes each document, and reports a broken one at its place;
+#   - render --on slurm writes each document, and reports a broken one at its place; a
+#     document whose results are all cached is rendered on the submitting node, and a
+#     render with nothing to run submits nothing;
+#   - a task on a node that fails is requeued by Slurm and its page written; a task
+#     whose nodes fail twice is reported at its page;
 #   - a page whose cell fails, a task killed by scancel and a task over its memory are
 #     each reported at their page, and the other pages are still written (exit 1);
 #   - the job script is saved for the user to read and submit again, and `image fsck`
@@ -106,6 +110,52 @@ echo "$err" | grep -q "broken.md:.*error" || fail "the broken document is not re
 [ -f "$home/docs/steady.html" ] && [ -f "$home/docs/clock.html" ] || fail "the other documents were not written: $err"
 [ ! -f "$home/docs/broken.html" ] || fail "the broken document was written"
 pass "render --on slurm: one task per document, the broken one at its place, the others written"
+
+jobs_before=$(scontrol -o show job 2> /dev/null | grep -c ArrayJobId || true)
+rm -f "$home/docs/steady.html" "$home/docs/clock.html"
+AS_DIR=$home/docs as_ok "$user" render steady.md clock.md --on slurm
+echo "$err" | grep -q "nothing submitted" || fail "a render with every result cached did not say so: $err"
+[ "$(scontrol -o show job 2> /dev/null | grep -c ArrayJobId || true)" = "$jobs_before" ] || fail "a job was submitted"
+[ -f "$home/docs/steady.html" ] && [ -f "$home/docs/clock.html" ] || fail "the cached documents were not written: $err"
+pass "render --on slurm with every result cached: rendered on the submitting node, nothing submitted"
+
+# A node that fails under a running task: Slurm requeues the task (the job script asks
+# --requeue) and the page is written; a task whose node fails a second time stops,
+# reported at its page. Slurm holds a requeued job back for a while: the test lets it go.
+node=$(hostname -s)
+fail_node_under() {  # JOB RESTARTS: take the node down while the job's task runs its cell
+  for _ in $(seq 300); do pgrep -u "$user" -xf "sleep 4" > /dev/null && break; sleep 0.1; done
+  pgrep -u "$user" -xf "sleep 4" > /dev/null || fail "the task's cell never ran: $(scontrol -o show job "$1")"
+  # Nothing starts while the node comes back: a relaunch on the node that just killed the
+  # job's previous run is refused there ("already killed"), which is Slurm's, not ours.
+  scontrol update partitionname=debug state=down
+  scontrol update nodename="$node" state=down reason=waybill-test
+  for _ in $(seq 100); do scontrol -o show job "$1" | grep -q "Restarts=$2 " && break; sleep 0.1; done
+  scontrol -o show job "$1" | grep -q "Restarts=$2 " || fail "Slurm did not requeue the task: $(scontrol -o show job "$1")"
+  for _ in $(seq 100); do pgrep -u "$user" -xf "sleep 4" > /dev/null || break; sleep 0.1; done
+  sinfo -h -n "$node" -o %T | grep -qx idle || scontrol update nodename="$node" state=resume
+  sleep 2
+  scontrol update partitionname=debug state=up
+  scontrol update jobid="$1" StartTime=now
+}
+mkdir -p "$home/nodes"
+printf 'title: nodes\ndefaults:\n  manifest:\n    languages:\n      bash: {image: "debian-base:test"}\n' > "$home/nodes/waybill.yml"
+printf -- '---\ntitle: Long\n---\n\n```{bash}\nsleep 4; echo survived\n```\n' > "$home/nodes/long.md"
+chown -R "$user:" "$home/nodes"
+as_ok "$user" -q site nodes -o "$home/nodes-out" --on slurm --detach
+fail_node_under "$out" 1
+as_ok "$user" site nodes -o "$home/nodes-out" --attach "$out"
+grep -q "survived" "$home/nodes-out/long.html" || fail "the requeued task's page is not written: $err"
+sed -i 's/echo survived/echo survived again/' "$home/nodes/long.md"
+as_ok "$user" -q site nodes -o "$home/nodes-out" --on slurm --detach
+job=$out
+fail_node_under "$job" 1
+fail_node_under "$job" 2
+as "$user" site nodes -o "$home/nodes-out" --attach "$job"
+[ "$code" = 1 ] || fail "a task whose nodes failed twice: exit $code, not 1: $err"
+echo "$err" | grep "long.md" | grep -q "error" && echo "$err" | grep -q "requeued 2 times" ||
+  fail "the twice-requeued task is not reported at its page: $err $(scontrol -o show job "$job")"
+pass "a node failure: the task is requeued and its page written; a second failure is reported at the page"
 
 # Failures, each at its page, the other pages written: a cell that fails, a task
 # cancelled with scancel while its cell sleeps, and a task over the memory it asked for.

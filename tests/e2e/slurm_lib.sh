@@ -21,6 +21,7 @@ slurm_stop() {
       sleep 0.1
     done
   done
+  [ -z "${WAYBILL_KEEP_SLURM_LOGS:-}" ] || cp -r "$slurm_dir/log" "$WAYBILL_KEEP_SLURM_LOGS"
   rm -rf "$slurm_dir"
 }
 

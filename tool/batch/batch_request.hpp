@@ -16,6 +16,7 @@ struct BatchRequest {
   unsigned cpus = 0;                   // per task; 0: the engine's default
   uint64_t memory_bytes = 0;
   int64_t time_seconds = 0;
+  unsigned parallel = 0;               // at most this many tasks at once (the array's %); 0: no bound
   bool detach = false;                 // submit, print the job, and leave it running
   std::string attach;                  // follow this job of an earlier --detach, then write the site
 

@@ -78,7 +78,7 @@ std::string slurm_job_script(const TaskArray& a, const SlurmOptions& o) {
     if (eq == std::string::npos) continue;
     s += "export " + kv.substr(0, eq) + "=" + shell_quote(kv.substr(eq + 1)) + "\n";
   }
-  s += "export WAYBILL_TASK_INDEX=\"$SLURM_ARRAY_TASK_ID\"\nexec";
+  s += "export WAYBILL_TASK_INDEX=\"$SLURM_ARRAY_TASK_ID\" WAYBILL_TASK_ATTEMPT=\"${SLURM_RESTART_COUNT:-0}\"\nexec";
   for (const auto& w : a.command) s += " " + shell_quote(w);
   return s + "\n";
 }

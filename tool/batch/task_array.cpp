@@ -35,3 +35,19 @@ size_t task_index_from_environment(size_t count) {
 }
 
 }  // namespace waybill::batch
+
+namespace waybill::batch {
+
+void check_task_attempt() {
+  const char* text = std::getenv("WAYBILL_TASK_ATTEMPT");
+  std::string_view s = text ? std::string_view(text) : std::string_view();
+  if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string_view::npos) return;
+  unsigned restarts = std::stoul(std::string(s));
+  if (restarts > 1)
+    throw Error(ErrorKind::Environment,
+                "this task was requeued " + std::to_string(restarts) +
+                    " times after its nodes failed; waybill runs a task again once only",
+                {}, "the nodes may be failing (`sinfo -R` says why); build again to submit it anew");
+}
+
+}  // namespace waybill::batch

@@ -4,7 +4,8 @@
 // a fork of the site builder). The caller plans the tasks and gathers their results; the
 // engine only starts the command N times, follows the tasks and says how each ended.
 //
-// Each task runs `command` with WAYBILL_TASK_INDEX set to its index (0..count-1): the
+// Each task runs `command` with WAYBILL_TASK_INDEX set to its index (0..count-1), and
+// WAYBILL_TASK_ATTEMPT to the times the engine restarted it (0 the first time): the
 // command is the same for every task, so a job script stays one readable command.
 #include <chrono>
 #include <cstdint>
@@ -52,6 +53,11 @@ ArrayProgress progress_of(const std::vector<TaskState>& tasks);
 // In a task: its index, from WAYBILL_TASK_INDEX, checked against the task count. Throws
 // Error(Usage) naming the variable when it is missing or out of range.
 size_t task_index_from_environment(size_t count);
+
+// In a task: throws Error(Environment) when the engine has started it more than twice.
+// An engine requeues a task whose node failed (WAYBILL_TASK_ATTEMPT counts the restarts);
+// once rides out a bad node, more is a task that takes its nodes down with it.
+void check_task_attempt();
 
 class BatchEngine {
  public:

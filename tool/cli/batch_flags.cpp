@@ -25,7 +25,7 @@ batch::BatchRequest BatchFlags::finish() const {
     if (b.detach) throw Error(ErrorKind::Usage, "--attach and --detach do not go together");
     b.on = "slurm";
   }
-  bool asks = b.detach || !b.partition.empty() || !b.account.empty() || !b.qos.empty() || !b.sbatch.empty() || b.cpus ||
+  bool asks = b.detach || b.parallel || !b.partition.empty() || !b.account.empty() || !b.qos.empty() || !b.sbatch.empty() || b.cpus ||
               b.memory_bytes || b.time_seconds;
   if (b.on.empty() && asks)
     throw Error(ErrorKind::Usage, "the Slurm options need --on slurm", {}, "add --on slurm, or leave them out");
@@ -48,6 +48,9 @@ void add_batch_flags(CLI::App& sub, BatchFlags& f, const std::string& unit, bool
   sub.add_option("--sbatch", f.request.sbatch, "One more sbatch argument, whole (--sbatch=--constraint=avx2); repeatable")
       ->allow_extra_args(false)
       ->group(group);
+  if (!detachable)  // the site's --jobs is its own, and bounds its tasks too
+    sub.add_option("-j,--jobs", f.request.parallel, "With --on: at most N tasks run at once (the array's % throttle)")
+        ->group(group);
   if (detachable) {
     sub.add_flag("--detach", f.request.detach, "Submit the job, print its id and return; `--attach JOBID` follows it")
         ->group(group);

@@ -25,6 +25,7 @@ struct CheckRequest {
   std::string junit_file;       // write JUnit XML here as well
   bool no_cache = false;        // build images without the build cache; store no cell result
   bool rebuild = false;         // --no-cache, and bases obtained again from their recipes
+  bool images_ready = false;    // a task of a batch: its submitter built the images (--no-cache and --rebuild done)
   bool color = false;           // the report goes to a terminal
   plan::Grants grants;          // what the command line allows the documents (plan/trust.hpp)
   batch::BatchRequest batch;    // --on slurm: one task per document (driver/document_batch.hpp)

@@ -5,9 +5,14 @@
 #include "batch/slurm_engine.hpp"
 #include "batch/task_array.hpp"
 #include "batch/task_follow.hpp"
+#include "driver/execute.hpp"
+#include "driver/page_context.hpp"
+#include "driver/prepare.hpp"
+#include "driver/project_lookup.hpp"
 #include "oci/store.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/module_call.hpp"
 #include "util/report.hpp"
 #include "util/strings.hpp"
 
@@ -21,6 +26,16 @@ namespace {
 fs::path result_path(const fs::path& dir, size_t index) { return dir / "results" / (std::to_string(index) + ".json"); }
 
 }  // namespace
+
+size_t prepare_for_batch(const std::string& file, ProjectLookup* projects, const plan::Grants& grants,
+                         exec::RunPolicy policy, Reporter& reporter) {
+  PageContext* page = projects ? projects->page_for(file, reporter) : nullptr;
+  PreparedDocument p = prepare(file, page, grants, reporter);
+  if (p.plan.images.empty() && p.plan.sessions.empty()) return 0;
+  policy.probe = true;
+  if (page) projects->prepare_images(*page, p.plan, policy, reporter);
+  return execute(p, page, policy, grants, reporter).stats.steps_to_run;
+}
 
 std::vector<DocumentTaskResult> run_document_batch(const std::string& verb, const std::vector<std::string>& files,
                                                    const json& options, const batch::BatchRequest& request,
@@ -39,6 +54,7 @@ std::vector<DocumentTaskResult> run_document_batch(const std::string& verb, cons
   array.name = "waybill-" + verb;
   array.command = {executable_path().string(), verb, "--task-plan", plan.string()};
   array.count = files.size();
+  array.parallel = request.parallel;
   array.work_dir = dir;
   array.resources = {request.cpus, request.memory_bytes, std::chrono::seconds(request.time_seconds)};
   array.env = {"WAYBILL_HOME=" + fs::absolute(oci::default_home()).string()};
@@ -68,8 +84,18 @@ DocumentTask read_document_task(const fs::path& plan) {
     throw Error(ErrorKind::Usage, "not a batch plan of this waybill", SourceLoc{plan.string(), 0, 0},
                 "the plan is written by `waybill render|check --on slurm`; submit again");
   size_t index = batch::task_index_from_environment(j["files"].size());
-  return DocumentTask{j["files"][index].get<std::string>(), j.value("options", json::object()),
-                      result_path(plan.parent_path(), index)};
+  DocumentTask task{j["files"][index].get<std::string>(), j.value("options", json::object()),
+                    result_path(plan.parent_path(), index)};
+  // A requeued task's earlier run may have left a result: this run writes its own.
+  std::error_code ec;
+  fs::remove(task.result, ec);
+  try {
+    batch::check_task_attempt();
+  } catch (const Error& e) {
+    write_file_atomic(task.result, json{{"ok", false}, {"error", error_to_json(e)}}.dump());
+    throw;
+  }
+  return task;
 }
 
 }  // namespace waybill::driver

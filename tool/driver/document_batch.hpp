@@ -12,12 +12,23 @@
 #include <nlohmann/json.hpp>
 
 #include "batch/batch_request.hpp"
+#include "exec/executor.hpp"
+#include "plan/trust.hpp"
 
 namespace waybill {
 class Reporter;
 }
 
 namespace waybill::driver {
+
+class ProjectLookup;  // driver/project_lookup.hpp
+
+// The submitting node's part, before any task (issue 21): `file` read and planned, its
+// images built or found, once, in the shared store (with `policy.build`), and every cell
+// looked up in the cache. Returns how many steps would run (0: every result is cached, so
+// there is nothing to submit). Throws Error at its place for a document that cannot run.
+size_t prepare_for_batch(const std::string& file, ProjectLookup* projects, const plan::Grants& grants,
+                         exec::RunPolicy policy, Reporter& reporter);
 
 // What one task left: its result, or why there is none (the engine's reason and the end
 // of the task's log).

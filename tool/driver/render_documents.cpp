@@ -198,47 +198,82 @@ nlohmann::json outputs_json(const std::vector<RenderedOutput>& outputs) {
 
 std::string absolute_or_empty(const std::string& path) { return path.empty() ? path : fs::absolute(path).string(); }
 
-// --on slurm: each document rendered by a task of its own; a document that fails is
-// reported at its place, the others are written, and the render fails at the end.
+void report_failure(Reporter& reporter, const Error& e) { reporter.diagnostic(to_diagnostic(e)); }
+
+// A task's outputs, as its result file (on shared storage: input, not trusted) lists them.
+bool read_task_outputs(const std::optional<nlohmann::json>& r, const std::string& file, std::vector<RenderedOutput>& outputs,
+                       Reporter& reporter) {
+  if (!r || !r->value("ok", false) || !r->contains("outputs") || !(*r)["outputs"].is_array()) return false;
+  for (const auto& o : (*r)["outputs"]) {
+    if (!o.is_object()) continue;
+    RenderedOutput out{o.value("document", ""), o.value("format", ""), o.value("path", ""), o.value("milliseconds", 0.0), ""};
+    reporter.status("rendered " + file + " → " + display_path(out.path));
+    outputs.push_back(std::move(out));
+  }
+  return true;
+}
+
+// --on slurm: every document planned here and its images built once into the shared
+// store; those whose cells are all cached are rendered here, the others by a task each.
+// A document that fails is reported at its place, the others are written, and the
+// render fails at the end.
 std::vector<RenderedOutput> render_on_batch(const RenderRequest& req, Reporter& reporter) {
   if (req.dry_run) throw Error(ErrorKind::Usage, "--dry-run and --on do not go together", {}, "print the plan here, without --on");
-  nlohmann::json options = {{"formats", req.formats},         {"output_dir", absolute_or_empty(req.output_dir)},
-                            {"template_path", absolute_or_empty(req.template_path)},
-                            {"self_contained", req.self_contained}, {"no_execute", req.no_execute},
-                            {"no_cache", req.no_cache},       {"refresh", req.refresh},
-                            {"lock", req.lock},               {"sign_key", absolute_or_empty(req.sign_key)},
-                            {"grants", req.grants}};
-  std::vector<DocumentTaskResult> results = run_document_batch("render", req.files, options, req.batch, reporter);
-  std::vector<RenderedOutput> outputs;
   size_t failed = 0;
-  for (size_t i = 0; i < req.files.size(); ++i) {
-    const auto& r = results[i].result;
-    if (r && r->value("ok", false) && r->contains("outputs") && (*r)["outputs"].is_array()) {
-      for (const auto& o : (*r)["outputs"]) {
-        if (!o.is_object()) continue;  // the task's file, on shared storage: input, not trusted
-        RenderedOutput out{o.value("document", ""), o.value("format", ""), o.value("path", ""), o.value("milliseconds", 0.0), ""};
-        reporter.status("rendered " + req.files[i] + " → " + display_path(out.path));
-        outputs.push_back(std::move(out));
-      }
-      continue;
-    }
-    ++failed;
-    std::optional<Error> e;
+  std::vector<std::string> here, submitted;
+  for (const std::string& file : req.files) {
+    DeduplicatingReporter rep(reporter);
     try {
-      if (r && r->contains("error") && (*r)["error"].is_object()) e = error_from_json((*r)["error"]);
-    } catch (const nlohmann::json::exception&) {
-      // not what a task writes: reported below by the task's state and log
+      bool runs = !req.no_execute && prepare_for_batch(file, req.projects, req.grants, run_policy(req), rep) > 0;
+      (runs ? submitted : here).push_back(file);
+    } catch (Error& e) {
+      if (!e.loc().known() && e.loc().file.empty()) e.add_context("rendering " + file);
+      report_failure(reporter, e);
+      ++failed;
     }
-    if (e) {
-      reporter.diagnostic(Diagnostic{Severity::Error, e->message(), e->loc(), e->hint()});
-    } else {
-      reporter.diagnostic(Diagnostic{Severity::Error, "rendering " + req.files[i] + ": " + results[i].failure,
-                                     SourceLoc{req.files[i], 0, 0}, "run `waybill render " + req.files[i] + "` to see it alone"});
+  }
+  std::vector<RenderedOutput> outputs;
+  for (const std::string& file : here) {
+    RenderRequest one = req;
+    one.files = {file};
+    one.batch = {};
+    try {
+      for (auto& o : render_here(one, reporter)) outputs.push_back(std::move(o));
+    } catch (const Error& e) {
+      report_failure(reporter, e);
+      ++failed;
     }
+  }
+  if (!submitted.empty()) {
+    if (!here.empty())
+      reporter.status(std::to_string(here.size()) + " document(s) had every result cached and were rendered here");
+    nlohmann::json options = {{"formats", req.formats},         {"output_dir", absolute_or_empty(req.output_dir)},
+                              {"template_path", absolute_or_empty(req.template_path)},
+                              {"self_contained", req.self_contained}, {"no_execute", req.no_execute},
+                              {"no_cache", req.no_cache},       {"refresh", req.refresh},
+                              {"lock", req.lock},               {"sign_key", absolute_or_empty(req.sign_key)},
+                              {"grants", req.grants}};
+    std::vector<DocumentTaskResult> results = run_document_batch("render", submitted, options, req.batch, reporter);
+    for (size_t i = 0; i < submitted.size(); ++i) {
+      if (read_task_outputs(results[i].result, submitted[i], outputs, reporter)) continue;
+      ++failed;
+      const auto& r = results[i].result;
+      std::optional<Error> e;
+      try {
+        if (r && r->contains("error") && (*r)["error"].is_object()) e = error_from_json((*r)["error"]);
+      } catch (const nlohmann::json::exception&) {
+        // not what a task writes: reported below by the task's state and log
+      }
+      report_failure(reporter, e ? *e
+                                 : Error(ErrorKind::Environment, "rendering " + submitted[i] + ": " + results[i].failure,
+                                         SourceLoc{submitted[i], 0, 0}, "run `waybill render " + submitted[i] + "` to see it alone"));
+    }
+  } else if (!failed) {
+    reporter.status("every document had its results cached: nothing submitted to Slurm");
   }
   if (failed)
     throw Error(ErrorKind::Document, std::to_string(failed) + " of " + std::to_string(req.files.size()) +
-                                         " documents failed on Slurm; the others are written", {},
+                                         " documents failed; the others are written", {},
                 "each is reported above, at its place");
   return outputs;
 }

@@ -136,6 +136,10 @@ class DocumentRun {
       throw e.with_loc_if_unknown(where);
     }
     std::vector<StepState> steps = plan_steps(session, driver);
+    if (settings_.policy.probe) {
+      for (const auto& st : steps) results_.stats.steps_to_run += st.must_run;
+      return;
+    }
     size_t last = steps.size();  // the last step that must run, or size() for none
     for (size_t i = 0; i < steps.size(); ++i)
       if (steps[i].must_run) last = i;

@@ -36,6 +36,9 @@ struct RunPolicy {
   // `waybill check`: a failing cell is a result to compare, not the end of the run (and
   // is not cached); images may be built without the build cache, bases obtained again.
   bool keep_going = false;
+  // Build the images and look every step up in the cache, but run none: what would run
+  // is counted in ExecStats::steps_to_run (a batch's submitter asks this, issue 21).
+  bool probe = false;
   BuildPolicy build;
 };
 
@@ -59,6 +62,7 @@ struct ExecStats {
   size_t boxes_started = 0;
   size_t cells_run = 0, cells_cached = 0, cells_replayed = 0;
   size_t inline_run = 0, inline_cached = 0;
+  size_t steps_to_run = 0;  // RunPolicy::probe: the steps a real run would run
   // Where the time went: obtaining images (and hashing inputs), and running sessions.
   double images_ms = 0, sessions_ms = 0;
 

@@ -75,9 +75,9 @@ json error_json(const Error& e) {
 // page writes says so instead.
 Diagnostic diagnostic_of(const json& j, const std::string& page) {
   try {
-    return Diagnostic{Severity::Error, j.value("message", std::string("the page failed")),
-                      SourceLoc{j.value("file", std::string()), j.value("line", 0), j.value("col", 0)},
-                      j.value("hint", std::string())};
+    std::string file = j.value("file", std::string());
+    SourceLoc at = file.empty() ? SourceLoc{page, 0, 0} : SourceLoc{file, j.value("line", 0), j.value("col", 0)};
+    return Diagnostic{Severity::Error, j.value("message", std::string("the page failed")), at, j.value("hint", std::string())};
   } catch (const json::exception& e) {
     return Diagnostic{Severity::Error, "rendering " + page + " left a broken result: " + e.what(), SourceLoc{page, 0, 0},
                       "run `waybill render " + page + "` to see it alone"};
@@ -534,6 +534,20 @@ class SiteBuild {
   [[noreturn]] void run_task() {
     BatchPlan plan = read_batch_plan(req_.task_plan);
     size_t index = batch::task_index_from_environment(plan.pages.size());
+    // A requeued task's earlier run may have left a result: this run writes its own.
+    fs::path result = fs::path(req_.task_plan).parent_path() / "results" / (std::to_string(index) + ".json");
+    std::error_code ec;
+    fs::remove(result, ec);
+    try {
+      batch::check_task_attempt();
+      render_task_page(plan, index);
+    } catch (const Error& e) {
+      write_file_atomic(result, json{{"ok", false}, {"error", error_json(e)}}.dump());
+      throw;
+    }
+  }
+
+  [[noreturn]] void render_task_page(const BatchPlan& plan, size_t index) {
     req_.grants = plan.grants;
     req_.no_cache = plan.no_cache;
     req_.refresh = plan.refresh;

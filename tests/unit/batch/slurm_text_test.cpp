@@ -1,8 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "batch/slurm_text.hpp"
+#include "batch/task_array.hpp"
+#include "util/error.hpp"
 
 using namespace waybill::batch;
+using waybill::Error;
+using waybill::ErrorKind;
 
 TEST_CASE("array index lists as Slurm prints them") {
   CHECK(parse_array_indices("3") == std::vector<size_t>{3});
@@ -89,6 +95,26 @@ TEST_CASE("the job script: array with throttle, logs, resources, options, and ea
   CHECK(s.find("#SBATCH --time=1-01:01:01\n") != std::string::npos);
   CHECK(s.find("#SBATCH --partition=short\n#SBATCH --account=lab42\n#SBATCH --constraint=avx2\n") != std::string::npos);
   CHECK(s.find("export WAYBILL_HOME='/scratch/ana/store'\n") != std::string::npos);
+  CHECK(s.find("#SBATCH --requeue\n") != std::string::npos);
+  CHECK(s.find("WAYBILL_TASK_ATTEMPT=\"${SLURM_RESTART_COUNT:-0}\"") != std::string::npos);
   CHECK(s.find("exec '/opt/waybill' 'site' '/home/ana/course'\\''s'\n") != std::string::npos);
   CHECK(s.find("#SBATCH --qos") == std::string::npos);
+}
+
+TEST_CASE("a task requeued once runs; requeued twice it stops with why") {
+  ::unsetenv("WAYBILL_TASK_ATTEMPT");
+  CHECK_NOTHROW(check_task_attempt());
+  ::setenv("WAYBILL_TASK_ATTEMPT", "1", 1);
+  CHECK_NOTHROW(check_task_attempt());
+  ::setenv("WAYBILL_TASK_ATTEMPT", "2", 1);
+  try {
+    check_task_attempt();
+    FAIL("a task requeued twice ran");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Environment);
+    CHECK(std::string(e.message()).find("requeued 2 times") != std::string::npos);
+  }
+  ::setenv("WAYBILL_TASK_ATTEMPT", "x", 1);
+  CHECK_NOTHROW(check_task_attempt());  // not an engine's count: not ours to judge
+  ::unsetenv("WAYBILL_TASK_ATTEMPT");
 }
