@@ -133,6 +133,7 @@ struct Cell {
   CellOptions options;
   Pos fence;              // the opening fence
   int code_line = 0;      // the document line of the first line of `code`
+  std::string stored_outputs;  // a notebook's cell: the outputs it was saved with (nbformat JSON), or ""
 
   // Its label, or "cell-N" (1-based) for a cell without one: how pages, output folders
   // and provenance records name it.

@@ -7,6 +7,7 @@
 #include "doc/front_matter.hpp"
 #include "doc/input_formats.hpp"
 #include "doc/markdown.hpp"
+#include "doc/notebook.hpp"
 #include "doc/unsupported.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -153,6 +154,7 @@ Document read_document(const std::filesystem::path& file, Reporter& reporter, st
     e.with_hint(std::string("check the path; waybill reads ") + kDocumentKinds + " files");
     throw;
   }
+  if (is_notebook_path(file)) return parse_notebook(std::move(display), std::move(text), reporter, defaults);
   return parse_document(std::move(display), std::move(text), reporter, defaults);
 }
 

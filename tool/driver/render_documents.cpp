@@ -14,6 +14,7 @@
 #include "driver/prepare.hpp"
 #include "driver/project_lookup.hpp"
 #include "driver/stage_times.hpp"
+#include "exec/stored_outputs.hpp"
 #include "plan/cache_key.hpp"
 #include "plan/grants_json.hpp"
 #include "prov/lock.hpp"
@@ -156,6 +157,9 @@ std::vector<RenderedOutput> render_here(const RenderRequest& request, Reporter& 
         }
         job->results = execute(job->prepared, page, run_policy(req), req.grants, rep, &times);
         stats.add(file, *job->results);
+        job->writer->use_results(&*job->results);
+      } else if (req.no_execute && (job->results = exec::stored_results(d))) {
+        rep.status("showing " + file + " with the outputs it was saved with (--no-execute)");
         job->writer->use_results(&*job->results);
       }
       StageTimer write_timer(&times.write);

@@ -119,6 +119,9 @@ std::optional<std::string> ImageAssets::resolve(const std::string& src_in, doc::
   if (src_in.empty()) return result;
   if (has_scheme(src_in) || src_in.starts_with("//")) {
     if (!latex_) result = src_in;
+    else if (src_in.starts_with("data:"))  // a notebook's attachment: no name to give, and long
+      reporter_.warn("an embedded (data:) image is not included in LaTeX/PDF output", loc,
+                     "save it next to the document and refer to the file");
     else reporter_.warn("remote image `" + src_in + "` is not included in LaTeX/PDF output", loc,
                         "download it next to the document and refer to the local file");
     return result;
