@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "doc/notebook_lines.hpp"
+#include "doc/position_map.hpp"
 #include "doc/reader.hpp"
 #include "util/error.hpp"
 #include "util/report.hpp"
@@ -21,12 +22,12 @@ using nlohmann::json;
 // came from.
 struct Generated {
   std::string text;
-  std::vector<JsonPos> at;
+  std::vector<LineOrigin> at;
 
   void line(std::string_view s, JsonPos pos) {
     text.append(s);
     text += '\n';
-    at.push_back(pos);
+    at.push_back(LineOrigin{pos.line, pos.col});
   }
 };
 
@@ -286,75 +287,6 @@ class NotebookReader {
   Generated out_;
 };
 
-// Every position of the Markdown's parse, moved to the notebook line it came from.
-class PositionMap {
- public:
-  explicit PositionMap(const std::vector<JsonPos>& at) : at_(at) {}
-
-  Pos pos(Pos p) const {
-    if (p.line <= 0 || static_cast<size_t>(p.line) > at_.size()) return p;
-    const JsonPos& j = at_[p.line - 1];
-    return Pos{j.line, j.col + std::max(0, p.col - 1)};
-  }
-  int line(int l) const { return l <= 0 || static_cast<size_t>(l) > at_.size() ? l : at_[l - 1].line; }
-  SourceLoc loc(const SourceLoc& l) const {
-    Pos p = pos(Pos{l.line, l.col});
-    return SourceLoc{l.file, p.line, l.col ? p.col : 0};
-  }
-
-  void apply(Document& d) const {
-    for (auto& b : d.blocks) block(b);
-    for (auto& f : d.footnotes)
-      for (auto& b : f) block(b);
-    for (auto& c : d.cells) {
-      c.fence = pos(c.fence);
-      c.code_line = line(c.code_line);
-      for (auto& [_, p] : c.options.where) p = pos(p);
-    }
-    for (auto& i : d.images) i.fence = pos(i.fence), i.first_line = line(i.first_line);
-    if (d.manifest) d.manifest->fence = pos(d.manifest->fence), d.manifest->first_line = line(d.manifest->first_line);
-    d.meta.first_line = line(d.meta.first_line);
-    d.meta.last_line = line(d.meta.last_line);
-    d.meta.bibliography_pos = pos(d.meta.bibliography_pos);
-  }
-
- private:
-  void inlines(std::vector<Inline>& v) const {
-    for (auto& in : v) {
-      in.pos = pos(in.pos);
-      for (auto& c : in.cites) c.pos = pos(c.pos);
-      inlines(in.children);
-    }
-  }
-  void block(Block& b) const {
-    b.pos = pos(b.pos);
-    inlines(b.inlines);
-    inlines(b.caption);
-    for (auto& row : b.rows)
-      for (auto& cell : row) inlines(cell.content);
-    for (auto& c : b.children) block(c);
-  }
-
-  const std::vector<JsonPos>& at_;
-};
-
-// Warnings of the Markdown's parse, at the notebook's lines.
-class MappingReporter : public Reporter {
- public:
-  MappingReporter(Reporter& next, const PositionMap& map, const std::string& path) : next_(next), map_(map), path_(path) {}
-  void diagnostic(const Diagnostic& d) override {
-    Diagnostic moved = d;
-    if (d.loc.file == path_) moved.loc = map_.loc(d.loc);
-    next_.diagnostic(moved);
-  }
-  void status(std::string_view text) override { next_.status(text); }
-
- private:
-  Reporter& next_;
-  const PositionMap& map_;
-  const std::string& path_;
-};
-
 }  // namespace
 
 Document parse_notebook(std::string path, std::string text, Reporter& reporter, const MetaValue* defaults) {
@@ -364,18 +296,11 @@ Document parse_notebook(std::string path, std::string text, Reporter& reporter, 
                 SourceLoc{path, 0, 0}, "clear its outputs (jupyter nbconvert --clear-output) before rendering");
   NotebookReader reader(path, text, reporter);
   Generated md = reader.run();
-  PositionMap map(md.at);
-  MappingReporter mapped(reporter, map, path);
-  Document d;
-  try {
-    d = parse_document(path, std::move(md.text), mapped, defaults);
-  } catch (const Error& e) {
-    if (e.loc().file != path) throw;
-    throw Error(e.kind(), e.message(), map.loc(e.loc()), e.hint());
-  }
-  for (auto& c : d.cells)
-    if (auto it = reader.stored_outputs.find(c.fence.line); it != reader.stored_outputs.end()) c.stored_outputs = it->second;
-  map.apply(d);
+  auto keep_outputs = [&reader](Document& d) {
+    for (auto& c : d.cells)
+      if (auto it = reader.stored_outputs.find(c.fence.line); it != reader.stored_outputs.end()) c.stored_outputs = it->second;
+  };
+  Document d = parse_mapped(path, std::move(md.text), md.at, reporter, defaults, keep_outputs);
   d.source = std::move(text);
   return d;
 }

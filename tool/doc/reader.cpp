@@ -6,6 +6,7 @@
 #include "doc/attr.hpp"
 #include "doc/front_matter.hpp"
 #include "doc/input_formats.hpp"
+#include "doc/includes.hpp"
 #include "doc/markdown.hpp"
 #include "doc/notebook.hpp"
 #include "doc/unsupported.hpp"
@@ -145,7 +146,7 @@ Document parse_document(std::string path, std::string source, Reporter& reporter
 }
 
 Document read_document(const std::filesystem::path& file, Reporter& reporter, std::string display,
-                       const MetaValue* defaults) {
+                       const MetaValue* defaults, const PathRoots* roots) {
   if (display.empty()) display = file.string();
   std::string text;
   try {
@@ -155,6 +156,13 @@ Document read_document(const std::filesystem::path& file, Reporter& reporter, st
     throw;
   }
   if (is_notebook_path(file)) return parse_notebook(std::move(display), std::move(text), reporter, defaults);
+  if (text.find("{{<") != std::string::npos) {
+    std::filesystem::path dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+    PathRoots beneath = roots ? *roots : PathRoots::of(dir, {}, false);
+    ExpandedText x = expand_includes(text, display, dir, beneath);
+    // The record's digest and a page's key then cover the parts too.
+    if (!x.parts.empty()) return parse_mapped(display, std::move(x.text), x.origins, reporter, defaults);
+  }
   return parse_document(std::move(display), std::move(text), reporter, defaults);
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "doc/model.hpp"
+#include "util/project_paths.hpp"
 
 namespace waybill {
 class Reporter;
@@ -22,8 +23,10 @@ Document parse_document(std::string path, std::string source, Reporter& reporter
                         const MetaValue* defaults = nullptr);
 
 // Reads and parses a file; `display` (default: the path as given) names it in messages.
+// A Jupyter notebook (.ipynb) is read as one (doc/notebook.hpp); `{{< include >}}` lines
+// are expanded (doc/includes.hpp) with files beneath `roots` (default: the file's folder).
 Document read_document(const std::filesystem::path& file, Reporter& reporter, std::string display = {},
-                       const MetaValue* defaults = nullptr);
+                       const MetaValue* defaults = nullptr, const PathRoots* roots = nullptr);
 
 // The text of inlines without markup, for anchors, alt text and the TOC.
 std::string plain_text(const std::vector<Inline>& inlines);

@@ -208,7 +208,7 @@ class MarkupChecker {
         ++end;
       if (end == p) continue;
       std::string name = text.substr(p, end - p);
-      std::string hint = name == "include" ? "copy the included file's text into this document" : std::string();
+      std::string hint = name == "include" ? "put the include on a line of its own: then it is read" : std::string();
       rep_.warn("the shortcode `" + name + "` is not supported yet; it is shown as written", doc_.loc(at), hint);
     }
   }

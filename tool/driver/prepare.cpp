@@ -12,15 +12,15 @@ PreparedDocument prepare(const std::filesystem::path& file, const PageContext* p
   PreparedDocument p;
   p.input = file;
   p.doc_dir = file.parent_path();
-  {
-    StageTimer timer(times ? &times->read : nullptr);
-    p.doc = doc::read_document(file, reporter, {}, page ? page->front_matter : nullptr);
-    if (page && page->transform) page->transform(p.doc);
-  }
   // What the document may read: its project (a site's folder, else its own), and what
   // the command line allowed.
   p.project = page ? page->project : (p.doc_dir.empty() ? std::filesystem::path(".") : p.doc_dir);
   p.roots = grants.roots(p.project);
+  {
+    StageTimer timer(times ? &times->read : nullptr);
+    p.doc = doc::read_document(file, reporter, {}, page ? page->front_matter : nullptr, &p.roots);
+    if (page && page->transform) page->transform(p.doc);
+  }
   if (planning == Planning::Skip) return p;
   StageTimer timer(times ? &times->plan : nullptr);
   p.plan = plan::make_plan(p.doc, page ? &page->defaults : nullptr);
