@@ -8,10 +8,10 @@ title: Report
 theme: cosmo
 format:
   html:
-    code-fold: true
+    code-tools: true
 ---
 
-{{< include _intro.md >}}
+{{< pagebreak >}}
 
 A claim.^[With a *note*.]
 
@@ -31,11 +31,11 @@ waybill render report.Rmd
 === exit 0
 === stderr-contains
 report.Rmd:3:8: warning: front matter key `theme` is not supported yet: waybill's own theme is used; `template:` replaces the page
-report.Rmd:6:16: warning: front matter key `format: html: code-fold` is not supported yet: code is shown unfolded
+report.Rmd:6:17: warning: front matter key `format: html: code-tools` is not supported yet: it has no effect
 report.Rmd:18:10: warning: cell option `fig.align` is not supported yet: it has no effect
   hint: waybill runs the cell as if it were not set; also at line 22 (2 in all)
 report.Rmd:22:30: warning: cell option `child` is not supported yet: the child document is not read; copy its text into this document
-report.Rmd:9:1: warning: the shortcode `include` is not supported yet; it is shown as written
+report.Rmd:9:1: warning: the shortcode `pagebreak` is not supported yet; it is shown as written
 report.Rmd:13:1: warning: tabsets (`.panel-tabset`) are not supported yet; the tabs are shown one after another
 === run
 grep -c 'id="fn1"' report.html

@@ -21,7 +21,7 @@ const std::vector<std::string>& known_cell_options() {
   static const std::vector<std::string> names = {
       "label",   "eval",    "echo",    "output",    "include",    "error",     "warning",
       "message", "fig-cap", "fig-alt", "fig-width", "fig-height", "fig-format", "tbl-cap",
-      "tbl-colwidths", "cache", "timeout", "image", "check"};
+      "tbl-colwidths", "cache", "timeout", "image", "check", "code-fold", "code-summary"};
   return names;
 }
 
@@ -196,6 +196,12 @@ void apply_one(CellOptions& o, const std::string& name, const OptionSetting& s, 
     o.fig_cap = want_string(file, s, name);
   } else if (name == "fig-alt") {
     o.fig_alt = want_string(file, s, name);
+  } else if (name == "code-fold") {
+    if (s.value.is_scalar() && s.value.scalar == "show") o.code_fold = "show";
+    else if (auto b = s.value.as_bool()) o.code_fold = *b ? "fold" : "";
+    else type_error(file, s, name, "true, false or show", "`#| code-fold: true`");
+  } else if (name == "code-summary") {
+    o.code_summary = want_string(file, s, name);
   } else if (name == "fig-width") {
     o.fig_width = want_number(file, s, name);
   } else if (name == "fig-height") {

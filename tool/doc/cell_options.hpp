@@ -44,6 +44,9 @@ struct CellOptions {
   std::optional<double> timeout;     // seconds
   std::string image;
   CheckOptions check;
+  // HTML: the code in a <details> element, closed ("fold") or open ("show"); "" for none.
+  std::string code_fold;
+  std::string code_summary = "Code";
 
   // Where each option was set, by canonical name ("fig-cap"), for messages.
   std::map<std::string, Pos> where;

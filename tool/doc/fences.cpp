@@ -87,6 +87,19 @@ void add_cell(Document& doc, const FencedCode& code, const FenceInfo& f, std::ve
   cell.info = code.info;
   cell.fence = code.fence;
   LeadingOptions lead = parse_leading_options(code.literal, code.fence.line + 1, doc.path);
+  // Quarto's document-wide code folding (top level, or under format: html:), then the
+  // front matter's `execute:`, so the cell's own options win.
+  {
+    std::vector<OptionSetting> folding;
+    const MetaValue* format = doc.meta.raw.get("format");
+    const MetaValue* html = format && format->is_map() ? format->get("html") : nullptr;
+    for (const char* key : {"code-fold", "code-summary"}) {
+      const MetaValue* v = doc.meta.raw.get(key);
+      if (html && html->is_map() && html->get(key)) v = html->get(key);
+      if (v) folding.push_back(OptionSetting{key, *v, v->pos});
+    }
+    apply_cell_options(cell.options, folding, doc.path, rep);
+  }
   // The front matter's `execute:` first, so the cell's own options win.
   if (const MetaValue* execute = doc.meta.raw.get("execute"); execute && execute->is_map()) {
     std::vector<OptionSetting> defaults;

@@ -16,8 +16,6 @@ const char* const kNoEffect = "it has no effect";
 std::optional<std::string> unimplemented_cell_option(const std::string& name) {
   static const std::map<std::string, std::string> options = {
       {"child", "the child document is not read; copy its text into this document"},
-      {"code-fold", "the code is shown unfolded"},
-      {"code-summary", kNoEffect},
       {"code-line-numbers", "the code is shown without line numbers"},
       {"code-overflow", kNoEffect},
       {"collapse", "source and output are shown apart"},
@@ -71,9 +69,7 @@ std::optional<std::string> unimplemented_front_matter_key(const std::string& key
       {"css", "use `template:` with a template that links the stylesheet"},
       {"highlight-style", "waybill's highlighting colours are used"},
       {"highlight", "waybill's highlighting colours are used"},
-      {"code-fold", "code is shown unfolded"},
       {"code-tools", kNoEffect},
-      {"code-summary", kNoEffect},
       {"code-line-numbers", kNoEffect},
       {"code_folding", "code is shown unfolded"},
       {"df-print", kNoEffect},
@@ -182,8 +178,6 @@ class MarkupChecker {
     for (const auto& [key, value] : b.attr.kv) {
       if (key == "layout-ncol" || key == "layout-nrow" || key == "layout" || key == "layout-valign")
         rep_.warn("figure layouts (`" + key + "`) are not supported yet; the figures are shown one after another", at);
-      else if (b.kind == BlockKind::Callout && key == "collapse")
-        rep_.warn("collapsed callouts (`collapse`) are not supported yet; the callout is shown open", at);
       else if (b.kind == BlockKind::Callout && (key == "appearance" || key == "icon"))
         rep_.warn("the callout attribute `" + key + "` is not supported yet; it has no effect", at);
     }

@@ -205,10 +205,15 @@ void HtmlWriter::callout(const Block& b) {
   std::string kind = b.info;
   raw("<div");
   doc::Attr a = b.attr;
+  // Quarto's collapse="true" (folded) or "false" (foldable, open): a <details>, no script.
+  const std::string* collapse = a.value("collapse");
+  std::string fold = collapse ? (*collapse == "false" ? "open" : "closed") : "";
   std::erase_if(a.classes, [](const std::string& c) { return c.starts_with("callout-"); });
-  std::erase_if(a.kv, [](const auto& kv) { return kv.first == "title"; });
+  std::erase_if(a.kv, [](const auto& kv) { return kv.first == "title" || kv.first == "collapse"; });
   attrs(a, "callout callout-" + kind);
-  raw(" role=\"note\">\n<div class=\"callout-title\">");
+  raw(" role=\"note\">\n");
+  if (!fold.empty()) raw(std::string("<details class=\"callout-fold\"") + (fold == "open" ? " open" : "") + ">\n");
+  raw(fold.empty() ? "<div class=\"callout-title\">" : "<summary class=\"callout-title\">");
   if (b.caption.empty()) {
     std::string t = kind;
     if (!t.empty()) t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
@@ -216,9 +221,12 @@ void HtmlWriter::callout(const Block& b) {
   } else {
     inlines(b.caption);
   }
-  raw("</div>\n<div class=\"callout-body\">\n");
+  raw(fold.empty() ? "</div>\n" : "</summary>\n");
+  raw("<div class=\"callout-body\">\n");
   blocks(b.children);
-  raw("</div>\n</div>\n");
+  raw("</div>\n");
+  if (!fold.empty()) raw("</details>\n");
+  raw("</div>\n");
 }
 
 void HtmlWriter::figure(const Block& b, const std::string& number) {
@@ -244,7 +252,16 @@ void HtmlWriter::cell(const doc::Cell& c, const std::string& figure_number) {
   bool captioned = figure_label || c.options.label.starts_with("tbl-");
   raw("<div class=\"cell\" id=\"" + escape(captioned ? "cell-" + id : id, true) + "\" data-language=\"" +
       escape(c.language, true) + "\">\n");
-  if (c.options.echo) highlighted(c.code, c.language, "cell-code");
+  if (c.options.echo && !c.options.code_fold.empty()) {
+    // Folded without script: a <details> opens and closes by itself.
+    raw(std::string("<details class=\"code-fold\"") + (c.options.code_fold == "show" ? " open" : "") + "><summary>");
+    raw(escape(c.options.code_summary));
+    raw("</summary>\n");
+    highlighted(c.code, c.language, "cell-code");
+    raw("</details>\n");
+  } else if (c.options.echo) {
+    highlighted(c.code, c.language, "cell-code");
+  }
   const exec::CellResult* result = ctx_.results ? ctx_.results->cell(c.index) : nullptr;
   if (result) {
     cell_outputs(c, *result, figure_number);

@@ -105,13 +105,14 @@ TEST_CASE("unknown options warn with the closest known name, at their position")
 
 TEST_CASE("options waybill does not implement yet are warnings at their place, once per document") {
   auto p = parse("```{r, fig.align='center', dpi=300}\nplot(1)\n```\n\n```{r, fig.align='left'}\nplot(2)\n```\n\n"
-                 "```{r}\n#| code-fold: true\n1\n```\n");
+                 "```{r}\n#| code-line-numbers: true\n1\n```\n");
   REQUIRE(p.rep.diagnostics.size() == 3);
   CHECK(p.rep.diagnostics[0].message == "cell option `fig.align` is not supported yet: it has no effect");
   CHECK(p.rep.diagnostics[0].loc.str() == "t.md:1:8");
   CHECK(p.rep.diagnostics[0].hint == "waybill runs the cell as if it were not set; also at line 5 (2 in all)");
   CHECK(p.rep.diagnostics[1].message == "cell option `dpi` is not supported yet: it has no effect");
-  CHECK(p.rep.diagnostics[2].message == "cell option `code-fold` is not supported yet: the code is shown unfolded");
+  CHECK(p.rep.diagnostics[2].message ==
+        "cell option `code-line-numbers` is not supported yet: the code is shown without line numbers");
   CHECK(p.rep.diagnostics[2].loc.str() == "t.md:10:4");
 }
 
@@ -147,4 +148,17 @@ TEST_CASE("canonical option names") {
   CHECK(canonical_option_name("fig_width") == "fig-width");
   CHECK(canonical_option_name("results") == "output");
   CHECK(canonical_option_name("echo") == "echo");
+}
+
+TEST_CASE("code-fold and code-summary: from the cell, the front matter, or format: html:") {
+  auto p = parse("---\ncode-fold: true\nformat:\n  html:\n    code-summary: See it\n---\n\n```{r}\n1\n```\n\n"
+                 "```{r}\n#| code-fold: show\n2\n```\n\n```{r}\n#| code-fold: false\n3\n```\n");
+  CHECK(p.rep.diagnostics.empty());
+  REQUIRE(p.doc.cells.size() == 3);
+  CHECK(p.doc.cells[0].options.code_fold == "fold");
+  CHECK(p.doc.cells[0].options.code_summary == "See it");
+  CHECK(p.doc.cells[1].options.code_fold == "show");
+  CHECK(p.doc.cells[2].options.code_fold.empty());
+  auto bad = parse_error("```{r}\n#| code-fold: sometimes\n1\n```\n");
+  CHECK(bad.message().find("code-fold") != std::string::npos);
 }

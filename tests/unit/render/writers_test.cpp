@@ -344,3 +344,24 @@ TEST_CASE("a cell with fig-cap and no fig- label is a numbered figure, as knitr'
   CHECK(contains(r.latex, "\\caption{Unlabelled}\\label{first}"));  // numbered: \\caption, not \\caption*
   CHECK(contains(r.latex, "\\caption{Labelled}\\label{fig-second}"));
 }
+
+TEST_CASE("folded code is a <details> that needs no script; LaTeX shows the code") {
+  Rendered r("```{bash}\n#| code-fold: true\n#| code-summary: \"<Show> it\"\necho a\n```\n\n"
+             "```{bash}\n#| code-fold: show\necho b\n```\n\n```{bash}\necho c\n```\n");
+  CHECK(contains(r.html, "<details class=\"code-fold\"><summary>&lt;Show&gt; it</summary>\n<pre class=\"sourceCode bash cell-code\">"));
+  CHECK(contains(r.html, "<details class=\"code-fold\" open><summary>Code</summary>"));
+  size_t folds = 0;
+  for (size_t at = r.html.find("<details"); at != std::string::npos; at = r.html.find("<details", at + 1)) ++folds;
+  CHECK(folds == 2);
+  CHECK(contains(r.latex, "echo a"));
+}
+
+TEST_CASE("a collapsed callout is a <details>: closed for collapse=true, open for false") {
+  Rendered r("::: {.callout-tip collapse=\"true\"}\n## Hidden\nBody\n:::\n\n::: {.callout-note collapse=\"false\"}\nShown\n:::\n\n"
+             "::: {.callout-warning}\nPlain\n:::\n");
+  CHECK(contains(r.html, "<details class=\"callout-fold\">\n<summary class=\"callout-title\">Hidden</summary>"));
+  CHECK(contains(r.html, "<details class=\"callout-fold\" open>\n<summary class=\"callout-title\">Note</summary>"));
+  CHECK(contains(r.html, "<div class=\"callout-title\">Warning</div>"));
+  CHECK_FALSE(contains(r.html, "collapse="));
+  CHECK(contains(r.latex, "Body"));
+}
