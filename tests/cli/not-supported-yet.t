@@ -15,7 +15,7 @@ format:
 
 A claim.^[With a *note*.]
 
-::: {.panel-tabset}
+::: {layout-ncol=2}
 ## One
 1
 :::
@@ -36,7 +36,7 @@ report.Rmd:18:10: warning: cell option `fig.align` is not supported yet: it has 
   hint: waybill runs the cell as if it were not set; also at line 22 (2 in all)
 report.Rmd:22:30: warning: cell option `child` is not supported yet: the child document is not read; copy its text into this document
 report.Rmd:9:1: warning: the shortcode `pagebreak` is not supported yet; it is shown as written
-report.Rmd:13:1: warning: tabsets (`.panel-tabset`) are not supported yet; the tabs are shown one after another
+report.Rmd:13:1: warning: figure layouts (`layout-ncol`) are not supported yet; the figures are shown one after another
 === run
 grep -c 'id="fn1"' report.html
 === exit 0

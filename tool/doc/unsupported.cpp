@@ -168,9 +168,7 @@ class MarkupChecker {
   void attributes(const Block& b) {
     SourceLoc at = doc_.loc(b.pos);
     for (const auto& c : b.attr.classes) {
-      if (c == "panel-tabset")
-        rep_.warn("tabsets (`.panel-tabset`) are not supported yet; the tabs are shown one after another", at);
-      else if (c.starts_with("column-"))
+      if (c.starts_with("column-"))
         rep_.warn("page columns (`." + c + "`) are not supported yet; the content stays in the text column", at);
       else if (c == "content-visible" || c == "content-hidden")
         rep_.warn("conditional content (`." + c + "`) is not supported yet; it is shown in every format", at);

@@ -194,6 +194,10 @@ void HtmlWriter::math_block(const Block& b, const std::string& number) {
 }
 
 void HtmlWriter::div(const Block& b) {
+  if (b.attr.has_class("panel-tabset")) {
+    tabset(b);
+    return;
+  }
   raw("<div");
   attrs(b.attr);
   raw(">\n");
@@ -532,10 +536,55 @@ void HtmlWriter::inline_cell(const Inline& in) {
       escape(in.target, true) + " expression, not executed\">" + escape(in.text) + "</code>");
 }
 
+// Quarto's tabset: the div's highest headings are the tabs. Radio buttons and CSS switch
+// them (waybill.css, up to 12 tabs), so the page needs no script; the arrow keys move
+// between tabs as between any radio buttons. Blocks before the first heading stay above the tabs.
+void HtmlWriter::tabset(const Block& b) {
+  int level = 7;
+  for (const auto& c : b.children)
+    if (c.kind == BlockKind::Heading) level = std::min(level, c.level);
+  std::vector<const Block*> tabs;
+  std::vector<std::vector<Block>> panels(1);
+  for (const auto& c : b.children) {
+    if (c.kind == BlockKind::Heading && c.level == level) {
+      tabs.push_back(&c);
+      panels.emplace_back();
+    } else {
+      panels.back().push_back(c);
+    }
+  }
+  blocks(panels.front());
+  std::string group = "tabset-" + std::to_string(++tabsets_);
+  raw("<div");
+  attrs(b.attr);
+  raw(">\n");
+  // The inputs come first, as the panels' and labels' siblings, for the CSS to see them.
+  for (size_t i = 0; i < tabs.size(); ++i)
+    raw("<input type=\"radio\" class=\"tab-input\" name=\"" + group + "\" id=\"" + group + "-" + std::to_string(i + 1) +
+        "\"" + (i == 0 ? " checked" : "") + ">\n");
+  raw("<div class=\"tab-labels\">\n");
+  for (size_t i = 0; i < tabs.size(); ++i) {
+    raw("<label for=\"" + group + "-" + std::to_string(i + 1) + "\">");
+    inlines(tabs[i]->inlines);
+    raw("</label>\n");
+  }
+  raw("</div>\n");
+  for (size_t i = 0; i < tabs.size(); ++i) {
+    raw("<div class=\"tab-panel\"");
+    if (!tabs[i]->attr.id.empty()) raw(" id=\"" + escape(tabs[i]->attr.id, true) + "\"");
+    raw(">\n");
+    blocks(panels[i + 1]);
+    raw("</div>\n");
+  }
+  raw("</div>\n");
+}
+
 void HtmlWriter::toc_entries(const std::vector<Block>& blocks, std::vector<const Block*>& out) {
   for (const auto& b : blocks) {
     if (b.kind == BlockKind::Heading && !b.attr.has_class("unlisted")) out.push_back(&b);
-    if (b.kind == BlockKind::Div || b.kind == BlockKind::Callout) toc_entries(b.children, out);
+    // A tabset's headings are its tabs, not sections.
+    if ((b.kind == BlockKind::Div && !b.attr.has_class("panel-tabset")) || b.kind == BlockKind::Callout)
+      toc_entries(b.children, out);
   }
 }
 

@@ -68,8 +68,10 @@ class HtmlWriter : public Writer {
   void attrs(const doc::Attr& a, const std::string& extra_class = {});
   void highlighted(const std::string& code, const std::string& language, const std::string& extra_class = {});
   void toc_entries(const std::vector<doc::Block>& blocks, std::vector<const doc::Block*>& out);
+  void tabset(const doc::Block& b);
 
   bool uses_math_ = false;
+  int tabsets_ = 0;
   bool plain_links_ = false;  // inside the TOC: no nested links, no footnote marks
   std::map<int, int> footnote_uses_;
 };

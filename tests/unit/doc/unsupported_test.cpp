@@ -29,7 +29,7 @@ TEST_CASE("front matter keys other tools implement are warnings; the author's ow
                            "LaTeX template is used; `template:` replaces it"});
 }
 
-TEST_CASE("shortcodes, tabsets, layouts and page columns are warnings at their place; collapsed callouts are not") {
+TEST_CASE("shortcodes, layouts and page columns are warnings at their place; tabsets and collapsed callouts are not") {
   auto p = parse("{{< include _part.md >}}\n\nText {{< pagebreak >}} more.\n\n::: {.panel-tabset}\n## A\none\n:::\n\n"
                  "::: {layout-ncol=2}\n![a](a.png)\n:::\n\n::: {.callout-note collapse=\"true\"}\nBody\n:::\n\n"
                  "::: {.column-margin}\naside\n:::\n\n::: {.content-visible when-format=\"html\"}\nx\n:::\n");
@@ -37,7 +37,7 @@ TEST_CASE("shortcodes, tabsets, layouts and page columns are warnings at their p
   auto has = [&](const std::string& s) { return std::find(m.begin(), m.end(), s) != m.end(); };
   CHECK(has("t.md:1:1: the shortcode `include` is not supported yet; it is shown as written"));
   CHECK(has("t.md:3:1: the shortcode `pagebreak` is not supported yet; it is shown as written"));
-  CHECK(has("t.md:5:1: tabsets (`.panel-tabset`) are not supported yet; the tabs are shown one after another"));
+  for (const auto& line : m) CHECK(line.find("tabset") == std::string::npos);
   CHECK(has("t.md:10:1: figure layouts (`layout-ncol`) are not supported yet; the figures are shown one after another"));
   for (const auto& line : m) CHECK(line.find("collapse") == std::string::npos);
   CHECK(has("t.md:18:1: page columns (`.column-margin`) are not supported yet; the content stays in the text column"));

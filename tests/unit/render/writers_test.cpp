@@ -365,3 +365,15 @@ TEST_CASE("a collapsed callout is a <details>: closed for collapse=true, open fo
   CHECK_FALSE(contains(r.html, "collapse="));
   CHECK(contains(r.latex, "Body"));
 }
+
+TEST_CASE("a tabset's highest headings are tabs: radio inputs, labels, panels, and no TOC entries") {
+  WriterOptions o;
+  o.toc = true;
+  Rendered r("# Top\n\n::: {.panel-tabset}\nLead.\n\n## One\n\nFirst.\n\n### Inner\n\nDeep.\n\n## Two {#two}\n\nSecond.\n:::\n", o);
+  CHECK(contains(r.html, "<p>Lead.</p>\n<div class=\"panel-tabset\">\n<input type=\"radio\" class=\"tab-input\" "
+                         "name=\"tabset-1\" id=\"tabset-1-1\" checked>\n<input type=\"radio\" class=\"tab-input\" "
+                         "name=\"tabset-1\" id=\"tabset-1-2\">\n<div class=\"tab-labels\">\n<label for=\"tabset-1-1\">One</label>"));
+  CHECK(contains(r.html, "<div class=\"tab-panel\" id=\"two\">\n<p>Second.</p>"));
+  CHECK(contains(r.html, "<h3 id=\"inner\">Inner"));  // a lower heading stays a heading in its panel
+  CHECK(contains(r.latex, "One"));
+}
