@@ -73,21 +73,15 @@ CheckOutcome check_here(const CheckRequest& req, Reporter& reporter) {
 void add_task_result(CheckOutcome& out, const CheckRequest& req, const std::string& file, const DocumentTaskResult& task) {
   const auto& r = task.result;
   if (!r || !r->contains("documents")) {
-    std::optional<Error> e;
-    try {
-      if (r && r->contains("error") && (*r)["error"].is_object()) e = error_from_json((*r)["error"]);
-    } catch (const nlohmann::json::exception&) {
-      // not what a task writes: the task's state and log say the rest
-    }
+    std::optional<Error> e = task.error();
     if (e && !e->loc().known() && e->loc().file.empty()) e->add_context("checking " + file);
     if (!e) e = Error(ErrorKind::Environment, task.failure, SourceLoc{file, 0, 0}, "run `waybill check " + file + "` to see it alone");
     add_check(out, req, failed_check(file, *e), e);
     return;
   }
   std::vector<DocumentCheck> checks;
-  std::optional<Error> error;
+  std::optional<Error> error = task.error();
   try {
-    if (r->contains("error") && (*r)["error"].is_object()) error = error_from_json((*r)["error"]);
     checks = (*r)["documents"].get<std::vector<DocumentCheck>>();
   } catch (const nlohmann::json::exception& e) {
     std::string why = "its task's result is not one a task of this waybill writes: " + std::string(e.what());

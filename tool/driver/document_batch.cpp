@@ -27,6 +27,15 @@ fs::path result_path(const fs::path& dir, size_t index) { return dir / "results"
 
 }  // namespace
 
+std::optional<Error> DocumentTaskResult::error() const {
+  try {
+    if (result && result->contains("error") && (*result)["error"].is_object()) return error_from_json((*result)["error"]);
+  } catch (const json::exception&) {
+    // not what a task writes: the task's state and log say the rest
+  }
+  return std::nullopt;
+}
+
 size_t prepare_for_batch(const std::string& file, ProjectLookup* projects, const plan::Grants& grants,
                          exec::RunPolicy policy, Reporter& reporter) {
   PageContext* page = projects ? projects->page_for(file, reporter) : nullptr;

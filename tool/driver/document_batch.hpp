@@ -14,6 +14,7 @@
 #include "batch/batch_request.hpp"
 #include "exec/executor.hpp"
 #include "plan/trust.hpp"
+#include "util/error.hpp"
 
 namespace waybill {
 class Reporter;
@@ -35,6 +36,10 @@ size_t prepare_for_batch(const std::string& file, ProjectLookup* projects, const
 struct DocumentTaskResult {
   std::optional<nlohmann::json> result;
   std::string failure;
+
+  // The error the task's result reports, if it reports one in the form tasks write (the
+  // file is on shared storage: input, not trusted).
+  std::optional<Error> error() const;
 };
 
 // Submits one task per file, follows the job to its end (a status line per change) and

@@ -261,13 +261,8 @@ std::vector<RenderedOutput> render_on_batch(const RenderRequest& req, Reporter& 
     for (size_t i = 0; i < submitted.size(); ++i) {
       if (read_task_outputs(results[i].result, submitted[i], outputs, reporter)) continue;
       ++failed;
-      const auto& r = results[i].result;
-      std::optional<Error> e;
-      try {
-        if (r && r->contains("error") && (*r)["error"].is_object()) e = error_from_json((*r)["error"]);
-      } catch (const nlohmann::json::exception&) {
-        // not what a task writes: reported below by the task's state and log
-      }
+      std::optional<Error> e = results[i].error();
+      if (e && !e->loc().known() && e->loc().file.empty()) e->add_context("rendering " + submitted[i]);
       report_failure(reporter, e ? *e
                                  : Error(ErrorKind::Environment, "rendering " + submitted[i] + ": " + results[i].failure,
                                          SourceLoc{submitted[i], 0, 0}, "run `waybill render " + submitted[i] + "` to see it alone"));
