@@ -19,13 +19,14 @@ jobs=${JOBS:-$(nproc)}
 build_packages=(cmake ninja-build g++ pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev libfyaml-dev nlohmann-json3-dev libssl-dev
   libcli11-dev libkainjow-mustache-dev libsource-highlight-dev catch2
-  libarchive-dev zlib1g-dev libzstd-dev libdeflate-dev libseccomp-dev libpng-dev libcurl4-openssl-dev libmicrohttpd-dev)
+  libarchive-dev zlib1g-dev libzstd-dev libdeflate-dev libseccomp-dev libpng-dev libcurl4-openssl-dev libmicrohttpd-dev
+  libzmq3-dev)
 render_packages=(libjs-katex fonts-katex latexmk lmodern
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-plain-generic
   mmdebstrap uidmap)
 # Peers the interoperability tests run against; matplotlib and R for the drivers' tests;
 # clang and its runtimes for the fuzz targets; a one-node Slurm cluster for scale-out.
-test_packages=(python3 python3-html5lib python3-jsonschema python3-matplotlib python3-pandas r-base-core poppler-utils chromium podman skopeo runc
+test_packages=(python3 python3-html5lib python3-jsonschema python3-matplotlib python3-pandas python3-ipykernel jupyter-nbconvert r-base-core poppler-utils chromium podman skopeo runc
   bubblewrap docker-registry apache2-utils clang libclang-rt-14-dev slurm-wlm munge)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

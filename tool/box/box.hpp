@@ -64,6 +64,10 @@ class Box {
   // Sends a signal to the box's PID 1, which forwards it to the workload.
   void signal(int sig);
 
+  // The pidfd of the box's PID 1, for callers that poll beside the box (readable once it
+  // has exited) or join one of its namespaces with setns(2). Owned by the Box.
+  int pidfd() const { return pidfd_.get(); }
+
  private:
   Box() = default;
   void relay_terminal_output(bool drain);

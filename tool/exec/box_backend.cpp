@@ -4,6 +4,7 @@
 
 #include "box/box.hpp"
 #include "exec/backend.hpp"
+#include "exec/kernel_session.hpp"
 #include "exec/session.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -40,6 +41,7 @@ class BoxBackend : public ExecBackend {
 
   std::unique_ptr<LiveSession> start_session(const SessionBoxInput& in, Protocol protocol, uint64_t max_reply,
                                              Reporter& reporter) override {
+    if (in.driver.kind == DriverKind::Jupyter) return start_kernel_session(in, max_reply, reporter);
     return std::make_unique<BoxSession>(Session::start(session_box_spec(in, reporter), reporter, protocol, max_reply));
   }
 

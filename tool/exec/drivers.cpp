@@ -30,9 +30,15 @@ std::vector<std::string> with(std::vector<std::string> command, const std::vecto
 
 }  // namespace
 
-Driver driver_for(const std::string& language, const std::vector<std::string>& command) {
+Driver driver_for(const std::string& language, const std::vector<std::string>& command, const std::string& kernel) {
   Driver d;
-  if (language == "python" || language == "python3") {
+  if (!kernel.empty()) {
+    // The kernelspec is read from the image when the session starts; its content is the
+    // image's, which the image digest in every key covers.
+    d.kind = DriverKind::Jupyter;
+    d.kernel = kernel;
+    d.argv = {"jupyter-kernel", kernel};
+  } else if (language == "python" || language == "python3") {
     d.kind = DriverKind::Python;
     d.file = "python_driver.py";
     d.source = &python_driver_source();

@@ -131,7 +131,7 @@ class DocumentRun {
     const SourceLoc where = loc(session.steps.front().pos);
     Driver driver;
     try {
-      driver = driver_for(session.language, session.command);
+      driver = driver_for(session.language, session.command, session.kernel);
     } catch (Error& e) {
       throw e.with_loc_if_unknown(where);
     }
@@ -161,7 +161,14 @@ class DocumentRun {
       std::unique_ptr<LiveSession> live;
       if (driver.kind != DriverKind::Process) {
         rep_.activity("starting " + session.language + " in " + session.image);
-        live = backend_.start_session(in, protocol_of(driver.kind), limits_.reply_bytes(), rep_);
+        try {
+          live = backend_.start_session(in, protocol_of(driver.kind), limits_.reply_bytes(), rep_);
+        } catch (Error& e) {
+          // A kernel the image lacks is the manifest's choice: said at its language.
+          auto lang = plan_.manifest.languages.find(session.language);
+          bool at_manifest = driver.kind == DriverKind::Jupyter && lang != plan_.manifest.languages.end() && lang->second.loc.line > 0;
+          throw e.with_loc_if_unknown(at_manifest ? lang->second.loc : where);
+        }
         ++results_.stats.boxes_started;
       }
       for (size_t i = 0; i < steps.size(); ++i) {
@@ -195,7 +202,10 @@ class DocumentRun {
   }
 
   static Protocol protocol_of(DriverKind kind) {
-    return kind == DriverKind::Shell ? Protocol::Shell : kind == DriverKind::R ? Protocol::Fields : Protocol::Json;
+    return kind == DriverKind::Shell     ? Protocol::Shell
+           : kind == DriverKind::R       ? Protocol::Fields
+           : kind == DriverKind::Jupyter ? Protocol::Jupyter
+                                         : Protocol::Json;
   }
 
   std::chrono::milliseconds timeout_for(const doc::Cell* cell, const SourceLoc& where) const {
@@ -296,7 +306,8 @@ class DocumentRun {
 
   void replayed(const StepState& st, const CellResult& fresh) {
     ++results_.stats.cells_replayed;
-    if (fresh.error)
+    // A cell whose cached result is an error (`error: true`) fails again as expected.
+    if (fresh.error && !(st.cached && st.cached->error))
       rep_.warn("replaying an unchanged cell to restore its session's state failed: " + fresh.error->ename + ": " +
                     fresh.error->evalue,
                 loc(st.step->pos), "the cell's cached result is shown; later cells may see a different state");

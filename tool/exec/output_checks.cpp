@@ -14,7 +14,8 @@ namespace {
 
 constexpr std::array<std::string_view, 7> kFigureFormats = {"png", "svg", "jpeg", "jpg", "pdf", "gif", "webp"};
 // The media types the writers read (render/writer.cpp); others are dropped unread.
-constexpr std::array<std::string_view, 3> kResultTypes = {"text/plain", "text/html", "text/markdown"};
+constexpr std::array<std::string_view, 5> kResultTypes = {"text/plain", "text/html", "text/markdown", "text/latex",
+                                                          "application/json"};
 // A traceback past this is cut: its end is what says where the cell failed.
 constexpr size_t kMaxTraceback = 64u << 10;
 constexpr size_t kMaxErrorField = 4u << 10;

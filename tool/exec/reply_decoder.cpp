@@ -15,15 +15,7 @@ constexpr int kMaxJsonDepth = 64;
 [[noreturn]] void violation(std::string why) { throw ProtocolViolation{std::move(why)}; }
 
 nlohmann::json decode_json_reply(const std::string& frame, const nlohmann::json& request) {
-  // Deeply nested JSON costs the host stack and memory for nothing a driver sends.
-  bool too_deep = false;
-  auto depth_guard = [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > kMaxJsonDepth) too_deep = true;
-    return !too_deep;
-  };
-  auto reply = nlohmann::json::parse(frame, depth_guard, false);
-  if (too_deep) violation("sent a reply nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
-  if (reply.is_discarded() || !reply.is_object()) violation("sent a reply waybill cannot read (not a JSON object)");
+  auto reply = parse_untrusted_object(frame, "sent a reply");
   auto id = reply.find("id");
   if (id == reply.end() || *id != request.value("id", nlohmann::json())) violation("sent a reply to a request it was not asked");
   return reply;
@@ -51,6 +43,19 @@ nlohmann::json decode_shell_reply(const std::string& frame, const nlohmann::json
 }
 
 }  // namespace
+
+nlohmann::json parse_untrusted_object(const std::string& text, const std::string& what) {
+  // Deeply nested JSON costs the host stack and memory for nothing a driver sends.
+  bool too_deep = false;
+  auto depth_guard = [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
+  auto value = nlohmann::json::parse(text, depth_guard, false);
+  if (too_deep) violation(what + " nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
+  if (value.is_discarded() || !value.is_object()) violation(what + " waybill cannot read (not a JSON object)");
+  return value;
+}
 
 std::optional<std::string> take_reply_frame(std::string& buffer, uint64_t max_bytes) {
   // A frame: a decimal length, a newline, then that many bytes. Nothing in it is

@@ -1,6 +1,7 @@
 #include "plan/manifest.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "doc/schema_reader.hpp"
 #include "util/error.hpp"
@@ -14,6 +15,41 @@ namespace {
 using doc::MetaValue;
 using doc::SchemaReader;  // doc/schema_reader.hpp
 
+// The kernel a language runs in when `driver: jupyter` asks for none.
+std::string default_kernel(const std::string& language) {
+  if (language == "python" || language == "python3") return "python3";
+  if (language == "r") return "ir";
+  if (language == "julia") return "julia";
+  return "";
+}
+
+// `driver: builtin | jupyter` and `kernel: NAME` (a kernelspec's folder name, as Jupyter
+// spells them: letters, digits, `.`, `_` and `-`).
+void read_driver(const SchemaReader& r, const MetaValue& settings, const std::string& what, const std::string& language,
+                 LanguageSettings& s) {
+  const auto* driver = settings.get("driver");
+  const auto* kernel = settings.get("kernel");
+  std::string kind = driver ? r.text(*driver, what + ".driver") : (kernel ? "jupyter" : "builtin");
+  if (kind != "builtin" && kind != "jupyter")
+    r.fail(*driver, what + ".driver must be `builtin` or `jupyter`, not `" + kind + "`",
+           "write driver: jupyter to run the cells in a Jupyter kernel of the image");
+  if (kind == "builtin") {
+    if (kernel) r.fail(*kernel, what + ".kernel needs driver: jupyter", "write driver: jupyter, or remove kernel");
+    return;
+  }
+  s.kernel = kernel ? r.text(*kernel, what + ".kernel") : default_kernel(language);
+  if (s.kernel.empty())
+    r.fail(*driver, what + " has no default Jupyter kernel", "name the image's kernelspec: kernel: NAME (see `jupyter kernelspec list`)");
+  bool valid = s.kernel.size() <= 64;
+  for (char c : s.kernel) valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+  if (!valid || s.kernel[0] == '.')
+    r.fail(kernel ? *kernel : *driver, "`" + printable(s.kernel, 64) + "` is not a kernelspec name",
+           "a kernelspec's name is its folder under share/jupyter/kernels: letters, digits, `.`, `_` and `-`");
+  if (!s.command.empty())
+    r.fail(*settings.get("command"), what + " has both a command and driver: jupyter",
+           "a Jupyter kernel's command is its kernelspec's argv; remove command");
+}
+
 void read_languages(const SchemaReader& r, const MetaValue& v, Manifest& m) {
   if (!v.is_map()) r.fail(v, "`languages` must be a mapping of languages", "write languages: {python: {image: NAME}}");
   for (const auto& [name, settings] : v.map) {
@@ -23,7 +59,7 @@ void read_languages(const SchemaReader& r, const MetaValue& v, Manifest& m) {
     if (settings.is_scalar()) {
       s.image = settings.scalar;  // `python: analysis` is short for {image: analysis}
     } else {
-      r.mapping(settings, what, {"image", "command"});
+      r.mapping(settings, what, {"image", "command", "driver", "kernel"});
       if (const auto* image = settings.get("image")) s.image = r.text(*image, what + ".image");
       if (const auto* command = settings.get("command")) {
         if (command->is_scalar()) {
@@ -34,6 +70,7 @@ void read_languages(const SchemaReader& r, const MetaValue& v, Manifest& m) {
         }
         if (s.command.empty()) r.fail(*command, what + ".command is empty", "write command: [python3, -u]");
       }
+      read_driver(r, settings, what, to_lower(name), s);
     }
     m.languages[to_lower(name)] = std::move(s);
   }

@@ -5,6 +5,7 @@
 //
 //   languages:            per language: the image and the interpreter command
 //     python: {image: analysis, command: [python3, -u]}
+//     r: {image: analysis, driver: jupyter, kernel: ir}   a Jupyter kernel of the image
 //   inputs: [data/*.csv]  globs, relative to the document, hashed into cache keys
 //   mounts:               host paths (relative to the document), read-only unless `rw`
 //     - data:/data        or {source: data, target: /data, writable: true}
@@ -33,6 +34,9 @@ namespace waybill::plan {
 struct LanguageSettings {
   std::string image;                 // empty: chosen another way (see plan.hpp)
   std::vector<std::string> command;  // empty: the driver's default
+  // `driver: jupyter`: the cells run in this kernelspec of the image (exec/kernel_session.hpp)
+  // instead of waybill's own driver; empty for the built-in one.
+  std::string kernel;
   SourceLoc loc;
 };
 

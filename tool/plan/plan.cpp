@@ -32,9 +32,11 @@ std::string image_for(const doc::Document& d, const Plan& plan, const std::strin
 size_t session_for(Plan& plan, const std::string& image, const std::string& language) {
   for (size_t s = 0; s < plan.sessions.size(); ++s)
     if (plan.sessions[s].image == image && plan.sessions[s].language == language) return s;
-  SessionPlan session{image, language, {}, {}, {}};
-  if (auto it = plan.manifest.languages.find(language); it != plan.manifest.languages.end())
+  SessionPlan session{image, language, {}, {}, {}, {}};
+  if (auto it = plan.manifest.languages.find(language); it != plan.manifest.languages.end()) {
     session.command = it->second.command;
+    session.kernel = it->second.kernel;
+  }
   plan.sessions.push_back(std::move(session));
   return plan.sessions.size() - 1;
 }
@@ -154,6 +156,7 @@ std::string describe_plan(const Plan& plan, const doc::Document& d) {
   for (const auto& s : plan.sessions) {
     out += "session " + s.language + " in " + s.image;
     if (!s.command.empty()) out += " (" + join(s.command, " ") + ")";
+    if (!s.kernel.empty()) out += " (Jupyter kernel " + s.kernel + ")";
     size_t inlines = s.steps.size() - s.cells.size();
     out += ": " + std::to_string(s.cells.size()) + (s.cells.size() == 1 ? " cell" : " cells");
     if (inlines) out += ", " + std::to_string(inlines) + (inlines == 1 ? " inline expression" : " inline expressions");

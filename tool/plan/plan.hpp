@@ -47,6 +47,7 @@ struct SessionPlan {
   std::string image;                 // a Dockerfile block's name or an image in the store
   std::string language;              // lower case
   std::vector<std::string> command;  // the manifest's interpreter command; empty: the driver's
+  std::string kernel;                // the manifest's Jupyter kernel; empty: waybill's driver
   std::vector<size_t> cells;         // indexes into Document::cells, in document order
   std::vector<SessionStep> steps;    // cells and inline expressions, in document order
 };

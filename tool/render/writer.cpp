@@ -199,6 +199,12 @@ void Writer::cell_outputs(const doc::Cell& c, const exec::CellResult& r, const s
           table_labelled = output_html(html->second, table && !table_labelled ? &*table : nullptr) || table_labelled;
         } else if (auto md = o.data.find("text/markdown"); md != o.data.end()) {
           markdown(md->second);
+        } else if (auto latex = o.data.find("text/latex"); latex != o.data.end()) {
+          // A kernel's LaTeX is math as a notebook shows it ($...$, $$...$$), which the
+          // Markdown reader takes as math in both formats.
+          markdown(latex->second);
+        } else if (auto json = o.data.find("application/json"); json != o.data.end()) {
+          output_text(json->second, TextKind::Result);
         } else if (auto plain = o.data.find("text/plain"); plain != o.data.end()) {
           output_text(plain->second, TextKind::Result);
         }

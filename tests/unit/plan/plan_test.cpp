@@ -121,3 +121,25 @@ TEST_CASE("the flagship sample plans: its manifest validates, its cells find the
   REQUIRE_FALSE(plan.sessions.empty());
   for (const auto& s : plan.sessions) CHECK(plan.image_block(s.image));
 }
+
+TEST_CASE("driver: jupyter chooses a kernel per language, defaulting by language") {
+  auto parsed = parse(doc_with("languages:\n  python: {image: analysis, driver: jupyter}\n  r: {image: analysis, kernel: ir-4}\n",
+                               "```{python}\n1\n```\n\n```{r}\n1\n```\n\n```{bash}\necho\n```\n"),
+                      "paper.md");
+  auto plan = make_plan(parsed.doc);
+  REQUIRE(plan.sessions.size() == 3);
+  CHECK(plan.sessions[0].kernel == "python3");
+  CHECK(plan.sessions[1].kernel == "ir-4");
+  CHECK(plan.sessions[2].kernel.empty());
+  CHECK(plan_error(doc_with("languages: {python: {driver: kernel}}\n")).message() ==
+        "manifest: languages.python.driver must be `builtin` or `jupyter`, not `kernel`");
+  CHECK(plan_error(doc_with("languages: {python: {driver: builtin, kernel: python3}}\n")).message() ==
+        "manifest: languages.python.kernel needs driver: jupyter");
+  CHECK(plan_error(doc_with("languages: {ruby: {driver: jupyter}}\n")).message() ==
+        "manifest: languages.ruby has no default Jupyter kernel");
+  CHECK(plan_error(doc_with("languages: {python: {kernel: ../../etc}}\n")).message() ==
+        "manifest: `../../etc` is not a kernelspec name");
+  Error both = plan_error(doc_with("languages: {python: {kernel: python3, command: [python3]}}\n"));
+  CHECK(both.message() == "manifest: languages.python has both a command and driver: jupyter");
+  CHECK(both.loc().line == 8);
+}
