@@ -134,3 +134,24 @@ render_status "$work/nokernel.md"
 [ "$code" = 1 ] && grep -q "nokernel.md:[0-9]*:[0-9]*: error: the image has no Jupyter kernel \`julia-1.9\`" "$work/err" && grep -q "r-cran-irkernel" "$work/err" ||
   fail "a missing kernel: exit $code: $(tail -5 "$work/err")"
 pass "a failing cell is reported at its line; a kernel the image lacks says how to install one"
+
+# An ordinary user's kernel: the same image (saved by root, loaded by the user), whose
+# box's network namespace the user's waybill may not enter the way root's would.
+image=$("$waybill" image ls | awk '$1 ~ /^both-[0-9a-f]+\/kernels$/ {print $1; exit}')
+[ -n "$image" ] || fail "no image of both.md in: $("$waybill" image ls)"
+"$waybill" -q image save "$image" -o "$work/kernels.tar"
+chmod 755 "$work" && chmod 644 "$work/kernels.tar"
+(
+  source "$(dirname "$0")/rootless_lib.sh" "$waybill" "$fixtures"
+  user=wbkernel$$
+  new_user "$user"
+  home=$(home_of "$user")
+  as_ok "$user" -q image load -i "$work/kernels.tar"
+  printf '```yaml {.manifest}\nlanguages:\n  python: {image: "%s", driver: jupyter}\n```\n\n```{python}\n#| timeout: 2\n#| error: true\nx = 42\nimport time\ntime.sleep(30)\n```\n\nValue: `{python} x`.\n' \
+    "$image" > "$home/k.md"
+  chown "$user:" "$home/k.md"
+  as_ok "$user" render k.md
+  grep -qF 'KeyboardInterrupt' "$home/k.html" && grep -qF 'Value: <span class="inline-value">42</span>' "$home/k.html" ||
+    fail "the user's kernel: $(grep -o 'cell-output.*' "$home/k.html" | head -5)"
+  pass "an ordinary user's document runs in the IPython kernel, interrupted and keeping its state"
+)

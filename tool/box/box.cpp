@@ -147,6 +147,15 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
   plan.report_fd = report_w.get();
   plan.parent_alive_fd = alive_r.get();
   plan.tty_socket = tty_child.get();
+  UniqueFd netns_parent, netns_child;
+  if (spec.share_network && spec.network == Network::None) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+      throw Error::from_errno("create", "a socket pair", errno, ErrorKind::Environment);
+    netns_parent.reset(sv[0]);
+    netns_child.reset(sv[1]);
+  }
+  plan.netns_socket = netns_child ? netns_child.get() : -1;
 
   sigset_t forwarded;
   sigemptyset(&forwarded);
@@ -168,6 +177,10 @@ Box Box::start(BoxSpec spec_in, Reporter& reporter) {
   box.pidfd_.reset(pidfd);
   box.report_ = std::move(report_r);
   box.parent_alive_ = std::move(alive_w);
+  if (netns_parent) {
+    netns_child.reset();
+    box.network_ = receive_fd(netns_parent.get());  // empty if setup failed first
+  }
   if (spec.stdio.tty) {
     tty_child.reset();
     box.tty_master_ = receive_fd(tty_parent.get());  // empty if setup failed first
@@ -179,7 +192,7 @@ Box::Box(Box&& o) noexcept
     : id_(std::move(o.id_)), spec_(std::move(o.spec_)), dirs_(std::move(o.dirs_)), lease_(std::move(o.lease_)),
       cgroups_(std::move(o.cgroups_)), unenforced_(std::move(o.unenforced_)),
       pidfd_(std::move(o.pidfd_)), report_(std::move(o.report_)), parent_alive_(std::move(o.parent_alive_)),
-      tty_master_(std::move(o.tty_master_)), started_(o.started_), old_mask_(o.old_mask_), masked_(o.masked_),
+      tty_master_(std::move(o.tty_master_)), network_(std::move(o.network_)), started_(o.started_), old_mask_(o.old_mask_), masked_(o.masked_),
       reaped_(o.reaped_), finished_(o.finished_) {
   o.masked_ = false;
   o.reaped_ = true;

@@ -65,8 +65,10 @@ class Box {
   void signal(int sig);
 
   // The pidfd of the box's PID 1, for callers that poll beside the box (readable once it
-  // has exited) or join one of its namespaces with setns(2). Owned by the Box.
+  // has exited). Owned by the Box.
   int pidfd() const { return pidfd_.get(); }
+  // The box's network namespace (BoxSpec::share_network), for setns(2); -1 without one.
+  int network() const { return network_ ? network_.get() : -1; }
 
  private:
   Box() = default;
@@ -83,7 +85,7 @@ class Box {
   Lease lease_;  // before cgroups_: released only after they are gone
   CgroupGuard cgroups_;
   std::vector<std::string> unenforced_;
-  UniqueFd pidfd_, report_, parent_alive_, tty_master_;
+  UniqueFd pidfd_, report_, parent_alive_, tty_master_, network_;
   std::chrono::steady_clock::time_point started_;
   sigset_t old_mask_{};
   bool masked_ = false;

@@ -25,6 +25,7 @@ struct ChildPlan {
   int report_fd = -1;               // channel to waybill (write end)
   int parent_alive_fd = -1;         // read end of a pipe waybill holds open while it lives
   int tty_socket = -1;              // -t: where the pty master is sent
+  int netns_socket = -1;            // BoxSpec::share_network: where the network namespace is sent
   std::vector<int> cgroup_procs;    // cgroup.procs files to join
   std::optional<winsize> window;    // -t: the terminal's size at start
   // A framed channel's pipes from PID 1, given to the workload as stdin and stdout

@@ -1,6 +1,7 @@
 // The box's PID 1. Everything here runs in the child of clone, inside the new
 // namespaces, and ends in _exit: an error becomes a channel record, never an exception
 // escaping into a copy of waybill's main.
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -134,6 +135,12 @@ pid_t spawn_workload(const ChildPlan& plan, int tty_slave) {
   // binary), /proc/1/fd or /proc/1/mem.
   ::prctl(PR_SET_DUMPABLE, 0);
   ::prctl(PR_SET_NAME, "waybill-init");
+  // Sent, not opened by the caller: /proc/PID/ns of a process that is not dumpable is
+  // refused to an ordinary user's waybill.
+  if (plan.netns_socket >= 0) {
+    UniqueFd netns(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    if (netns) send_fd(plan.netns_socket, netns.get());
+  }
   join_cgroups(plan.cgroup_procs);
   // The copies of waybill's own ends of the pipes go too, or waybill's death would
   // never show as a hang-up on parent_alive_fd.

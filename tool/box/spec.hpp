@@ -78,6 +78,9 @@ struct BoxSpec {
   std::string hostname;
 
   Network network = Network::None;
+  // With Network::None: hand the box's network namespace to the caller (Box::network),
+  // which joins it only to open sockets to what the box listens on (a Jupyter kernel).
+  bool share_network = false;
   // A fresh tmpfs on /tmp. Builds turn it off: what a RUN step leaves in /tmp belongs
   // to its layer, as in Docker.
   bool tmpfs_tmp = true;

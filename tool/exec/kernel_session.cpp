@@ -11,6 +11,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <exception>
+#include <thread>
 
 #include "box/box.hpp"
 #include "exec/cell_result.hpp"
@@ -95,25 +97,7 @@ std::vector<int> free_ports(size_t n) {
   return ports;
 }
 
-// This thread, in the box's network namespace until the guard ends. Threads started
-// meanwhile (ZeroMQ's I/O thread) stay there.
-class NetworkNamespaceGuard {
- public:
-  explicit NetworkNamespaceGuard(int pidfd) : home_(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) {
-    if (!home_) throw Error::from_errno("open", "/proc/thread-self/ns/net", errno, ErrorKind::Environment);
-    if (::setns(pidfd, CLONE_NEWNET) != 0)
-      throw Error::from_errno("join the network namespace of", "the kernel's box", errno, ErrorKind::Environment);
-  }
-  ~NetworkNamespaceGuard() {
-    // Carrying on in the box's namespace would put later sockets there: stop instead.
-    if (::setns(home_.get(), CLONE_NEWNET) != 0) std::abort();
-  }
-  NetworkNamespaceGuard(const NetworkNamespaceGuard&) = delete;
-  NetworkNamespaceGuard& operator=(const NetworkNamespaceGuard&) = delete;
-
- private:
-  UniqueFd home_;
-};
+bool spec_network_none(const SessionBoxInput& in) { return in.manifest.network != plan::NetworkSetting::Host; }
 
 // One running kernel: its box, its output, and the sockets to it. The sockets go before
 // the context, the context before the box.
@@ -198,6 +182,7 @@ void KernelSession::launch() {
                      input_.doc_dir, input_.doc_path, input_.dirs};
   box::BoxSpec spec = session_box_spec(in, reporter_);
   spec.mounts.push_back(box::BindMount{kernel_dir_, kKernelDir, false});
+  spec.share_network = true;
   auto [log_read, log_write] = make_pipe();
   spec.stdio.out = log_write.get();
   spec.stdio.err = log_write.get();
@@ -206,16 +191,29 @@ void KernelSession::launch() {
   log_write.reset();
   kernel->log = std::move(log_read);
   ::fcntl(kernel->log.get(), F_SETFL, O_NONBLOCK);
-  {
-    NetworkNamespaceGuard in_box(kernel->box->pidfd());
-    kernel->context.emplace();
-    // A kernel runs the cells' code: one frame over the cell's whole allowance ends it.
-    auto endpoint = [](int port) { return "tcp://127.0.0.1:" + std::to_string(port); };
-    auto max = static_cast<int64_t>(max_reply_);
-    kernel->shell.emplace(*kernel->context, ZMQ_DEALER, max, endpoint(ports[0]));
-    kernel->iopub.emplace(*kernel->context, ZMQ_SUB, max, endpoint(ports[1]));
-    kernel->control.emplace(*kernel->context, ZMQ_DEALER, max, endpoint(ports[3]));
-  }
+  if (kernel->box->network() < 0 && spec_network_none(input_))
+    throw Error(ErrorKind::Environment, "the kernel's box did not hand over its network namespace");
+  // The sockets are made by a thread that joins the box's network namespace and ends
+  // there (an ordinary user's waybill could not come back to the host's); ZeroMQ's I/O
+  // thread, started by it, stays in the box's namespace, and nothing listens on the host.
+  std::exception_ptr failed;
+  std::thread opener([&] {
+    try {
+      if (kernel->box->network() >= 0 && ::setns(kernel->box->network(), CLONE_NEWNET) != 0)
+        throw Error::from_errno("join the network namespace of", "the kernel's box", errno, ErrorKind::Environment);
+      kernel->context.emplace();
+      // A kernel runs the cells' code: one frame over the cell's whole allowance ends it.
+      auto endpoint = [](int port) { return "tcp://127.0.0.1:" + std::to_string(port); };
+      auto max = static_cast<int64_t>(max_reply_);
+      kernel->shell.emplace(*kernel->context, ZMQ_DEALER, max, endpoint(ports[0]));
+      kernel->iopub.emplace(*kernel->context, ZMQ_SUB, max, endpoint(ports[1]));
+      kernel->control.emplace(*kernel->context, ZMQ_DEALER, max, endpoint(ports[3]));
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  opener.join();
+  if (failed) std::rethrow_exception(failed);
   kernel_ = std::move(kernel);
   log_tail_.clear();
   wait_until_ready();
