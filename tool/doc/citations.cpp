@@ -62,6 +62,22 @@ size_t parse_group(std::string_view s, size_t open, std::vector<Citation>& cites
   return close - open + 1;
 }
 
+// bookdown's reference types as waybill's label prefixes: fig:x is fig-x, tab:x tbl-x,
+// eq:x eq-x; a bare label is a section's id as written. "" when it is not a label.
+std::string bookdown_key(std::string_view ref) {
+  if (ref.empty() || ref.size() > 200) return "";
+  for (char c : ref)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != ':' && c != '.') return "";
+  auto colon = ref.find(':');
+  if (colon == std::string_view::npos) return std::string(ref);
+  std::string_view type = ref.substr(0, colon), label = ref.substr(colon + 1);
+  if (label.empty()) return "";
+  if (type == "fig") return "fig-" + std::string(label);
+  if (type == "tab") return "tbl-" + std::string(label);
+  if (type == "eq") return "eq-" + std::string(label);
+  return std::string(ref);
+}
+
 bool all_crossrefs(const std::vector<Citation>& cites) {
   for (const auto& c : cites)
     if (!is_crossref_key(c.key)) return false;
@@ -102,6 +118,22 @@ void split_text(const Inline& text, std::vector<Inline>& out) {
           out.push_back(std::move(in));
         }
         i += len;
+        emitted = i;
+        continue;
+      }
+    } else if (ch == '@' && s.substr(i).starts_with("@ref(")) {
+      // bookdown's \@ref(fig:x) (CommonMark has taken the backslash): the number alone.
+      size_t close = s.find(')', i + 5);
+      std::string key = close == std::string_view::npos ? "" : bookdown_key(s.substr(i + 5, close - i - 5));
+      if (!key.empty()) {
+        flush(i);
+        Inline ref;
+        ref.kind = InlineKind::CrossRef;
+        ref.target = key;
+        ref.narrative = false;
+        ref.pos = pos_at(i);
+        out.push_back(std::move(ref));
+        i = close + 1;
         emitted = i;
         continue;
       }

@@ -138,6 +138,12 @@ struct Cell {
   // Its label, or "cell-N" (1-based) for a cell without one: how pages, output folders
   // and provenance records name it.
   std::string name() const { return options.label.empty() ? "cell-" + std::to_string(index + 1) : options.label; }
+  // The id of the figure it makes: its fig- label, or (knitr's labels have no prefix) a
+  // captioned cell's label after "fig-", as bookdown's \@ref(fig:x) names it; "" for none.
+  std::string figure_id() const {
+    if (options.label.starts_with("fig-")) return options.label;
+    return options.label.empty() || options.fig_cap.empty() ? "" : "fig-" + options.label;
+  }
 };
 
 // A Dockerfile block: ```dockerfile {#name}.

@@ -131,6 +131,19 @@ std::pair<size_t, size_t> content_range(const std::vector<Inline>& v) {
   return {first, last};
 }
 
+// bookdown's equation label, `(\#eq:x)` inside the math: taken out, "x" returned.
+std::string take_bookdown_equation_label(std::string& tex) {
+  size_t at = tex.find("(\\#eq:");
+  if (at == std::string::npos) return "";
+  size_t close = tex.find(')', at);
+  if (close == std::string::npos) return "";
+  std::string label = tex.substr(at + 6, close - at - 6);
+  if (label.empty() || label.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != std::string::npos)
+    return "";
+  tex.erase(at, close - at + 1);
+  return label;
+}
+
 // Paragraphs are checked in place: copying every paragraph's inlines to look at them
 // was the single largest cost of reading a long document.
 void refine_paragraph(Block& b) {
@@ -152,6 +165,8 @@ void refine_paragraph(Block& b) {
     b.kind = BlockKind::MathBlock;
     b.text = lead.text;
     if (attr) b.attr = *attr;
+    if (std::string label = take_bookdown_equation_label(b.text); !label.empty() && b.attr.id.empty())
+      b.attr.id = "eq-" + label;
     b.inlines.clear();
     return;
   }

@@ -31,8 +31,11 @@ class Numberer {
           const std::string& label = cell.options.label;
           numbered(label, "fig-", RefKind::Figure, figures_);
           // A caption makes a figure even without a label, as in knitr and Quarto.
-          if (!label.starts_with("fig-") && !cell.options.fig_cap.empty() && cell.options.include)
+          if (!label.starts_with("fig-") && !cell.options.fig_cap.empty() && cell.options.include) {
             cells_[cell.index] = std::to_string(++figures_);
+            // knitr's labels have no prefix: bookdown's \@ref(fig:x) reaches chunk x.
+            if (!label.empty()) out_[cell.figure_id()] = RefTarget{RefKind::Figure, cells_[cell.index], {}};
+          }
           numbered(label, "tbl-", RefKind::Table, tables_);
           break;
         }

@@ -380,7 +380,8 @@ void HtmlWriter::output_figures(const doc::Cell& c, const std::vector<FigureRef>
   bool figure_label = c.options.label.starts_with("fig-");
   bool captioned = figure_label || !c.options.fig_cap.empty();
   std::string alt = c.options.fig_alt.empty() ? c.options.fig_cap : c.options.fig_alt;
-  raw(captioned ? "<figure" + std::string(figure_label ? " id=\"" + escape(c.options.label, true) + "\"" : "") +
+  std::string id = c.figure_id();
+  raw(captioned ? "<figure" + std::string(!id.empty() ? " id=\"" + escape(id, true) + "\"" : "") +
                       " class=\"figure cell-figure\">\n"
                 : std::string("<div class=\"cell-output cell-output-display\">\n"));
   for (const auto& f : figures) {

@@ -371,7 +371,7 @@ void LatexWriter::cell(const doc::Cell& c, const std::string& figure_number) {
   }
   if (c.options.label.starts_with("fig-") || !c.options.fig_cap.empty()) {
     raw("\\begin{figure}[htbp]\n\\centering\n\\WBpendingfigure\n");
-    caption(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter), figure_number, c.options.label);
+    caption(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter), figure_number, c.figure_id());
     raw("\n\\end{figure}\n\n");
   }
   if (c.options.label.starts_with("tbl-") || !c.options.tbl_cap.empty())
@@ -412,7 +412,7 @@ void LatexWriter::output_figures(const doc::Cell& c, const std::vector<FigureRef
     raw("\\includegraphics[" + size + ",keepaspectratio]{" + f.src + "}\n");
   }
   if (captioned) {
-    caption(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter), figure_number, c.options.label);
+    caption(doc::read_markdown_inlines(c.options.fig_cap, ctx_.doc.path, ctx_.reporter), figure_number, c.figure_id());
     raw("\n\\end{figure}\n\n");
   } else {
     raw("\\end{center}\n\n");
