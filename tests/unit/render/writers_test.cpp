@@ -341,7 +341,9 @@ TEST_CASE("a cell with fig-cap and no fig- label is a numbered figure, as knitr'
   CHECK(contains(r.html, "Figure\u00a02:</span> Labelled"));
   CHECK(contains(r.html, "<a href=\"#fig-second\" class=\"cross-ref\">Figure\u00a02</a>"));
   CHECK_FALSE(contains(r.html, "<code></code>"));
-  CHECK(contains(r.latex, "\\caption{Unlabelled}\\label{first}"));  // numbered: \\caption, not \\caption*
+  // numbered: \\caption, not \\caption*; labelled fig-first, as bookdown's \\@ref(fig:first) names it
+  CHECK(contains(r.latex, "\\caption{Unlabelled}\\label{fig-first}"));
+  CHECK(contains(r.html, "<figure id=\"fig-first\""));
   CHECK(contains(r.latex, "\\caption{Labelled}\\label{fig-second}"));
 }
 
